@@ -1,0 +1,46 @@
+# The two commands: `make run` and `make test`. Everything they need they install.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock
+
+.PHONY: run test lint typecheck pytest java lock clean
+
+run: $(VENV)/.run
+	$(BIN)/accordkg build
+	$(BIN)/accordkg serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.test java
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run: pyproject.toml requirements.lock | $(BIN)/python
+	$(PIP) -e . --config-settings editable_mode=strict
+	touch $@
+
+$(VENV)/.test: pyproject.toml requirements.lock | $(BIN)/python
+	$(PIP) -e '.[test]' --config-settings editable_mode=strict
+	touch $@ $(VENV)/.run
+
+# HermiT, the OWL reasoner the ontology tests use, runs on Java.
+java:
+	@command -v java >/dev/null || { \
+	  echo "installing Java (default-jre-headless) for the HermiT reasoner"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless; }
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade -e '.[test]'
+	$(BIN)/pip freeze --exclude-editable | grep -v '^accordkg' > requirements.lock
+
+clean:
+	rm -rf $(VENV) var build src/*.egg-info

@@ -1,0 +1,1 @@
+"""The accordkg ontology, its alignments and SHACL shapes, as packaged Turtle files."""

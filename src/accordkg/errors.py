@@ -1,0 +1,56 @@
+"""The one exception tree of accordkg.
+
+Third-party exceptions are translated into these where they enter the code, so callers
+(the CLI, the HTTP layer) handle accordkg errors only::
+
+    AccordError                 anything accordkg refuses or fails to do
+    ├── InputError              a file or value from outside cannot be read or parsed
+    ├── ValidationError         a graph breaks the SHACL shapes; carries the violations
+    ├── InconsistencyError      the reasoner proves the ontology plus data inconsistent
+    ├── ReasonerError           the reasoner could not run at all (no Java, a crash)
+    └── StoreError              the triple store cannot be opened or written
+"""
+
+from dataclasses import dataclass
+
+
+class AccordError(Exception):
+    """Base of every error accordkg raises on purpose."""
+
+
+class InputError(AccordError):
+    """A file or value from outside cannot be read or parsed."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, reduced to what a person needs to fix the data."""
+
+    focus_node: str
+    path: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.focus_node} {self.path}" if self.path else self.focus_node
+        return f"{where}: {self.message}"
+
+
+class ValidationError(AccordError):
+    """A graph does not conform to the shapes; nothing of it may be loaded."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        lines = "\n".join(f"  - {v}" for v in violations)
+        super().__init__(f"{len(violations)} SHACL violation(s):\n{lines}")
+
+
+class InconsistencyError(AccordError):
+    """The reasoner proved the ontology and the data contradict each other."""
+
+
+class ReasonerError(AccordError):
+    """The reasoner could not run, so nothing was proved either way."""
+
+
+class StoreError(AccordError):
+    """The triple store cannot be opened, read or written."""

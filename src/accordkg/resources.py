@@ -1,0 +1,47 @@
+"""Packaged files (ontology, shapes, queries), read through importlib.resources only."""
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from rdflib import Graph
+
+from accordkg.errors import InputError
+from accordkg.namespaces import PREFIXES
+
+ONTOLOGY_MODULES = ("accordkg.ttl", "alignments.ttl")
+SHAPES = "shapes.ttl"
+
+
+def ontology_resource(name: str) -> Traversable:
+    """A file of the `accordkg.ontology` package, e.g. `shapes.ttl`."""
+    return files("accordkg.ontology").joinpath(name)
+
+
+def new_graph() -> Graph:
+    """An empty graph with the project's prefixes bound, for readable serializations."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def parse_turtle(text: str, graph: Graph, name: str) -> Graph:
+    """Parse Turtle into `graph`, turning the parser's exception into an InputError."""
+    try:
+        graph.parse(data=text, format="turtle")
+    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
+        raise InputError(f"{name}: not valid Turtle: {exc}") from exc
+    return graph
+
+
+def ontology_graph() -> Graph:
+    """The ontology with its alignment module (never owl:imports: both are packaged)."""
+    graph = new_graph()
+    for name in ONTOLOGY_MODULES:
+        parse_turtle(ontology_resource(name).read_text("utf-8"), graph, name)
+    return graph
+
+
+def shapes_graph() -> Graph:
+    """The SHACL shapes every graph must conform to before it is loaded."""
+    return parse_turtle(ontology_resource(SHAPES).read_text("utf-8"), new_graph(), SHAPES)

@@ -1,0 +1,79 @@
+"""The triple store: an interface, and its embedded implementation on Oxigraph.
+
+rdflib stays the programming model for building and validating graphs; the store holds
+what was validated, one named graph per document, and answers SPARQL.
+"""
+
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self
+
+import pyoxigraph
+from rdflib import Graph, URIRef
+
+from accordkg.errors import StoreError
+
+
+class Store(Protocol):
+    """What the rest of accordkg needs from a triple store."""
+
+    def replace_graph(self, name: URIRef, graph: Graph) -> None:
+        """Replace named graph `name` by `graph` in one transaction: all of it or none."""
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
+
+    def triple_count(self) -> int:
+        """The number of quads in the store."""
+
+    def close(self) -> None:
+        """Release the store (files, locks, connections)."""
+
+
+class EmbeddedStore:
+    """Oxigraph on disk in one directory; only one process may open it at a time."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._store: pyoxigraph.Store | None = pyoxigraph.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    @property
+    def _oxigraph(self) -> pyoxigraph.Store:
+        if self._store is None:
+            raise StoreError("the store is closed")
+        return self._store
+
+    def replace_graph(self, name: URIRef, graph: Graph) -> None:
+        triples = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        target = name.n3()
+        try:
+            self._oxigraph.update(
+                f"DROP SILENT GRAPH {target} ; INSERT DATA {{ GRAPH {target} {{ {triples} }} }}"
+            )
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"cannot replace graph {name}: {exc}") from exc
+
+    def graph_names(self) -> list[str]:
+        return sorted(graph.value for graph in self._oxigraph.named_graphs())
+
+    def triple_count(self) -> int:
+        return len(self._oxigraph)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.flush()
+            self._store = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

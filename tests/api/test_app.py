@@ -1,0 +1,43 @@
+"""The HTTP surface of the foundation, through the ASGI client and over real HTTP."""
+
+import httpx2 as httpx
+from fastapi.testclient import TestClient
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+import accordkg
+from accordkg.namespaces import ONTOLOGY_IRI
+from accordkg.resources import ontology_graph
+
+
+def test_health_reports_the_store(client: TestClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["version"] == accordkg.__version__
+    assert body["graphs"] == [str(ONTOLOGY_IRI)]
+    assert body["triples"] == len(ontology_graph())
+
+
+def test_ontology_page_is_html(client: TestClient) -> None:
+    response = client.get("/ontology")
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'id="Instrument"' in response.text
+
+
+def test_ontology_turtle_round_trips(client: TestClient) -> None:
+    response = client.get("/ontology.ttl")
+    assert response.headers["content-type"].startswith("text/turtle")
+    assert isomorphic(Graph().parse(data=response.text, format="turtle"), ontology_graph())
+
+
+def test_live_server_answers_health_and_docs(server: str) -> None:
+    health = httpx.get(f"{server}/health")
+    assert health.status_code == 200
+    assert health.json()["graphs"] == [str(ONTOLOGY_IRI)]
+    docs = httpx.get(f"{server}/docs")
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
+    openapi = httpx.get(f"{server}/openapi.json").json()
+    assert {"/health", "/ontology", "/ontology.ttl"} <= set(openapi["paths"])
