@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock
+# The editable install is strict (a tree of links), so adding or removing a module must
+# reinstall: directories change their mtime exactly then.
+PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
 .PHONY: run test lint typecheck pytest java lock clean
 
@@ -21,11 +24,11 @@ test: $(VENV)/.test java
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.run: pyproject.toml requirements.lock | $(BIN)/python
+$(VENV)/.run: pyproject.toml requirements.lock $(PACKAGE_DIRS) | $(BIN)/python
 	$(PIP) -e . --config-settings editable_mode=strict
 	touch $@
 
-$(VENV)/.test: pyproject.toml requirements.lock | $(BIN)/python
+$(VENV)/.test: pyproject.toml requirements.lock $(PACKAGE_DIRS) | $(BIN)/python
 	$(PIP) -e '.[test]' --config-settings editable_mode=strict
 	touch $@ $(VENV)/.run
 

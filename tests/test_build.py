@@ -1,21 +1,89 @@
-"""`build`: the ontology lands in its named graph and its documentation is written."""
+"""`build`: ontology, records and every source's graph land in the store, or nothing does."""
+
+import shutil
+from pathlib import Path
+
+import pytest
 
 from accordkg.build import ONTOLOGY_PAGE, build
+from accordkg.errors import InputError, ValidationError
 from accordkg.namespaces import ONTOLOGY_IRI
-from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
 from accordkg.store import EmbeddedStore
+from tests.conftest import INPUTS, SEED
+
+SEED_GRAPH = "https://w3id.org/accordkg/id/graph/us-uk-ai-research-declaration-2020"
+RECORDS_GRAPH = "https://w3id.org/accordkg/id/graph/records"
 
 
-def test_build_loads_the_ontology_and_writes_its_page(settings: Settings) -> None:
+def test_build_loads_ontology_records_and_documents(settings: Settings) -> None:
     summary = build(settings)
-    assert summary.graphs == 1
-    assert summary.triples == len(ontology_graph())
+    assert summary.documents == 1
+    assert summary.graphs == 3
     with EmbeddedStore(settings.store_dir) as store:
-        assert store.graph_names() == [str(ONTOLOGY_IRI)]
+        assert store.graph_names() == [RECORDS_GRAPH, SEED_GRAPH, str(ONTOLOGY_IRI)]
+        assert store.triple_count() == summary.triples
     assert "<h1>accordkg ontology</h1>" in (settings.site_dir / ONTOLOGY_PAGE).read_text()
+
+
+def test_the_seed_warns_about_its_repaired_duplicate(settings: Settings) -> None:
+    (warnings,) = build(settings).warnings.values()
+    assert any("page-break duplicate" in warning for warning in warnings)
 
 
 def test_building_twice_gives_the_same_store(settings: Settings) -> None:
     first = build(settings)
     assert build(settings) == first
+
+
+def _inputs_with(tmp_path: Path, name: str, content: bytes) -> Path:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    (inputs / "sources" / name).write_bytes(content)
+    return inputs
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"", InputError),
+        (b"\xff\xfeD\x00e\x00", InputError),
+        (b"Notes\n\nnothing here resembles an instrument.", InputError),
+    ],
+    ids=["empty", "utf-16", "no-title"],
+)
+def test_a_bad_document_leaves_the_store_as_it_was(
+    settings: Settings, tmp_path: Path, content: bytes, error: type[Exception]
+) -> None:
+    before = build(settings)
+    broken = Settings(
+        data_dir=settings.data_dir, input_dir=_inputs_with(tmp_path, "bad.txt", content)
+    )
+    with pytest.raises(error):
+        build(broken)
+    with EmbeddedStore(settings.store_dir) as store:
+        assert store.triple_count() == before.triples
+        assert len(store.graph_names()) == before.graphs
+
+
+def test_an_invalid_document_is_rejected_with_its_violations(
+    settings: Settings, tmp_path: Path
+) -> None:
+    text = (
+        b"Joint Statement of Ruritania and Freedonia on Science\n\nWe will meet yearly.\n\n"
+        b"Done at Geneva on 3 March 1750, in two originals.\n"
+    )
+    inputs = _inputs_with(tmp_path, "bad.txt", text)
+    with pytest.raises(ValidationError, match="date signed"):
+        build(Settings(data_dir=settings.data_dir, input_dir=inputs))
+    assert not settings.store_dir.exists()
+
+
+def test_a_removed_source_loses_its_graph(settings: Settings, tmp_path: Path) -> None:
+    inputs = _inputs_with(tmp_path, "extra.txt", SEED.read_bytes())
+    with_extra = Settings(data_dir=settings.data_dir, input_dir=inputs)
+    assert build(with_extra).documents == 2
+    (inputs / "sources" / "extra.txt").unlink()
+    build(with_extra)
+    with EmbeddedStore(settings.store_dir) as store:
+        assert store.graph_names() == [RECORDS_GRAPH, SEED_GRAPH, str(ONTOLOGY_IRI)]

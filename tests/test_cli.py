@@ -1,36 +1,110 @@
 """The `accordkg` command line, run as a user runs it."""
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
+import pytest
+from rdflib import Graph
+from typer.testing import CliRunner, Result
 
 from accordkg.cli import app
 from accordkg.store import EmbeddedStore
+from tests.conftest import INPUTS, SEED
 
 ACCORDKG = Path(sys.executable).parent / "accordkg"
+ENVIRONMENT = {"ACCORDKG_INPUT_DIR": str(INPUTS)}
+
+
+def _run(*arguments: str) -> Result:
+    return CliRunner().invoke(app, list(arguments), env=ENVIRONMENT)
 
 
 def test_build_reports_what_it_loaded(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["build", "--data-dir", str(tmp_path)])
+    result = _run("build", "--data-dir", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert "1 graph(s)" in result.output
+    assert "1 document(s), 3 graph(s)" in result.output
+    assert "1 warning(s)" in result.output
+    assert "warning: " in result.output
+    assert "page-break duplicate" in result.output
     assert (tmp_path / "store").is_dir()
 
 
 def test_build_fails_cleanly_while_the_store_is_in_use(tmp_path: Path) -> None:
     with EmbeddedStore(tmp_path / "store"):
-        result = CliRunner().invoke(app, ["build", "--data-dir", str(tmp_path)])
+        result = _run("build", "--data-dir", str(tmp_path))
     assert result.exit_code == 1
     assert "error: cannot open the store" in result.output
+
+
+@pytest.mark.parametrize(
+    ("rdf_format", "parser"), [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
+)
+def test_extract_prints_the_document_graph(rdf_format: str, parser: str) -> None:
+    result = _run("extract", str(SEED), "--format", rdf_format)
+    assert result.exit_code == 0, result.output
+    body = result.stdout
+    if rdf_format == "jsonld":
+        json.loads(body)
+    assert len(Graph().parse(data=body, format=parser)) > 400
+
+
+def test_extract_writes_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "seed.ttl"
+    result = _run("extract", str(SEED), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(Graph().parse(out)) > 400
+
+
+BAD_INPUTS = {
+    "empty": (b"", "the file is empty"),
+    "blank": (b"  \n\n \t\n", "the file is empty"),
+    "binary": (bytes(range(256)) * 4, "binary file"),
+    "html": (b"<!DOCTYPE html><html><body><p>Declaration</p></body></html>", "HTML page"),
+    "latin-1": (
+        "Déclaration conjointe de la France et du Québec\n\n".encode("latin-1"),
+        "not UTF-8",
+    ),
+    "no-title": (b"THE END\n\n1234\n", "no recognisable title"),
+    "no-parties": (
+        b"Declaration on Ethics in Science and Research\n\nWe will act.\n",
+        "no recognisable parties",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_extract_rejects_bad_input_naming_file_and_problem(tmp_path: Path, case: str) -> None:
+    content, message = BAD_INPUTS[case]
+    path = tmp_path / f"{case}.txt"
+    path.write_bytes(content)
+    result = _run("extract", str(path))
+    assert result.exit_code == 1
+    assert str(path) in result.output
+    assert message in result.output
+
+
+def test_extract_rejects_a_file_over_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as huge:
+        huge.truncate(50 * 1024 * 1024)  # 50 MB, sparse: no need to write it
+    result = _run("extract", str(path))
+    assert result.exit_code == 1
+    assert "52,428,800 bytes is over the limit" in result.output
+
+
+def test_extract_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = _run("extract", str(tmp_path / "nowhere.txt"))
+    assert result.exit_code == 1
+    assert "no such file" in result.output
 
 
 def test_console_script_is_installed_and_takes_settings_from_the_environment(
     tmp_path: Path,
 ) -> None:
-    environment = {**os.environ, "ACCORDKG_DATA_DIR": str(tmp_path / "elsewhere")}
+    environment = {**os.environ, **ENVIRONMENT, "ACCORDKG_DATA_DIR": str(tmp_path / "elsewhere")}
     completed = subprocess.run(
         [str(ACCORDKG), "build"],
         env=environment,

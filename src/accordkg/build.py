@@ -1,12 +1,24 @@
-"""`accordkg build`: everything the server needs, made from the packaged ontology and data/."""
+"""`accordkg build`: the whole graph from the packaged ontology and the inputs in data/.
 
-from dataclasses import dataclass
+Everything is extracted and validated before anything is written; then the ontology, the
+curated records and every document's graph replace what the store held in one
+transaction. A document that fails stops the build and the store keeps its state.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
 
 from accordkg.docs import render_ontology_html
+from accordkg.extraction import ExtractedDocument, extract_file, with_supertypes
+from accordkg.extraction.registry import Registry
 from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
 from accordkg.store import EmbeddedStore
+from accordkg.validation import validate
 
 ONTOLOGY_PAGE = "ontology.html"
 
@@ -15,15 +27,54 @@ ONTOLOGY_PAGE = "ontology.html"
 class BuildSummary:
     """What a build put into the store, for the CLI to report."""
 
+    documents: int
     graphs: int
     triples: int
+    warnings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def build(settings: Settings) -> BuildSummary:
-    """Load the ontology into its named graph and write the ontology documentation."""
+def records_graph_iri(settings: Settings) -> URIRef:
+    """The named graph of the curated records and themes."""
+    return URIRef(f"{settings.base_iri}graph/records")
+
+
+def source_files(settings: Settings) -> list[Path]:
+    """The source texts under data/sources/, in a stable order."""
+    return sorted(settings.sources_dir.glob("*.txt"))
+
+
+def extract_checked(path: Path, registry: Registry, settings: Settings) -> ExtractedDocument:
+    """One document extracted and validated together with the records it links to."""
+    document = extract_file(path, registry, settings.base_iri, settings.max_source_bytes)
+    validate(document.graph + registry.graph)
+    return document
+
+
+def build(settings: Settings, progress: Callable[[Path], None] = lambda _: None) -> BuildSummary:
+    """Extract, validate and load everything; return what was loaded."""
+    registry = Registry.load(settings.input_dir, settings.base_iri)
+    documents = []
+    for path in source_files(settings):
+        documents.append(extract_checked(path, registry, settings))
+        progress(path)
     ontology = ontology_graph()
+    graphs: dict[URIRef, Graph] = {
+        ONTOLOGY_IRI: ontology,
+        records_graph_iri(settings): with_supertypes(registry.graph),
+        **{document.graph_iri: document.graph for document in documents},
+    }
     settings.site_dir.mkdir(parents=True, exist_ok=True)
     (settings.site_dir / ONTOLOGY_PAGE).write_text(render_ontology_html(ontology), "utf-8")
     with EmbeddedStore(settings.store_dir) as store:
-        store.replace_graph(ONTOLOGY_IRI, ontology)
-        return BuildSummary(graphs=len(store.graph_names()), triples=store.triple_count())
+        stale = [
+            URIRef(name)
+            for name in store.graph_names()
+            if name.startswith(f"{settings.base_iri}graph/") and URIRef(name) not in graphs
+        ]
+        store.replace_graphs(graphs, drop=stale)
+        return BuildSummary(
+            documents=len(documents),
+            graphs=len(store.graph_names()),
+            triples=store.triple_count(),
+            warnings={str(d.path): d.warnings for d in documents if d.warnings},
+        )

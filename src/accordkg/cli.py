@@ -1,5 +1,8 @@
 """The `accordkg` command: argument parsing plus one library call per subcommand."""
 
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -7,47 +10,92 @@ import typer
 import uvicorn
 
 from accordkg.build import build as build_graph
+from accordkg.build import extract_checked, source_files
 from accordkg.errors import AccordError
+from accordkg.extraction.registry import Registry
 from accordkg.settings import Settings
 
 app = typer.Typer(help="accordkg: a knowledge graph of AI research cooperation agreements.")
 
+DataDir = Annotated[Path | None, typer.Option(help="Where the store lives (ACCORDKG_DATA_DIR).")]
+
+
+class RdfFormat(StrEnum):
+    TURTLE = "turtle"
+    NT = "nt"
+    JSONLD = "jsonld"
+
+    @property
+    def rdflib_name(self) -> str:
+        return "json-ld" if self is RdfFormat.JSONLD else self.value
+
+
+def _reports_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """Turn an AccordError into one line on stderr and exit status 1, not a traceback."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except AccordError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+
+    return run
+
 
 @app.command()
-def build(
-    data_dir: Annotated[
-        Path | None, typer.Option(help="Where the store lives (ACCORDKG_DATA_DIR).")
-    ] = None,
-) -> None:
+@_reports_errors
+def build(data_dir: DataDir = None) -> None:
     """Build the graph from the ontology and data/ into the store."""
     settings = _settings(data_dir=data_dir)
-    try:
-        summary = build_graph(settings)
-    except AccordError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
-    typer.echo(f"built {settings.store_dir}: {summary.graphs} graph(s), {summary.triples} triples")
+    with typer.progressbar(length=len(source_files(settings)), label="extracting") as bar:
+        summary = build_graph(settings, progress=lambda _: bar.update(1))
+    for path, warnings in summary.warnings.items():
+        for warning in warnings:
+            typer.echo(f"warning: {path}: {warning}", err=True)
+    typer.echo(
+        f"built {settings.store_dir}: {summary.documents} document(s), "
+        f"{summary.graphs} graph(s), {summary.triples} triples, "
+        f"{sum(len(w) for w in summary.warnings.values())} warning(s)"
+    )
 
 
 @app.command()
+@_reports_errors
+def extract(
+    file: Annotated[Path, typer.Argument(help="A source text (UTF-8).")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    rdf_format: Annotated[RdfFormat, typer.Option("--format", help="Serialization.")] = (
+        RdfFormat.TURTLE
+    ),
+) -> None:
+    """Extract one document's graph, validated, and print or write it."""
+    settings = _settings()
+    registry = Registry.load(settings.input_dir, settings.base_iri)
+    document = extract_checked(file, registry, settings)
+    for warning in document.warnings:
+        typer.echo(f"warning: {file}: {warning}", err=True)
+    serialized = document.graph.serialize(format=rdf_format.rdflib_name, auto_compact=True)
+    if output is None:
+        typer.echo(serialized)
+    else:
+        output.write_text(serialized, "utf-8")
+
+
+@app.command()
+@_reports_errors
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (ACCORDKG_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (ACCORDKG_PORT).")] = None,
-    data_dir: Annotated[
-        Path | None, typer.Option(help="Where the store lives (ACCORDKG_DATA_DIR).")
-    ] = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Serve the graph over HTTP (SPARQL, graph views, Linked Data, docs at /docs)."""
     # Imported here so the rest of the core never loads FastAPI: api depends on core.
     from accordkg.api import create_app  # noqa: PLC0415
 
     settings = _settings(host=host, port=port, data_dir=data_dir)
-    try:
-        application = create_app(settings)
-    except AccordError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
-    uvicorn.run(application, host=settings.host, port=settings.port)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
 
 
 def _settings(**overrides: Any) -> Settings:

@@ -8,7 +8,8 @@ from rdflib import Graph
 from accordkg.errors import InputError
 from accordkg.namespaces import PREFIXES
 
-ONTOLOGY_MODULES = ("accordkg.ttl", "alignments.ttl")
+CORE_MODULE = "accordkg.ttl"
+ONTOLOGY_MODULES = (CORE_MODULE, "alignments.ttl")
 SHAPES = "shapes.ttl"
 
 
@@ -25,19 +26,20 @@ def new_graph() -> Graph:
     return graph
 
 
-def parse_turtle(text: str, graph: Graph, name: str) -> Graph:
-    """Parse Turtle into `graph`, turning the parser's exception into an InputError."""
+def parse_turtle(text: str, graph: Graph, name: str, base: str | None = None) -> Graph:
+    """Parse Turtle into `graph` (relative IRIs against `base`), turning the parser's
+    exception into an InputError."""
     try:
-        graph.parse(data=text, format="turtle")
+        graph.parse(data=text, format="turtle", publicID=base)
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
         raise InputError(f"{name}: not valid Turtle: {exc}") from exc
     return graph
 
 
-def ontology_graph() -> Graph:
+def ontology_graph(modules: tuple[str, ...] = ONTOLOGY_MODULES) -> Graph:
     """The ontology with its alignment module (never owl:imports: both are packaged)."""
     graph = new_graph()
-    for name in ONTOLOGY_MODULES:
+    for name in modules:
         parse_turtle(ontology_resource(name).read_text("utf-8"), graph, name)
     return graph
 

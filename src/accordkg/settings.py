@@ -26,10 +26,17 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the HTTP server binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the HTTP server binds to.")
+    max_source_bytes: int = Field(
+        default=5_000_000, gt=0, description="Largest source text extraction accepts."
+    )
 
     @property
     def store_dir(self) -> Path:
         return self.data_dir / "store"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.input_dir / "sources"
 
     @property
     def site_dir(self) -> Path:

@@ -4,6 +4,7 @@ rdflib stays the programming model for building and validating graphs; the store
 what was validated, one named graph per document, and answers SPARQL.
 """
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
@@ -17,8 +18,9 @@ from accordkg.errors import StoreError
 class Store(Protocol):
     """What the rest of accordkg needs from a triple store."""
 
-    def replace_graph(self, name: URIRef, graph: Graph) -> None:
-        """Replace named graph `name` by `graph` in one transaction: all of it or none."""
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
+        """Replace each named graph by its new content and drop the graphs in `drop`, all in
+        one transaction: every change is made or none."""
 
     def graph_names(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
@@ -46,15 +48,18 @@ class EmbeddedStore:
             raise StoreError("the store is closed")
         return self._store
 
-    def replace_graph(self, name: URIRef, graph: Graph) -> None:
-        triples = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        target = name.n3()
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
+        operations = [f"DROP SILENT GRAPH {name.n3()}" for name in [*graphs, *drop]]
+        inserts = [
+            f"GRAPH {name.n3()} {{ {graph.serialize(format='nt', encoding='utf-8').decode()} }}"
+            for name, graph in graphs.items()
+        ]
+        if inserts:
+            operations.append(f"INSERT DATA {{ {' '.join(inserts)} }}")
         try:
-            self._oxigraph.update(
-                f"DROP SILENT GRAPH {target} ; INSERT DATA {{ GRAPH {target} {{ {triples} }} }}"
-            )
+            self._oxigraph.update(" ;\n".join(operations))
         except (OSError, SyntaxError) as exc:
-            raise StoreError(f"cannot replace graph {name}: {exc}") from exc
+            raise StoreError(f"cannot replace graphs {sorted(graphs)}: {exc}") from exc
 
     def graph_names(self) -> list[str]:
         return sorted(graph.value for graph in self._oxigraph.named_graphs())

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from accordkg.build import build
 from accordkg.settings import Settings
+from tests.conftest import INPUTS
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`accordkg serve` in its own process, as `make run` starts it."""
     data_dir = tmp_path_factory.mktemp("served")
-    build(Settings(data_dir=data_dir))
+    build(Settings(data_dir=data_dir, input_dir=INPUTS))
     port = _free_port()
     command = [str(Path(sys.executable).parent / "accordkg"), "serve", "--port", str(port)]
     environment = {**os.environ, "ACCORDKG_DATA_DIR": str(data_dir)}

@@ -1,0 +1,91 @@
+"""Source text to RDF: clean → segment → extract → RDF, each stage a module of its own.
+
+`extract_file` runs the stages on one file; validation and loading are the caller's
+(see `accordkg.build`), so a document can be checked before anything is written.
+"""
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
+
+import accordkg
+from accordkg.errors import InputError
+from accordkg.extraction.clean import clean, read_source
+from accordkg.extraction.facts import extract
+from accordkg.extraction.rdf import Source, document_graph_iri, to_rdf
+from accordkg.extraction.registry import Registry, slug
+from accordkg.extraction.segment import segment
+from accordkg.resources import CORE_MODULE, ontology_graph
+
+METADATA_KEYS = frozenset({"publisher", "issuing_bureau", "release_type", "release_date"})
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    """One source file's graph, the named graph it belongs in, and what went imperfectly."""
+
+    path: Path
+    graph_iri: URIRef
+    graph: Graph
+    warnings: tuple[str, ...]
+
+
+def extract_file(
+    path: Path, registry: Registry, base_iri: str, max_bytes: int
+) -> ExtractedDocument:
+    """Run every extraction stage on one source file."""
+    started = datetime.now(UTC)
+    raw = read_source(path, max_bytes)
+    document = clean(raw)
+    facts = extract(segment(document), str(path))
+    doc_id = slug(path.stem)
+    source = Source(
+        doc_id=doc_id,
+        file_name=path.name,
+        raw=raw,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        publisher=_metadata(path).get("publisher"),
+        software_version=accordkg.__version__,
+        started=started,
+        ended=datetime.now(UTC),
+    )
+    graph = with_supertypes(to_rdf(facts, source, registry, base_iri))
+    return ExtractedDocument(
+        path=path,
+        graph_iri=document_graph_iri(base_iri, doc_id),
+        graph=graph,
+        warnings=(*document.repairs, *facts.warnings),
+    )
+
+
+def with_supertypes(graph: Graph) -> Graph:
+    """`graph` with every rdf:type extended up the core ontology's class hierarchy, so
+    plain SPARQL finds a declaration as an ak:Instrument without a reasoner."""
+    ontology = ontology_graph((CORE_MODULE,))
+    for node, cls in list(graph.subject_objects(RDF.type)):
+        for superclass in ontology.transitive_objects(cls, RDFS.subClassOf):
+            if superclass is not None:
+                graph.add((node, RDF.type, superclass))
+    return graph
+
+
+def _metadata(path: Path) -> dict[str, str]:
+    """The optional metadata record beside a source file (`<name>.toml`)."""
+    record = path.with_suffix(".toml")
+    if not record.is_file():
+        return {}
+    try:
+        values = tomllib.loads(record.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{record}: not a valid TOML metadata record: {exc}") from exc
+    unknown = set(values) - METADATA_KEYS
+    if unknown:
+        raise InputError(
+            f"{record}: unknown keys {sorted(unknown)}; known: {sorted(METADATA_KEYS)}"
+        )
+    return {key: str(value) for key, value in values.items()}

@@ -1,0 +1,110 @@
+"""Curated reference data that extraction links printed names to.
+
+`data/records/*.ttl` holds states, organizations and instruments with the names they
+are printed under (rdfs:label, skos:prefLabel, skos:altLabel) and checked external
+identifiers; `data/themes.ttl` holds the theme scheme. Relative IRIs in those files
+resolve against the configured base IRI, so a deployment with its own base gets its
+own IRIs.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from accordkg.namespaces import AK
+from accordkg.resources import new_graph, parse_turtle
+
+PARTY_CLASSES = (AK.State, AK.Organization, AK.Party)
+INSTRUMENT_CLASSES = (
+    AK.Instrument,
+    AK.Declaration,
+    AK.JointStatement,
+    AK.MemorandumOfUnderstanding,
+    AK.Agreement,
+)
+LEADING_WORDS = re.compile(r"^(the\s+)?(governments?\s+of\s+)?(the\s+)?")
+
+
+def name_key(name: str) -> str:
+    """How names are compared: case, accents, punctuation and a leading "the" or
+    "Government of" ignored ("the U.S." and "US" meet)."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    folded = folded.replace("&", " and ").replace(".", "")
+    folded = re.sub(r"[^a-z0-9]+", " ", folded).strip()
+    return LEADING_WORDS.sub("", folded).strip()
+
+
+def slug(name: str, limit: int = 80) -> str:
+    """A readable, deterministic IRI segment for a name."""
+    words = name_key(name).split()
+    result = ""
+    for word in words:
+        candidate = f"{result}-{word}" if result else word
+        if len(candidate) > limit:
+            break
+        result = candidate
+    return result or "unnamed"
+
+
+@dataclass
+class Registry:
+    """Reference entities, curated instruments and themes, found by the names they bear."""
+
+    graph: Graph
+    parties: dict[str, URIRef] = field(default_factory=dict)
+    instruments: dict[str, URIRef] = field(default_factory=dict)
+    themes: list[tuple[re.Pattern[str], URIRef]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, input_dir: Path, base_iri: str) -> "Registry":
+        graph = new_graph()
+        files = sorted((input_dir / "records").glob("*.ttl"))
+        themes_file = input_dir / "themes.ttl"
+        for path in [*files, *([themes_file] if themes_file.is_file() else [])]:
+            parse_turtle(path.read_text("utf-8"), graph, str(path), base=base_iri)
+        registry = cls(graph)
+        for cls_iri, index in [
+            *((c, registry.parties) for c in PARTY_CLASSES),
+            *((c, registry.instruments) for c in INSTRUMENT_CLASSES),
+        ]:
+            for entity in graph.subjects(RDF.type, cls_iri):
+                if isinstance(entity, URIRef):
+                    for name in _names(graph, entity):
+                        index.setdefault(name_key(name), entity)
+        concepts = {c for c in graph.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef)}
+        for concept in sorted(concepts):
+            for name in sorted(set(_names(graph, concept))):
+                registry.themes.append((_phrase_pattern(name), concept))
+        return registry
+
+    def party(self, name: str) -> URIRef | None:
+        return self.parties.get(name_key(name))
+
+    def instrument(self, name: str) -> URIRef | None:
+        return self.instruments.get(name_key(name))
+
+    def themes_in(self, text: str) -> list[URIRef]:
+        """The themes whose labels occur in `text`, each once, in IRI order."""
+        comparable = _comparable(text)
+        return sorted({iri for pattern, iri in self.themes if pattern.search(comparable)})
+
+
+def _names(graph: Graph, entity: URIRef) -> list[str]:
+    return [
+        str(value)
+        for predicate in (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+        for value in graph.objects(entity, predicate)
+        if isinstance(value, Literal)
+    ]
+
+
+def _comparable(text: str) -> str:
+    return re.sub(r"[\s\-\u2013]+", " ", text.lower())
+
+
+def _phrase_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + re.escape(_comparable(name)) + r"\b")
