@@ -15,6 +15,7 @@ from accordkg.extraction.dates import find_date, find_day_in_year
 from accordkg.extraction.segment import (
     HONORIFIC,
     ITEM_MARKER,
+    OFFICE_WORDS,
     ORGANIZATION_WORDS,
     Segments,
     SignatureBlock,
@@ -37,7 +38,10 @@ PLAIN_PARTY_SEPARATORS = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 MODALITIES = [
     ("obligation", re.compile(r"\b(shall|must|are obliged to)\b", re.I)),
     ("intention", re.compile(r"\b(intends?|intention|plans? to)\b", re.I)),
-    ("endeavour", re.compile(r"\b(endeavou?rs?|seeks? to|strives? to|aims? to)\b", re.I)),
+    (
+        "endeavour",
+        re.compile(r"\b((will\s+)?(endeavou?rs?|seeks? to|strives? to|aims? to))\b", re.I),
+    ),
     (
         "undertaking",
         re.compile(r"\b(will|commits?|committed to|undertakes?|agrees? to|decided?s? to)\b", re.I),
@@ -89,11 +93,6 @@ LANGUAGE_CODES = {
     "norwegian": "no", "polish": "pl", "portuguese": "pt", "russian": "ru", "spanish": "es",
     "swedish": "sv", "thai": "th", "turkish": "tr", "ukrainian": "uk", "vietnamese": "vi",
 }  # fmt: skip
-OFFICE_WORDS = re.compile(
-    r"\b(Minister|Secretary|Director|President|Chair(man|woman|person)?|Officer|Ambassador|"
-    r"Head|Administrator|Chief|Commissioner|Governor|Representative|Advisor|Adviser|"
-    r"Counsellor|Councillor|Deputy|Envoy|Prime|Vice|Chancellor)\b"
-)
 EVENT = re.compile(
     r"\b(?:during|at|on the occasion of)\s+the\s+(?P<event>.+?)\.?$",
 )
@@ -201,7 +200,13 @@ def extract(segments: Segments, name: str) -> InstrumentFacts:
     if not parties:
         raise InputError(f"{name}: no recognisable parties in the title or signature blocks")
     recitals = tuple(
-        Provision(position, text.value, text, opening_word=text.value.split()[0].strip(","))
+        Provision(
+            position,
+            text.value,
+            text,
+            opening_word=text.value.split()[0].strip(","),
+            references=_references(text.value),
+        )
         for position, text in enumerate(segments.recitals, start=1)
     )
     lead_in_modality = _modality(segments.lead_in.value) if segments.lead_in else None
@@ -258,9 +263,14 @@ def _parties(title: str, blocks: tuple[SignatureBlock, ...]) -> tuple[str, ...]:
 
 
 def _modality(text: str) -> str | None:
-    """The first modal phrase in `text` decides its modality."""
-    found = [(m.start(), name) for name, p in MODALITIES if (m := p.search(text))]
-    return min(found)[1] if found else None
+    """The first modal phrase in `text` decides its modality; where two start at the same
+    word ("will endeavour"), the one listed first in MODALITIES."""
+    found = [
+        (m.start(), rank, name)
+        for rank, (name, p) in enumerate(MODALITIES)
+        if (m := p.search(text))
+    ]
+    return min(found)[2] if found else None
 
 
 def _commitments(
@@ -376,12 +386,11 @@ def _name_tail(text: str) -> str:
     taken: list[str] = []
     for token in tokens:
         bare = token.rstrip(",;:)(") if ABBREVIATION.match(token) else token.rstrip(",;:)(.")
+        if not (bare[:1].isupper() or bare in CONNECTORS):
+            break
+        taken.append(bare)
         if bare != token:
-            taken.append(bare)
             break
-        if not (token[:1].isupper() or token in CONNECTORS):
-            break
-        taken.append(token)
     while taken and taken[-1] in CONNECTORS:
         taken.pop()
     return " ".join(taken) if len(taken) > 1 else ""
@@ -422,8 +431,8 @@ def _signatories(blocks: tuple[SignatureBlock, ...], warnings: list[str]) -> lis
             office, organization = _office_and_organization([line.value for line in lines[1:]])
             if len(lines) > 3:
                 warnings.append(f"signature of {name}: extra lines {[x.value for x in lines[3:]]}")
-            start = block.header if index == 0 else lines[0]
-            source = Text.join([start, *lines] if index == 0 else list(lines), "\n")
+            # The first signatory's evidence starts at the "For <party>:" line.
+            source = Text.join([block.header, *lines] if index == 0 else list(lines), "\n")
             signatories.append(
                 Signatory(
                     party=block.party.value,

@@ -125,7 +125,8 @@ class _Builder:
         for seen_key, iri in self.party_iris.items():
             if key.startswith(seen_key + " ") or seen_key.startswith(key + " "):
                 return iri
-        is_organization = ORGANIZATION_WORDS.search(name.title()) is not None
+        # "the Government of X" is the state X acting through its government.
+        is_organization = ORGANIZATION_WORDS.search(key.title()) is not None
         kind = "organization" if is_organization else "state"
         iri = self.base[f"{kind}/{slug(name)}"]
         self.add(iri, RDF.type, AK.Organization if is_organization else AK.State)
@@ -249,7 +250,7 @@ class _Builder:
     def _provenance(self) -> None:
         source = self.source
         activity = self.base[f"activity/extract-{self.doc}"]
-        agent = self.base[f"agent/accordkg-{source.software_version}"]
+        agent = self.base[f"agent/{slug('accordkg ' + source.software_version)}"]
         graph = document_graph_iri(str(self.base), self.doc)
         self.add(activity, RDF.type, PROV.Activity)
         self.label(activity, f"Extraction of {source.file_name}")

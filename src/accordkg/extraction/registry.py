@@ -26,6 +26,7 @@ INSTRUMENT_CLASSES = (
     AK.MemorandumOfUnderstanding,
     AK.Agreement,
 )
+CONNECTIVES = frozenset({"and", "the", "of", "on", "for", "in", "to", "between", "a", "an"})
 LEADING_WORDS = re.compile(r"^(the\s+)?(governments?\s+of\s+)?(the\s+)?")
 
 
@@ -40,14 +41,14 @@ def name_key(name: str) -> str:
 
 def slug(name: str, limit: int = 80) -> str:
     """A readable, deterministic IRI segment for a name."""
-    words = name_key(name).split()
-    result = ""
-    for word in words:
-        candidate = f"{result}-{word}" if result else word
-        if len(candidate) > limit:
+    words: list[str] = []
+    for word in name_key(name).split():
+        if len("-".join([*words, word])) > limit:
             break
-        result = candidate
-    return result or "unnamed"
+        words.append(word)
+    while len(words) > 1 and words[-1] in CONNECTIVES:
+        words.pop()
+    return "-".join(words) or "unnamed"
 
 
 @dataclass

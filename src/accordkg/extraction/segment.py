@@ -25,7 +25,7 @@ ITEM_MARKER = re.compile(r"^(\(?(\d{1,2}|[a-z]|[ivx]{1,4})[.)]|[-\u2022*\u2013])
 ITEM_CONTINUES = re.compile(r"(;|;\s*and|;\s*or|,|,\s*and)$")
 HONORIFIC = re.compile(
     r"^(The\s+)?(Right\s+)?(Rt\.?\s+)?(Hon(ou?rable|\.)?|Excellency|His Excellency|"
-    r"Her Excellency|H\.\s?E\.|Dr\.?|Prof(essor|\.)?|Mr\.?|Ms\.?|Mrs\.?|Sir|Dame|Ambassador)\s+",
+    r"Her Excellency|H\.\s?E\.|Dr\.?|Prof(essor|\.)?|Mr\.?|Ms\.?|Mrs\.?|Sir|Dame)\s+",
 )
 NAME_TOKEN = re.compile(r"^([A-Z][\w'\u2019\-]*\.?|[A-Z]\.([A-Z]\.)*)$")
 NOT_IN_NAMES = frozenset({"of", "for", "and", "the", "on", "in", "to", "at", "de"})
@@ -33,6 +33,12 @@ ORGANIZATION_WORDS = re.compile(
     r"\b(Department|Ministry|Office|House|Agency|Council|Foundation|Institute|Commission|"
     r"Government|Secretariat|Bureau|Authority|Embassy|Mission|University|Cabinet|Directorate|"
     r"Administration|Service|Centre|Center|Parliament|Assembly|Board|Corporation)\b"
+)
+
+OFFICE_WORDS = re.compile(
+    r"\b(Minister|Secretary|Director|President|Chair(man|woman|person)?|Officer|Ambassador|"
+    r"Head|Administrator|Chief|Commissioner|Governor|Representative|Advisor|Adviser|"
+    r"Counsellor|Councillor|Deputy|Envoy|Prime|Vice|Chancellor)\b"
 )
 
 
@@ -251,4 +257,5 @@ def looks_like_name(line: str) -> bool:
         and all(NAME_TOKEN.match(token) for token in tokens)
         and not any(token.lower() in NOT_IN_NAMES for token in tokens)
         and not ORGANIZATION_WORDS.search(name)
+        and not OFFICE_WORDS.search(name)
     )
