@@ -9,7 +9,7 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements
 # reinstall: directories change their mtime exactly then.
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
-.PHONY: run test lint typecheck pytest java lock clean
+.PHONY: run test java lock clean bench-extraction
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
@@ -31,6 +31,10 @@ $(VENV)/.run: pyproject.toml requirements.lock $(PACKAGE_DIRS) | $(BIN)/python
 $(VENV)/.test: pyproject.toml requirements.lock $(PACKAGE_DIRS) | $(BIN)/python
 	$(PIP) -e '.[test]' --config-settings editable_mode=strict
 	touch $@ $(VENV)/.run
+
+# Benchmarks are not tests: run them on purpose; --write records them in bench/RESULTS.md.
+bench-extraction: $(VENV)/.run
+	$(BIN)/python bench/extraction.py --write
 
 # HermiT, the OWL reasoner the ontology tests use, runs on Java.
 java:

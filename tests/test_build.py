@@ -87,3 +87,28 @@ def test_a_removed_source_loses_its_graph(settings: Settings, tmp_path: Path) ->
     build(with_extra)
     with EmbeddedStore(settings.store_dir) as store:
         assert store.graph_names() == [RECORDS_GRAPH, SEED_GRAPH, str(ONTOLOGY_IRI)]
+
+
+def test_the_default_graph_answers_as_the_union_of_all_graphs(settings: Settings) -> None:
+    build(settings)
+    query = """
+        PREFIX ak: <https://w3id.org/accordkg/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?party ?link WHERE {
+          ?instrument a ak:Declaration ; ak:party ?party .
+          ?party skos:exactMatch ?link .
+          ak:Declaration a ?owlClass .
+        } ORDER BY ?link
+    """
+    with EmbeddedStore(settings.store_dir) as store:
+        rows = store.select(query)
+    assert [row["link"] for row in rows] == [
+        "http://www.wikidata.org/entity/Q145",
+        "http://www.wikidata.org/entity/Q30",
+    ]
+
+
+def test_a_bad_query_is_an_input_error(settings: Settings) -> None:
+    build(settings)
+    with EmbeddedStore(settings.store_dir) as store, pytest.raises(InputError, match="SPARQL"):
+        store.select("SELECT WHERE {")

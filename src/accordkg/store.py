@@ -12,7 +12,7 @@ from typing import Protocol, Self
 import pyoxigraph
 from rdflib import Graph, URIRef
 
-from accordkg.errors import StoreError
+from accordkg.errors import InputError, StoreError
 
 
 class Store(Protocol):
@@ -21,6 +21,10 @@ class Store(Protocol):
     def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
         """Replace each named graph by its new content and drop the graphs in `drop`, all in
         one transaction: every change is made or none."""
+
+    def select(self, query: str) -> list[dict[str, str]]:
+        """Run a SPARQL SELECT with the default graph as the union of all named graphs;
+        each row maps bound variables to their values' lexical forms."""
 
     def graph_names(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
@@ -60,6 +64,21 @@ class EmbeddedStore:
             self._oxigraph.update(" ;\n".join(operations))
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot replace graphs {sorted(graphs)}: {exc}") from exc
+
+    def select(self, query: str) -> list[dict[str, str]]:
+        try:
+            solutions = self._oxigraph.query(query, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise InputError(f"not a valid SPARQL query: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the query failed: {exc}") from exc
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            raise InputError("not a SELECT query")
+        names = [variable.value for variable in solutions.variables]
+        return [
+            {name: term.value for name in names if (term := row[name]) is not None}
+            for row in solutions
+        ]
 
     def graph_names(self) -> list[str]:
         return sorted(graph.value for graph in self._oxigraph.named_graphs())

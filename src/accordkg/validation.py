@@ -1,5 +1,6 @@
 """SHACL validation against ontology/shapes.ttl, before anything reaches the store."""
 
+from functools import cache
 from typing import cast
 
 import pyshacl
@@ -17,15 +18,22 @@ def validate(data: Graph) -> None:
     with a subclass (ak:Declaration) is never checked by a shape on its superclass
     (ak:Instrument) and bad data passes as conforming.
     """
+    shapes, ontology = _rules()
     conforms, report, _ = pyshacl.validate(
         data,
-        shacl_graph=shapes_graph(),
-        ont_graph=ontology_graph(),
+        shacl_graph=shapes,
+        ont_graph=ontology,
         inference="rdfs",
         allow_warnings=True,
     )
     if not conforms:
         raise ValidationError(_violations(cast(Graph, report)))
+
+
+@cache
+def _rules() -> tuple[Graph, Graph]:
+    """The shapes and the ontology, parsed once per process (pySHACL only reads them)."""
+    return shapes_graph(), ontology_graph()
 
 
 def _violations(report: Graph) -> list[Violation]:

@@ -11,6 +11,7 @@ from rdflib.namespace import PROV, RDF
 from accordkg.extraction import ExtractedDocument, extract_file
 from accordkg.extraction.registry import Registry
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI
+from accordkg.reasoning import check_consistency
 from accordkg.validation import validate
 from tests.conftest import INPUTS, SEED
 from tests.graphs import spans
@@ -123,3 +124,7 @@ def test_another_base_iri_moves_every_instance_iri() -> None:
 
 def test_the_document_graph_conforms_with_the_records(document: ExtractedDocument) -> None:
     validate(document.graph + Registry.load(INPUTS, DEFAULT_BASE_IRI).graph)
+
+
+def test_the_seed_graph_is_consistent_with_the_ontology(document: ExtractedDocument) -> None:
+    check_consistency(document.graph + Registry.load(INPUTS, DEFAULT_BASE_IRI).graph)

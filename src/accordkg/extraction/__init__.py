@@ -8,9 +8,10 @@ import hashlib
 import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Node, URIRef
 from rdflib.namespace import RDF, RDFS
 
 import accordkg
@@ -66,12 +67,21 @@ def extract_file(
 def with_supertypes(graph: Graph) -> Graph:
     """`graph` with every rdf:type extended up the core ontology's class hierarchy, so
     plain SPARQL finds a declaration as an ak:Instrument without a reasoner."""
-    ontology = ontology_graph((CORE_MODULE,))
+    superclasses = _superclasses()
     for node, cls in list(graph.subject_objects(RDF.type)):
-        for superclass in ontology.transitive_objects(cls, RDFS.subClassOf):
-            if superclass is not None:
-                graph.add((node, RDF.type, superclass))
+        for superclass in superclasses.get(cls, ()):
+            graph.add((node, RDF.type, superclass))
     return graph
+
+
+@cache
+def _superclasses() -> dict[Node, frozenset[Node]]:
+    """Each class of the core ontology with all its superclasses (parsed once)."""
+    ontology = ontology_graph((CORE_MODULE,))
+    return {
+        cls: frozenset(s for s in ontology.transitive_objects(cls, RDFS.subClassOf) if s)
+        for cls in set(ontology.subjects(RDFS.subClassOf))
+    }
 
 
 def _metadata(path: Path) -> dict[str, str]:
