@@ -46,7 +46,7 @@ java:
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade -e '.[test]' --config-settings editable_mode=strict
 	$(BIN)/pip freeze --exclude-editable | grep -v '^accordkg' > requirements.lock
 
 clean:

@@ -11,7 +11,7 @@ from accordkg.docs import render_ontology_html
 from accordkg.errors import AccordError, InputError, StoreError, ValidationError
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
-from accordkg.store import EmbeddedStore
+from accordkg.store import open_store
 
 STATUS_BY_ERROR: dict[type[AccordError], int] = {
     InputError: 400,
@@ -23,7 +23,7 @@ STATUS_BY_ERROR: dict[type[AccordError], int] = {
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; settings are read here, once, unless the caller passes them."""
     settings = settings or Settings()
-    store = EmbeddedStore(settings.store_dir)
+    store = open_store(settings)
     ontology = ontology_graph()
     ontology_turtle = ontology.serialize(format="turtle")
     ontology_html = render_ontology_html(ontology)

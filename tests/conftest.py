@@ -1,11 +1,14 @@
 """Shared fixtures: settings on a temporary data directory, and the example graph."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 from rdflib import Graph
 
 from accordkg.settings import Settings
+from tests.servers import oxigraph_server
 
 TESTS = Path(__file__).parent
 INPUTS = TESTS.parent / "data"
@@ -22,3 +25,31 @@ def settings(tmp_path: Path) -> Settings:
 def example() -> Graph:
     """The hand-written instance graph that conforms to ontology and shapes."""
     return Graph().parse(TESTS / "ontology" / "example.ttl")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `oxigraph serve` process for the remote-store tests, one per session."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def any_settings(request: pytest.FixtureRequest, settings: Settings, oxigraph_url: str) -> Settings:
+    """Settings for each store implementation; the remote one starts empty."""
+    if request.param == "embedded":
+        return settings
+    remote = Settings(
+        data_dir=settings.data_dir,
+        input_dir=settings.input_dir,
+        store="remote",
+        sparql_query_url=f"{oxigraph_url}/query",
+        sparql_update_url=f"{oxigraph_url}/update",
+    )
+    drop_all = httpx.post(
+        f"{oxigraph_url}/update",
+        content=b"DROP ALL",
+        headers={"Content-Type": "application/sparql-update"},
+    )
+    drop_all.raise_for_status()
+    return remote

@@ -1,6 +1,7 @@
 """`build`: ontology, records and every source's graph land in the store, or nothing does."""
 
 import shutil
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -9,18 +10,19 @@ from accordkg.build import ONTOLOGY_PAGE, build
 from accordkg.errors import InputError, ValidationError
 from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.settings import Settings
-from accordkg.store import EmbeddedStore
+from accordkg.store import open_store
 from tests.conftest import INPUTS, SEED
 
 SEED_GRAPH = "https://w3id.org/accordkg/id/graph/us-uk-ai-research-declaration-2020"
 RECORDS_GRAPH = "https://w3id.org/accordkg/id/graph/records"
 
 
-def test_build_loads_ontology_records_and_documents(settings: Settings) -> None:
+def test_build_loads_ontology_records_and_documents(any_settings: Settings) -> None:
+    settings = any_settings
     summary = build(settings)
     assert summary.documents == 1
     assert summary.graphs == 3
-    with EmbeddedStore(settings.store_dir) as store:
+    with closing(open_store(settings)) as store:
         assert store.graph_names() == [RECORDS_GRAPH, SEED_GRAPH, str(ONTOLOGY_IRI)]
         assert store.triple_count() == summary.triples
     assert "<h1>accordkg ontology</h1>" in (settings.site_dir / ONTOLOGY_PAGE).read_text()
@@ -31,9 +33,9 @@ def test_the_seed_warns_about_its_repaired_duplicate(settings: Settings) -> None
     assert any("page-break duplicate" in warning for warning in warnings)
 
 
-def test_building_twice_gives_the_same_store(settings: Settings) -> None:
-    first = build(settings)
-    assert build(settings) == first
+def test_building_twice_gives_the_same_store(any_settings: Settings) -> None:
+    first = build(any_settings)
+    assert build(any_settings) == first
 
 
 def _inputs_with(tmp_path: Path, name: str, content: bytes) -> Path:
@@ -53,15 +55,15 @@ def _inputs_with(tmp_path: Path, name: str, content: bytes) -> Path:
     ids=["empty", "utf-16", "no-title"],
 )
 def test_a_bad_document_leaves_the_store_as_it_was(
-    settings: Settings, tmp_path: Path, content: bytes, error: type[Exception]
+    any_settings: Settings, tmp_path: Path, content: bytes, error: type[Exception]
 ) -> None:
+    settings = any_settings
     before = build(settings)
-    broken = Settings(
-        data_dir=settings.data_dir, input_dir=_inputs_with(tmp_path, "bad.txt", content)
-    )
+    inputs = _inputs_with(tmp_path, "bad.txt", content)
+    broken = settings.model_copy(update={"input_dir": inputs})
     with pytest.raises(error):
         build(broken)
-    with EmbeddedStore(settings.store_dir) as store:
+    with closing(open_store(settings)) as store:
         assert store.triple_count() == before.triples
         assert len(store.graph_names()) == before.graphs
 
@@ -85,11 +87,12 @@ def test_a_removed_source_loses_its_graph(settings: Settings, tmp_path: Path) ->
     assert build(with_extra).documents == 2
     (inputs / "sources" / "extra.txt").unlink()
     build(with_extra)
-    with EmbeddedStore(settings.store_dir) as store:
+    with closing(open_store(settings)) as store:
         assert store.graph_names() == [RECORDS_GRAPH, SEED_GRAPH, str(ONTOLOGY_IRI)]
 
 
-def test_the_default_graph_answers_as_the_union_of_all_graphs(settings: Settings) -> None:
+def test_the_default_graph_answers_as_the_union_of_all_graphs(any_settings: Settings) -> None:
+    settings = any_settings
     build(settings)
     query = """
         PREFIX ak: <https://w3id.org/accordkg/ontology#>
@@ -100,9 +103,9 @@ def test_the_default_graph_answers_as_the_union_of_all_graphs(settings: Settings
           ak:Declaration a ?owlClass .
         } ORDER BY ?link
     """
-    with EmbeddedStore(settings.store_dir) as store:
+    with closing(open_store(settings)) as store:
         rows = store.select(query)
-    assert [row["link"] for row in rows] == [
+    assert [str(row["link"]) for row in rows.rows] == [
         "http://www.wikidata.org/entity/Q145",
         "http://www.wikidata.org/entity/Q30",
     ]
@@ -110,5 +113,5 @@ def test_the_default_graph_answers_as_the_union_of_all_graphs(settings: Settings
 
 def test_a_bad_query_is_an_input_error(settings: Settings) -> None:
     build(settings)
-    with EmbeddedStore(settings.store_dir) as store, pytest.raises(InputError, match="SPARQL"):
+    with closing(open_store(settings)) as store, pytest.raises(InputError, match="SPARQL"):
         store.select("SELECT WHERE {")

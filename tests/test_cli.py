@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def test_build_reports_what_it_loaded(tmp_path: Path) -> None:
 
 
 def test_build_fails_cleanly_while_the_store_is_in_use(tmp_path: Path) -> None:
-    with EmbeddedStore(tmp_path / "store"):
+    with closing(EmbeddedStore(tmp_path / "store")):
         result = _run("build", "--data-dir", str(tmp_path))
     assert result.exit_code == 1
     assert "error: cannot open the store" in result.output

@@ -1,45 +1,101 @@
-"""The embedded store: atomic graph replacement, persistence on disk, one owner at a time."""
+"""The store's behaviour, the same for the embedded store and a real Oxigraph server."""
 
+from contextlib import closing
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, XSD
 
-from accordkg.errors import StoreError
-from accordkg.store import EmbeddedStore
+from accordkg.errors import InputError, StoreError
+from accordkg.settings import Settings
+from accordkg.store import EmbeddedStore, Store, open_store
 
 GRAPH = URIRef("https://w3id.org/accordkg/graph/example")
+OTHER = URIRef("https://w3id.org/accordkg/graph/other")
+LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 
 
-def test_replace_graph_persists_across_reopen(tmp_path: Path, example: Graph) -> None:
-    with EmbeddedStore(tmp_path) as store:
+@pytest.fixture
+def store(any_settings: Settings) -> Store:
+    return open_store(any_settings)
+
+
+def test_replace_graphs_then_read_back(store: Store, example: Graph) -> None:
+    with closing(store):
         store.replace_graphs({GRAPH: example})
-    with EmbeddedStore(tmp_path) as store:
         assert store.graph_names() == [str(GRAPH)]
         assert store.triple_count() == len(example)
 
 
-def test_replacing_twice_leaves_one_copy(tmp_path: Path, example: Graph) -> None:
-    with EmbeddedStore(tmp_path) as store:
+def test_replacing_twice_leaves_one_copy(store: Store, example: Graph) -> None:
+    with closing(store):
         store.replace_graphs({GRAPH: example})
         store.replace_graphs({GRAPH: example})
         assert store.triple_count() == len(example)
 
 
-def test_replacing_with_a_smaller_graph_drops_the_old_triples(
-    tmp_path: Path, example: Graph
-) -> None:
+def test_replacing_with_a_smaller_graph_drops_the_old_triples(store: Store, example: Graph) -> None:
     smaller = Graph()
-    for triple in list(example)[:5]:
+    for triple in sorted(example)[:5]:
         smaller.add(triple)
-    with EmbeddedStore(tmp_path) as store:
+    with closing(store):
         store.replace_graphs({GRAPH: example})
         store.replace_graphs({GRAPH: smaller})
         assert store.triple_count() == 5
 
 
-def test_a_second_owner_gets_a_clear_error(tmp_path: Path) -> None:
-    with EmbeddedStore(tmp_path), pytest.raises(StoreError, match="cannot open the store"):
+def test_several_graphs_and_a_drop_in_one_step(store: Store, example: Graph) -> None:
+    with closing(store):
+        store.replace_graphs({GRAPH: example, OTHER: example})
+        store.replace_graphs({OTHER: example}, drop=[GRAPH])
+        assert store.graph_names() == [str(OTHER)]
+        assert store.triple_count() == len(example)
+
+
+def test_select_sees_all_graphs_as_the_default_graph(store: Store) -> None:
+    first, second = Graph(), Graph()
+    first.add((URIRef("urn:a"), RDFS.label, Literal("A", lang="en")))
+    second.add((URIRef("urn:b"), RDFS.label, Literal("B")))
+    with closing(store):
+        store.replace_graphs({GRAPH: first, OTHER: second})
+        solutions = store.select(LABELS + " ORDER BY ?s")
+    assert solutions.variables == ["s", "label"]
+    assert [(row["s"], row["label"]) for row in solutions.rows] == [
+        (URIRef("urn:a"), Literal("A", lang="en")),
+        (URIRef("urn:b"), Literal("B", datatype=XSD.string)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [Literal('quote " and } brace'), Literal("A", lang="en"), Literal(3), URIRef("urn:a")],
+    ids=["hostile-string", "tagged", "integer", "iri"],
+)
+def test_bindings_are_rdf_terms_not_text(store: Store, value: Literal | URIRef) -> None:
+    graph = Graph()
+    graph.add((URIRef("urn:a"), RDFS.label, value))
+    graph.add((URIRef("urn:b"), RDFS.label, Literal("other")))
+    with closing(store):
+        store.replace_graphs({GRAPH: graph})
+        solutions = store.select(LABELS, {"label": value})
+    assert [row["s"] for row in solutions.rows] == [URIRef("urn:a")]
+
+
+def test_a_malformed_query_is_an_input_error(store: Store) -> None:
+    with closing(store), pytest.raises(InputError):
+        store.select("SELECT WHERE {")
+
+
+def test_embedded_store_persists_across_reopen(tmp_path: Path, example: Graph) -> None:
+    with closing(EmbeddedStore(tmp_path)) as store:
+        store.replace_graphs({GRAPH: example})
+    with closing(EmbeddedStore(tmp_path)) as store:
+        assert store.triple_count() == len(example)
+
+
+def test_a_second_owner_of_the_embedded_store_gets_a_clear_error(tmp_path: Path) -> None:
+    with closing(EmbeddedStore(tmp_path)), pytest.raises(StoreError, match="cannot open the store"):
         EmbeddedStore(tmp_path)
 
 
@@ -50,12 +106,20 @@ def test_a_closed_store_refuses_work(tmp_path: Path) -> None:
         store.triple_count()
 
 
-def test_replacing_several_graphs_and_dropping_one_is_one_step(
-    tmp_path: Path, example: Graph
-) -> None:
-    other = URIRef("https://w3id.org/accordkg/graph/other")
-    with EmbeddedStore(tmp_path) as store:
-        store.replace_graphs({GRAPH: example, other: example})
-        store.replace_graphs({other: example}, drop=[GRAPH])
-        assert store.graph_names() == [str(other)]
-        assert store.triple_count() == len(example)
+def test_an_unreachable_server_is_a_store_error(settings: Settings) -> None:
+    from tests.servers import free_port  # noqa: PLC0415
+
+    url = f"http://127.0.0.1:{free_port()}"
+    remote = Settings(
+        data_dir=settings.data_dir,
+        store="remote",
+        sparql_query_url=f"{url}/query",
+        sparql_update_url=f"{url}/update",
+    )
+    with closing(open_store(remote)) as store, pytest.raises(StoreError, match="cannot be reached"):
+        store.graph_names()
+
+
+def test_remote_settings_need_both_urls(settings: Settings) -> None:
+    with pytest.raises(StoreError, match="ACCORDKG_SPARQL_QUERY_URL"):
+        open_store(Settings(data_dir=settings.data_dir, store="remote"))

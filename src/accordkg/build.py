@@ -6,6 +6,7 @@ transaction. A document that fails stops the build and the store keeps its state
 """
 
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from accordkg.extraction.registry import Registry
 from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
-from accordkg.store import EmbeddedStore
+from accordkg.store import open_store
 from accordkg.validation import validate
 
 ONTOLOGY_PAGE = "ontology.html"
@@ -65,7 +66,7 @@ def build(settings: Settings, progress: Callable[[Path], None] = lambda _: None)
     }
     settings.site_dir.mkdir(parents=True, exist_ok=True)
     (settings.site_dir / ONTOLOGY_PAGE).write_text(render_ontology_html(ontology), "utf-8")
-    with EmbeddedStore(settings.store_dir) as store:
+    with closing(open_store(settings)) as store:
         stale = [
             URIRef(name)
             for name in store.graph_names()

@@ -1,6 +1,7 @@
 """Settings, read once at the edge (CLI or app factory) and passed down from there."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,19 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the HTTP server binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the HTTP server binds to.")
+    store: Literal["embedded", "remote"] = Field(
+        default="embedded",
+        description="Oxigraph embedded in the data directory, or a remote SPARQL 1.1 server.",
+    )
+    sparql_query_url: str | None = Field(
+        default=None, description="Query endpoint of the remote store (store=remote)."
+    )
+    sparql_update_url: str | None = Field(
+        default=None, description="Update endpoint of the remote store (store=remote)."
+    )
+    store_timeout_s: float = Field(
+        default=60.0, gt=0, description="How long to wait for the remote store per request."
+    )
     max_source_bytes: int = Field(
         default=5_000_000, gt=0, description="Largest source text extraction accepts."
     )

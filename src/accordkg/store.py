@@ -1,18 +1,37 @@
-"""The triple store: an interface, and its embedded implementation on Oxigraph.
+"""The triple store: one interface, an embedded and a remote implementation.
 
 rdflib stays the programming model for building and validating graphs; the store holds
-what was validated, one named graph per document, and answers SPARQL.
+what was validated, one named graph per document, and answers SPARQL with the default
+graph as the union of all named graphs. `open_store` picks the implementation the
+settings name: Oxigraph embedded on disk (the default, no server needed), or any SPARQL
+1.1 server over the protocol (Oxigraph server, Jena Fuseki, GraphDB, QLever, Virtuoso)
+configured to treat its default graph as the union of its named graphs.
 """
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol
 
+import httpx2 as httpx
 import pyoxigraph
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
 
 from accordkg.errors import InputError, StoreError
+from accordkg.settings import Settings
+
+Term = URIRef | Literal | BNode
+OxigraphTerm = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
+
+
+@dataclass(frozen=True)
+class Solutions:
+    """The answer to a SELECT: variables in projection order, and rows of bound terms."""
+
+    variables: list[str]
+    rows: list[dict[str, Term]] = field(default_factory=list)
 
 
 class Store(Protocol):
@@ -22,18 +41,44 @@ class Store(Protocol):
         """Replace each named graph by its new content and drop the graphs in `drop`, all in
         one transaction: every change is made or none."""
 
-    def select(self, query: str) -> list[dict[str, str]]:
-        """Run a SPARQL SELECT with the default graph as the union of all named graphs;
-        each row maps bound variables to their values' lexical forms."""
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
+        """Run a SPARQL SELECT over the union of all graphs, with variables bound to terms
+        (as RDF terms, never spliced into the query text as strings)."""
 
     def graph_names(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
 
     def triple_count(self) -> int:
-        """The number of quads in the store."""
+        """The number of quads in the named graphs (accordkg writes no other)."""
 
     def close(self) -> None:
-        """Release the store (files, locks, connections)."""
+        """Release the store (files, locks, connections); use with `contextlib.closing`."""
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name."""
+    if settings.store == "remote":
+        if settings.sparql_query_url is None or settings.sparql_update_url is None:
+            raise StoreError(
+                "a remote store needs ACCORDKG_SPARQL_QUERY_URL and ACCORDKG_SPARQL_UPDATE_URL"
+            )
+        return RemoteStore(
+            settings.sparql_query_url, settings.sparql_update_url, settings.store_timeout_s
+        )
+    return EmbeddedStore(settings.store_dir)
+
+
+def replacement_update(graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef]) -> str:
+    """One SPARQL update that drops and refills the given graphs: executed as one request
+    (one transaction), so readers see all of the change or none of it."""
+    operations = [f"DROP SILENT GRAPH {name.n3()}" for name in [*graphs, *drop]]
+    inserts = [
+        f"GRAPH {name.n3()} {{\n{graph.serialize(format='nt', encoding='utf-8').decode()}}}"
+        for name, graph in graphs.items()
+    ]
+    if inserts:
+        operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+    return " ;\n".join(operations)
 
 
 class EmbeddedStore:
@@ -53,21 +98,19 @@ class EmbeddedStore:
         return self._store
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
-        operations = [f"DROP SILENT GRAPH {name.n3()}" for name in [*graphs, *drop]]
-        inserts = [
-            f"GRAPH {name.n3()} {{ {graph.serialize(format='nt', encoding='utf-8').decode()} }}"
-            for name, graph in graphs.items()
-        ]
-        if inserts:
-            operations.append(f"INSERT DATA {{ {' '.join(inserts)} }}")
         try:
-            self._oxigraph.update(" ;\n".join(operations))
+            self._oxigraph.update(replacement_update(graphs, drop))
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot replace graphs {sorted(graphs)}: {exc}") from exc
 
-    def select(self, query: str) -> list[dict[str, str]]:
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
+        substitutions: dict[pyoxigraph.Variable, OxigraphTerm] = {
+            pyoxigraph.Variable(name): _to_oxigraph(term) for name, term in (bindings or {}).items()
+        }
         try:
-            solutions = self._oxigraph.query(query, use_default_graph_as_union=True)
+            solutions = self._oxigraph.query(
+                query, use_default_graph_as_union=True, substitutions=substitutions
+            )
         except SyntaxError as exc:
             raise InputError(f"not a valid SPARQL query: {exc}") from exc
         except OSError as exc:
@@ -75,10 +118,11 @@ class EmbeddedStore:
         if not isinstance(solutions, pyoxigraph.QuerySolutions):
             raise InputError("not a SELECT query")
         names = [variable.value for variable in solutions.variables]
-        return [
-            {name: term.value for name in names if (term := row[name]) is not None}
+        rows = [
+            {name: _from_oxigraph(term) for name in names if (term := row[name]) is not None}
             for row in solutions
         ]
+        return Solutions(names, rows)
 
     def graph_names(self) -> list[str]:
         return sorted(graph.value for graph in self._oxigraph.named_graphs())
@@ -91,13 +135,115 @@ class EmbeddedStore:
             self._store.flush()
             self._store = None
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+class RemoteStore:
+    """A SPARQL 1.1 server reached over the protocol: queries and updates by POST."""
+
+    def __init__(self, query_url: str, update_url: str, timeout_s: float) -> None:
+        self._query_url = query_url
+        self._update_url = update_url
+        self._client = httpx.Client(timeout=timeout_s)
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
+        self._post(
+            self._update_url,
+            replacement_update(graphs, drop),
+            "application/sparql-update",
+            accept="*/*",
+        )
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
+        response = self._post(
+            self._query_url,
+            _with_values(query, bindings or {}),
+            "application/sparql-query",
+            accept="application/sparql-results+json",
+        )
+        try:
+            body = response.json()
+            names = list(body["head"]["vars"])
+            rows = [
+                {name: _from_json(value) for name, value in binding.items()}
+                for binding in body["results"]["bindings"]
+            ]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{self._query_url} answered a SELECT with no results: {exc}") from exc
+        return Solutions(names, rows)
+
+    def graph_names(self) -> list[str]:
+        solutions = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(str(row["g"]) for row in solutions.rows)
+
+    def triple_count(self) -> int:
+        solutions = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(solutions.rows[0]["n"])
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _post(self, url: str, body: str, content_type: str, accept: str) -> httpx.Response:
+        try:
+            response = self._client.post(
+                url,
+                content=body.encode("utf-8"),
+                headers={"Content-Type": f"{content_type}; charset=utf-8", "Accept": accept},
+            )
+        except httpx.HTTPError as exc:
+            raise StoreError(f"the SPARQL server at {url} cannot be reached: {exc}") from exc
+        if response.status_code == 400:
+            raise InputError(f"the SPARQL server refused the request: {response.text.strip()}")
+        if response.status_code >= 300:
+            raise StoreError(
+                f"the SPARQL server at {url} answered {response.status_code}: "
+                f"{response.text.strip()[:500]}"
+            )
+        return response
+
+
+def _with_values(query: str, bindings: Mapping[str, Term]) -> str:
+    """The query with a trailing VALUES block binding each variable to one RDF term,
+    written in N-Triples syntax by rdflib (escaped, typed), never as a raw string."""
+    if not bindings:
+        return query
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    return f"{query}\nVALUES ({names}) {{ ({terms}) }}"
+
+
+def _to_oxigraph(
+    term: Identifier,
+) -> pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode:
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return pyoxigraph.Literal(str(term), language=term.language)
+        datatype = pyoxigraph.NamedNode(str(term.datatype)) if term.datatype else None
+        return pyoxigraph.Literal(str(term), datatype=datatype)
+    raise InputError(f"cannot bind {term!r}: not an RDF term")
+
+
+def _from_oxigraph(term: Any) -> Term:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise StoreError(f"the store returned a term accordkg cannot use: {term!r}")
+
+
+def _from_json(value: Mapping[str, str]) -> Term:
+    """A term of the SPARQL 1.1 Query Results JSON format."""
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    return Literal(value["value"], datatype=URIRef(value.get("datatype", XSD.string)))
