@@ -116,3 +116,37 @@ def test_console_script_is_installed_and_takes_settings_from_the_environment(
     )
     assert completed.returncode == 0, completed.stderr
     assert (tmp_path / "elsewhere" / "store").is_dir()
+
+
+def test_query_runs_a_named_query_in_each_format(tmp_path: Path) -> None:
+    assert _run("build", "--data-dir", str(tmp_path)).exit_code == 0
+    table = _run("query", "signatories", "--data-dir", str(tmp_path))
+    assert table.exit_code == 0, table.output
+    assert "Oliver Dowden" in table.stdout
+    assert "(3 rows)" in table.stdout
+    as_json = _run("query", "signatories", "--format", "json", "--data-dir", str(tmp_path))
+    assert len(json.loads(as_json.stdout)["results"]["bindings"]) == 3
+    tsv = _run("query", "signatories", "--format", "tsv", "--data-dir", str(tmp_path))
+    assert tsv.stdout.splitlines()[0].startswith("?instrument\t?name")
+    narrowed = _run(
+        "query", "parties-and-instruments", "-p", "party=state/united-kingdom",
+        "--format", "csv", "--data-dir", str(tmp_path),
+    )  # fmt: skip
+    assert narrowed.stdout.count("united-kingdom") == 2
+
+
+def test_query_errors_are_one_clear_line(tmp_path: Path) -> None:
+    assert _run("build", "--data-dir", str(tmp_path)).exit_code == 0
+    unknown = _run("query", "nope", "--data-dir", str(tmp_path))
+    assert unknown.exit_code == 1
+    assert "error: no named query 'nope'" in unknown.output
+    malformed = _run("query", "signatories", "-p", "instrument", "--data-dir", str(tmp_path))
+    assert malformed.exit_code == 1
+    assert "write it as NAME=VALUE" in malformed.output
+
+
+def test_queries_lists_names_and_parameters() -> None:
+    result = _run("queries")
+    assert result.exit_code == 0
+    assert "signatories: Signatories with their offices and parties" in result.stdout
+    assert "--param from=<date, default 1945-01-01>" in result.stdout

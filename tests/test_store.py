@@ -14,6 +14,7 @@ from accordkg.store import EmbeddedStore, Store, open_store
 GRAPH = URIRef("https://w3id.org/accordkg/graph/example")
 OTHER = URIRef("https://w3id.org/accordkg/graph/other")
 LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+AFTER = "SELECT ?s WHERE { ?s <urn:p> ?value FILTER(?value > ?floor) } ORDER BY ?s"
 
 
 @pytest.fixture
@@ -80,6 +81,16 @@ def test_bindings_are_rdf_terms_not_text(store: Store, value: Literal | URIRef) 
         store.replace_graphs({GRAPH: graph})
         solutions = store.select(LABELS, {"label": value})
     assert [row["s"] for row in solutions.rows] == [URIRef("urn:a")]
+
+
+def test_bindings_are_seen_by_filters(store: Store) -> None:
+    graph = Graph()
+    for number in range(5):
+        graph.add((URIRef(f"urn:n{number}"), URIRef("urn:p"), Literal(number)))
+    with closing(store):
+        store.replace_graphs({GRAPH: graph})
+        solutions = store.select(AFTER, {"floor": Literal(2)})
+    assert [str(row["s"]) for row in solutions.rows] == ["urn:n3", "urn:n4"]
 
 
 def test_a_malformed_query_is_an_input_error(store: Store) -> None:

@@ -1,6 +1,7 @@
 """The `accordkg` command: argument parsing plus one library call per subcommand."""
 
 from collections.abc import Callable
+from contextlib import closing
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
@@ -11,9 +12,12 @@ import uvicorn
 
 from accordkg.build import build as build_graph
 from accordkg.build import extract_checked, source_files
-from accordkg.errors import AccordError
+from accordkg.errors import AccordError, InputError
 from accordkg.extraction.registry import Registry
+from accordkg.named_queries import named_queries, named_query, run_named_query
+from accordkg.results import serialize_solutions
 from accordkg.settings import Settings
+from accordkg.store import Solutions, open_store
 
 app = typer.Typer(help="accordkg: a knowledge graph of AI research cooperation agreements.")
 
@@ -83,6 +87,54 @@ def extract(
         output.write_text(serialized, "utf-8")
 
 
+class ResultFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    XML = "xml"
+    CSV = "csv"
+    TSV = "tsv"
+
+
+@app.command()
+@_reports_errors
+def query(
+    name: Annotated[str, typer.Argument(help="A named query; `accordkg queries` lists them.")],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="A parameter as NAME=VALUE.")
+    ] = None,
+    result_format: Annotated[ResultFormat, typer.Option("--format", help="Output.")] = (
+        ResultFormat.TABLE
+    ),
+    data_dir: DataDir = None,
+) -> None:
+    """Run a named query against the store and print its results."""
+    settings = _settings(data_dir=data_dir)
+    values = {}
+    for pair in param or []:
+        key, separator, value = pair.partition("=")
+        if not separator:
+            raise InputError(f"--param {pair!r}: write it as NAME=VALUE")
+        values[key] = value
+    with closing(open_store(settings)) as store:
+        solutions = run_named_query(store, named_query(name), values, settings.base_iri)
+    if result_format is ResultFormat.TABLE:
+        typer.echo(_table(solutions))
+    else:
+        typer.echo(serialize_solutions(solutions, result_format.value).decode("utf-8"))
+
+
+@app.command()
+def queries() -> None:
+    """List the named queries with their parameters."""
+    for named in named_queries().values():
+        typer.echo(f"{named.name}: {named.title}")
+        for parameter in named.parameters:
+            default = f", default {parameter.default}" if parameter.default else ""
+            typer.echo(
+                f"    --param {parameter.name}=<{parameter.type}{default}>  {parameter.description}"
+            )
+
+
 @app.command()
 @_reports_errors
 def serve(
@@ -96,6 +148,21 @@ def serve(
 
     settings = _settings(host=host, port=port, data_dir=data_dir)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+
+
+def _table(solutions: Solutions) -> str:
+    """Results as aligned plain-text columns, for people."""
+    rows = [
+        [" ".join(str(row.get(name, "")).split()) for name in solutions.variables]
+        for row in solutions.rows
+    ]
+    widths = [
+        max([len(name), *(len(r[i]) for r in rows)]) for i, name in enumerate(solutions.variables)
+    ]
+    lines = ["  ".join(name.ljust(w) for name, w in zip(solutions.variables, widths, strict=True))]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def _settings(**overrides: Any) -> Settings:

@@ -5,6 +5,7 @@ Third-party exceptions are translated into these where they enter the code, so c
 
     AccordError                 anything accordkg refuses or fails to do
     ├── InputError              a file or value from outside cannot be read or parsed
+    ├── NotFoundError           something asked for by name does not exist
     ├── ValidationError         a graph breaks the SHACL shapes; carries the violations
     ├── InconsistencyError      the reasoner proves the ontology plus data inconsistent
     ├── ReasonerError           the reasoner could not run at all (no Java, a crash)
@@ -20,6 +21,10 @@ class AccordError(Exception):
 
 class InputError(AccordError):
     """A file or value from outside cannot be read or parsed."""
+
+
+class NotFoundError(AccordError):
+    """Something asked for by name (a named query, a resource) does not exist."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ settings name: Oxigraph embedded on disk (the default, no server needed), or any
 configured to treat its default graph as the union of its named graphs.
 """
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +18,12 @@ import httpx2 as httpx
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.term import Identifier
 
 from accordkg.errors import InputError, StoreError
 from accordkg.settings import Settings
 
 Term = URIRef | Literal | BNode
-OxigraphTerm = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
+WHERE_CLAUSE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ class Store(Protocol):
         one transaction: every change is made or none."""
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
-        """Run a SPARQL SELECT over the union of all graphs, with variables bound to terms
-        (as RDF terms, never spliced into the query text as strings)."""
+        """Run a SPARQL SELECT over the union of all graphs, with variables bound to RDF
+        terms (a VALUES block of escaped terms, never user text spliced into the query)."""
 
     def graph_names(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
@@ -104,12 +104,9 @@ class EmbeddedStore:
             raise StoreError(f"cannot replace graphs {sorted(graphs)}: {exc}") from exc
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
-        substitutions: dict[pyoxigraph.Variable, OxigraphTerm] = {
-            pyoxigraph.Variable(name): _to_oxigraph(term) for name, term in (bindings or {}).items()
-        }
         try:
             solutions = self._oxigraph.query(
-                query, use_default_graph_as_union=True, substitutions=substitutions
+                _with_values(query, bindings or {}), use_default_graph_as_union=True
             )
         except SyntaxError as exc:
             raise InputError(f"not a valid SPARQL query: {exc}") from exc
@@ -201,28 +198,19 @@ class RemoteStore:
 
 
 def _with_values(query: str, bindings: Mapping[str, Term]) -> str:
-    """The query with a trailing VALUES block binding each variable to one RDF term,
-    written in N-Triples syntax by rdflib (escaped, typed), never as a raw string."""
+    """The query with a VALUES block at the start of its WHERE clause binding each variable
+    to one RDF term, written by rdflib in N-Triples syntax (escaped, typed), never as raw
+    text. At the start of the group, unlike a trailing VALUES, the bindings are seen by the
+    group's FILTERs. (pyoxigraph's substitutions would need every bound variable projected.)"""
     if not bindings:
         return query
+    where = WHERE_CLAUSE.search(query)
+    if where is None:
+        raise InputError("binding parameters needs a query with an explicit WHERE { ... }")
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(term.n3() for term in bindings.values())
-    return f"{query}\nVALUES ({names}) {{ ({terms}) }}"
-
-
-def _to_oxigraph(
-    term: Identifier,
-) -> pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode:
-    if isinstance(term, URIRef):
-        return pyoxigraph.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return pyoxigraph.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return pyoxigraph.Literal(str(term), language=term.language)
-        datatype = pyoxigraph.NamedNode(str(term.datatype)) if term.datatype else None
-        return pyoxigraph.Literal(str(term), datatype=datatype)
-    raise InputError(f"cannot bind {term!r}: not an RDF term")
+    values = f" VALUES ({names}) {{ ({terms}) }} "
+    return query[: where.end()] + values + query[where.end() :]
 
 
 def _from_oxigraph(term: Any) -> Term:
