@@ -2,19 +2,34 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Annotated
 
-from fastapi import FastAPI, Request
+from accordkg.api.negotiation import negotiate
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import accordkg
 from accordkg.docs import render_ontology_html
-from accordkg.errors import AccordError, InputError, StoreError, ValidationError
+from accordkg.errors import AccordError, InputError, NotFoundError, StoreError, ValidationError
+from accordkg.named_queries import named_queries, named_query, run_named_query
 from accordkg.resources import ontology_graph
+from accordkg.results import MEDIA_TYPES, serialize_solutions
 from accordkg.settings import Settings
 from accordkg.store import open_store
 
+# What each result format is asked for as, in our order of preference (first: default).
+RESULT_OFFERS = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+
 STATUS_BY_ERROR: dict[type[AccordError], int] = {
     InputError: 400,
+    NotFoundError: 404,
     ValidationError: 422,
     StoreError: 503,
 }
@@ -67,4 +82,61 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The ontology and its alignments as Turtle."""
         return Response(ontology_turtle, media_type="text/turtle; charset=utf-8")
 
+    @app.get("/queries", tags=["queries"])
+    def list_queries(request: Request) -> list[dict[str, object]]:
+        """The named queries, with their parameters, to start from."""
+        return [
+            {
+                "name": query.name,
+                "title": query.title,
+                "description": query.description,
+                "parameters": [vars(parameter) for parameter in query.parameters],
+                "url": str(request.url_for("run_query", name=query.name)),
+            }
+            for query in named_queries().values()
+        ]
+
+    @app.get("/queries/{name}", tags=["queries"])
+    def run_query(
+        name: str,
+        request: Request,
+        format_override: Annotated[str | None, Query(alias="format")] = None,
+    ) -> Response:
+        """Run a named query; every other query parameter binds one of its parameters.
+        The result format follows `Accept`, or `format` (json, xml, csv, tsv) if given."""
+        query = named_query(name)
+        values = {k: v for k, v in request.query_params.items() if k != "format"}
+        repeated = [k for k in values if len(request.query_params.getlist(k)) > 1]
+        if repeated:
+            raise InputError(f"parameter {repeated[0]} is given more than once")
+        result_format = _result_format(format_override, request.headers.get("accept"))
+        if result_format is None:
+            return _not_acceptable(list(MEDIA_TYPES.values()))
+        solutions = run_named_query(store, query, values, settings.base_iri)
+        return Response(
+            serialize_solutions(solutions, result_format),
+            media_type=f"{MEDIA_TYPES[result_format]}; charset=utf-8",
+            headers={"Vary": "Accept"},
+        )
+
     return app
+
+
+def _result_format(override: str | None, accept: str | None) -> str | None:
+    """The result format asked for: an explicit `format` wins over the Accept header."""
+    if override is not None:
+        if override not in MEDIA_TYPES:
+            raise InputError(f"format must be one of {', '.join(MEDIA_TYPES)}, not {override!r}")
+        return override
+    chosen = negotiate(accept, list(RESULT_OFFERS))
+    return RESULT_OFFERS[chosen] if chosen else None
+
+
+def _not_acceptable(offered: list[str]) -> JSONResponse:
+    return JSONResponse(
+        {
+            "error": "NotAcceptable",
+            "detail": f"no acceptable format; this offers {', '.join(offered)}",
+        },
+        status_code=406,
+    )

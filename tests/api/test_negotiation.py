@@ -1,0 +1,30 @@
+"""Content negotiation as RFC 9110 describes it."""
+
+import pytest
+
+from accordkg.api.negotiation import negotiate
+
+OFFERS = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "chosen"),
+    [
+        (None, "application/sparql-results+json"),
+        ("", "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("text/csv", "text/csv"),
+        ("text/csv; charset=utf-8", "text/csv"),
+        ("TEXT/CSV", "text/csv"),
+        ("text/*", "text/csv"),
+        ("application/sparql-results+xml;q=0.9, text/csv;q=0.8", "application/sparql-results+xml"),
+        ("text/csv;q=0.5, */*;q=0.1", "text/csv"),
+        ("*/*;q=0.1, text/csv;q=0", "application/sparql-results+json"),
+        ("text/html, application/xhtml+xml", None),
+        ("text/csv;q=0", None),
+        ("garbage", None),
+        ("text/csv;q=abc, application/sparql-results+xml", "application/sparql-results+xml"),
+    ],
+)
+def test_negotiate(accept: str | None, chosen: str | None) -> None:
+    assert negotiate(accept, OFFERS) == chosen
