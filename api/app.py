@@ -4,11 +4,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from accordkg.api.negotiation import negotiate
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import accordkg
+from accordkg.api.negotiation import negotiate
 from accordkg.docs import render_ontology_html
 from accordkg.errors import AccordError, InputError, NotFoundError, StoreError, ValidationError
 from accordkg.named_queries import named_queries, named_query, run_named_query

@@ -4,9 +4,9 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from accordkg.api import create_app
 from fastapi.testclient import TestClient
 
+from accordkg.api import create_app
 from accordkg.build import build
 from accordkg.settings import Settings
 from tests.conftest import INPUTS
