@@ -5,13 +5,26 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import accordkg
-from accordkg.api.negotiation import negotiate
+from accordkg.api.sparql import TRUNCATED_HEADER, sparql_router
 from accordkg.docs import render_ontology_html
-from accordkg.errors import AccordError, InputError, NotFoundError, StoreError, ValidationError
+from accordkg.errors import (
+    AccordError,
+    InputError,
+    NotAcceptableError,
+    NotFoundError,
+    QueryTimeoutError,
+    StoreError,
+    UnavailableError,
+    UnsupportedMediaTypeError,
+    ValidationError,
+)
 from accordkg.named_queries import named_queries, named_query, run_named_query
+from accordkg.negotiation import negotiate
+from accordkg.query_pool import QueryPool
 from accordkg.resources import ontology_graph
 from accordkg.results import MEDIA_TYPES, serialize_solutions
 from accordkg.settings import Settings
@@ -27,9 +40,14 @@ RESULT_OFFERS = {
     "text/tab-separated-values": "tsv",
 }
 
+# Most specific first: the first class an error is an instance of decides its status.
 STATUS_BY_ERROR: dict[type[AccordError], int] = {
+    UnsupportedMediaTypeError: 415,
     InputError: 400,
     NotFoundError: 404,
+    NotAcceptableError: 406,
+    QueryTimeoutError: 503,
+    UnavailableError: 503,
     ValidationError: 422,
     StoreError: 503,
 }
@@ -43,9 +61,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ontology_turtle = ontology.serialize(format="turtle")
     ontology_html = render_ontology_html(ontology)
 
+    pool = (
+        QueryPool(
+            settings.store_dir, settings.query_workers, settings.query_timeout_s,
+            settings.query_wait_s,
+        )
+        if settings.store == "embedded"
+        else None
+    )  # fmt: skip
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if pool is not None:
+            pool.start()
         yield
+        if pool is not None:
+            pool.close()
         store.close()
 
     app = FastAPI(
@@ -54,6 +85,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="A knowledge graph of international AI research cooperation agreements.",
         lifespan=lifespan,
     )
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=[TRUNCATED_HEADER],
+    )
+    app.include_router(sparql_router(settings, store, pool))
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:
@@ -70,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "version": accordkg.__version__,
             "graphs": store.graph_names(),
             "triples": store.triple_count(),
+            "query_workers": pool.status() if pool is not None else None,
         }
 
     @app.get("/ontology", response_class=HTMLResponse, tags=["ontology"])

@@ -5,7 +5,11 @@ Third-party exceptions are translated into these where they enter the code, so c
 
     AccordError                 anything accordkg refuses or fails to do
     ├── InputError              a file or value from outside cannot be read or parsed
+    │   └── UnsupportedMediaTypeError   a request body of a type we do not read
     ├── NotFoundError           something asked for by name does not exist
+    ├── NotAcceptableError      no representation the client accepts can be given
+    ├── QueryTimeoutError       a query ran past its time limit and was stopped
+    ├── UnavailableError        no query worker became free in time
     ├── ValidationError         a graph breaks the SHACL shapes; carries the violations
     ├── InconsistencyError      the reasoner proves the ontology plus data inconsistent
     ├── ReasonerError           the reasoner could not run at all (no Java, a crash)
@@ -23,8 +27,24 @@ class InputError(AccordError):
     """A file or value from outside cannot be read or parsed."""
 
 
+class UnsupportedMediaTypeError(InputError):
+    """A request body arrived in a media type this operation does not read."""
+
+
 class NotFoundError(AccordError):
     """Something asked for by name (a named query, a resource) does not exist."""
+
+
+class NotAcceptableError(AccordError):
+    """None of the formats the client accepts can represent the answer."""
+
+
+class QueryTimeoutError(AccordError):
+    """A query ran past the time limit; its worker was stopped and replaced."""
+
+
+class UnavailableError(AccordError):
+    """Every query worker stayed busy (or was starting) for longer than a request may wait."""
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """Settings, read once at the edge (CLI or app factory) and passed down from there."""
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from accordkg.namespaces import DEFAULT_BASE_IRI
@@ -40,9 +42,37 @@ class Settings(BaseSettings):
     store_timeout_s: float = Field(
         default=60.0, gt=0, description="How long to wait for the remote store per request."
     )
+    query_timeout_s: float = Field(
+        default=30.0, gt=0, description="A SPARQL query running longer is stopped (503)."
+    )
+    query_workers: int = Field(
+        default=2, ge=1, le=64, description="Worker processes that run SPARQL queries."
+    )
+    query_wait_s: float = Field(
+        default=10.0, gt=0, description="How long a request waits for a free query worker."
+    )
+    row_limit: int = Field(
+        default=10_000, ge=1, description="Most rows (or triples) one query answer carries."
+    )
+    service_allowlist: tuple[str, ...] = Field(
+        default=(),
+        description="IRI prefixes SERVICE may call (JSON list); none by default, never loopback.",
+    )
     max_source_bytes: int = Field(
         default=5_000_000, gt=0, description="Largest source text extraction accepts."
     )
+
+    @field_validator("service_allowlist")
+    @classmethod
+    def _public_services_only(cls, prefixes: tuple[str, ...]) -> tuple[str, ...]:
+        """Allow only http(s) prefixes whose host is a public name or address."""
+        for prefix in prefixes:
+            parts = urlsplit(prefix)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"{prefix!r} is not an http(s) IRI prefix with a host")
+            if not _is_public_host(parts.hostname):
+                raise ValueError(f"{prefix!r} names a loopback or private host")
+        return prefixes
 
     @property
     def store_dir(self) -> Path:
@@ -55,3 +85,13 @@ class Settings(BaseSettings):
     @property
     def site_dir(self) -> Path:
         return self.data_dir / "site"
+
+
+def _is_public_host(host: str) -> bool:
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True  # a name; what it resolves to is the operator's responsibility
+    return address.is_global

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from accordkg.api import create_app
 from accordkg.build import build
 from accordkg.settings import Settings
+from tests.api.sparql_server import sparql_server
 from tests.conftest import INPUTS
 from tests.servers import BIN, free_port, running
 
@@ -31,3 +32,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     with running(command, f"{url}/health", environment):
         yield url
+
+
+@pytest.fixture(scope="session")
+def sparql(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The live server's /sparql, with the W3C protocol test graphs loaded."""
+    with sparql_server(tmp_path_factory.mktemp("sparql")) as url:
+        yield f"{url}/sparql"

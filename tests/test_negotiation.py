@@ -2,7 +2,7 @@
 
 import pytest
 
-from accordkg.api.negotiation import negotiate
+from accordkg.negotiation import negotiate
 
 OFFERS = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv"]
 

@@ -1,0 +1,247 @@
+"""The SPARQL 1.1 Protocol query operation at /sparql, and the service description.
+
+Requests are read exactly as the protocol says: a query by GET (`?query=`), by POST of
+an HTML form (`application/x-www-form-urlencoded`, any charset, decoded once), or by
+POST of the query itself (`application/sparql-query`); `default-graph-uri` and
+`named-graph-uri` replace the query's own dataset. Anything else is a 4xx that says
+what is wrong. The query runs in the worker pool (see accordkg.query_pool).
+"""
+
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
+from starlette.concurrency import run_in_threadpool
+
+import accordkg
+from accordkg.errors import (
+    InputError,
+    NotAcceptableError,
+    UnavailableError,
+    UnsupportedMediaTypeError,
+)
+from accordkg.negotiation import negotiate
+from accordkg.query_pool import QueryJob, QueryPool
+from accordkg.settings import Settings
+from accordkg.sparql_text import inspect_query
+from accordkg.store import Store
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+TRUNCATED_HEADER = "X-AccordKG-Truncated"
+
+# Offered media types per kind of answer, in order of preference (the first is the
+# default), with the format each stands for and its canonical media type.
+RESULT_OFFERS = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_OFFERS = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "text/plain": "ntriples",
+    "application/n-quads": "nquads",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+    "application/xml": "rdfxml",
+}
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "ntriples": "application/n-triples",
+    "nquads": "application/n-quads",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+SERVICE_DESCRIPTION_FORMATS = {
+    "turtle": "turtle",
+    "ntriples": "nt",
+    "nquads": "nquads",
+    "jsonld": "json-ld",
+    "rdfxml": "xml",
+}
+FORM_CONTENT = "application/x-www-form-urlencoded"
+QUERY_CONTENT = "application/sparql-query"
+PROTOCOL_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri", "format"}
+
+
+def sparql_router(settings: Settings, store: Store, pool: QueryPool | None) -> APIRouter:
+    """The /sparql routes, bound to the store (for the service description) and the pool."""
+    router = APIRouter(tags=["sparql"])
+
+    def answer(request: Request, fields: dict[str, list[str]]) -> Response:
+        unknown_update = fields.get("update")
+        if unknown_update:
+            raise InputError("this is the query endpoint; send updates to /sparql/update")
+        queries = fields.get("query", [])
+        if not queries:
+            if set(fields) - {"format"}:
+                raise InputError("no query: give the query in the `query` parameter")
+            return _service_description(request, store, fields.get("format"))
+        if len(queries) > 1:
+            raise InputError("the `query` parameter is given more than once")
+        shape = inspect_query(queries[0], settings.service_allowlist)
+        offers = GRAPH_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
+        result_format = _choose(offers, fields.get("format"), request.headers.get("accept"))
+        default_graphs = tuple(fields.get("default-graph-uri", []))
+        named_graphs = tuple(fields.get("named-graph-uri", []))
+        protocol_dataset = bool(default_graphs or named_graphs)
+        job = QueryJob(
+            query=queries[0],
+            result_format=result_format,
+            row_limit=settings.row_limit,
+            union_default_graph=not (protocol_dataset or shape.has_dataset),
+            base_iri=str(request.url.replace(query="")),  # relative IRIs resolve against us
+            protocol_dataset=protocol_dataset,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+        )
+        if pool is None:
+            raise UnavailableError(
+                "the SPARQL endpoint runs on the embedded store; with a remote store, "
+                "query the remote server's own endpoint"
+            )
+        result = pool.run(job)
+        headers = {"Vary": "Accept"}
+        if result.truncated:
+            headers[TRUNCATED_HEADER] = f"true; limit={settings.row_limit}"
+        return Response(result.body, media_type=MEDIA_TYPES[result_format], headers=headers)
+
+    @router.api_route("/sparql", methods=["GET", "HEAD"])
+    def sparql_get(request: Request) -> Response:
+        """A query in the URL, or without one the service description."""
+        return answer(request, _multi(request.query_params.multi_items()))
+
+    @router.post("/sparql")
+    async def sparql_post(request: Request) -> Response:
+        """A query POSTed as an HTML form or as `application/sparql-query`."""
+        body = await request.body()
+        fields = await _post_fields(request, body)
+        return await run_in_threadpool(answer, request, fields)  # waiting blocks: not here
+
+    @router.options("/sparql")
+    def sparql_options() -> Response:
+        """What the endpoint answers to (CORS preflights are answered by the middleware)."""
+        return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
+
+    return router
+
+
+async def _post_fields(request: Request, body: bytes) -> dict[str, list[str]]:
+    content_type = request.headers.get("content-type", "")
+    media_type, _, parameters = content_type.partition(";")
+    media_type = media_type.strip().lower()
+    charset = _charset(parameters)
+    in_url = _multi(request.query_params.multi_items())
+    if media_type == FORM_CONTENT:
+        fields = parse_qs(_decode(body, charset), keep_blank_values=True)
+        if set(in_url) & {"query", "update"}:
+            raise InputError("give the query in the form body or in the URL, not both")
+        for key, values in in_url.items():
+            fields.setdefault(key, []).extend(values)
+        return fields
+    if media_type == QUERY_CONTENT:
+        if charset.replace("-", "") != "utf8":
+            raise UnsupportedMediaTypeError(
+                f"{QUERY_CONTENT} bodies are UTF-8 (SPARQL 1.1 Protocol), not {charset}"
+            )
+        if "query" in in_url:
+            raise InputError("the query is the request body; do not also give ?query=")
+        return {**in_url, "query": [_decode(body, charset)]}
+    raise _unsupported(media_type)
+
+
+def _unsupported(media_type: str) -> UnsupportedMediaTypeError:
+    return UnsupportedMediaTypeError(
+        f"a POSTed query needs Content-Type {FORM_CONTENT} or {QUERY_CONTENT}, "
+        f"not {media_type or 'none'}"
+    )
+
+
+def _charset(parameters: str) -> str:
+    for parameter in parameters.split(";"):
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"').lower()
+    return "utf-8"
+
+
+def _decode(body: bytes, charset: str) -> str:
+    try:
+        return body.decode(charset)
+    except LookupError as exc:
+        raise InputError(f"unknown charset {charset!r}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"the request body is not valid {charset} (byte {exc.start}); "
+            "say its charset in the Content-Type"
+        ) from exc
+
+
+def _multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for key, value in items:
+        fields.setdefault(key, []).append(value)
+    return fields
+
+
+def _choose(offers: dict[str, str], override: list[str] | None, accept: str | None) -> str:
+    """The format from `format=` if given (a name or a media type), else negotiated."""
+    if override:
+        wanted = override[-1]
+        names = set(offers.values())
+        if wanted in names:
+            return wanted
+        if wanted in offers:
+            return offers[wanted]
+        raise InputError(f"format must be one of {', '.join(sorted(names))}, not {wanted!r}")
+    chosen = negotiate(accept, list(offers))
+    if chosen is None:
+        raise NotAcceptableError(
+            f"none of the accepted types fits this answer; offered: {', '.join(offers)}"
+        )
+    return offers[chosen]
+
+
+def _service_description(request: Request, store: Store, override: list[str] | None) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, at its real URL."""
+    offers = {k: v for k, v in GRAPH_OFFERS.items() if v in SERVICE_DESCRIPTION_FORMATS}
+    chosen = _choose(offers, override, request.headers.get("accept"))
+    endpoint = URIRef(str(request.url.replace(query="")))
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    service = BNode()
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, endpoint))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for result_format in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                          "SPARQL_Results_TSV", "Turtle", "N-Triples", "N-Quads", "JSON-LD",
+                          "RDF_XML"):  # fmt: skip
+        graph.add((service, SD.resultFormat, FORMATS[result_format]))
+    dataset = BNode()
+    default_graph = BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default_graph))
+    graph.add((default_graph, RDF.type, SD.Graph))
+    graph.add((default_graph, VOID.triples, Literal(store.triple_count(), datatype=XSD.integer)))
+    for name in store.graph_names():
+        named = BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, SD.name, URIRef(name)))
+    graph.add((service, DCTERMS.title, Literal(f"accordkg {accordkg.__version__}")))
+    body = graph.serialize(format=SERVICE_DESCRIPTION_FORMATS[chosen], encoding="utf-8")
+    return Response(body, media_type=MEDIA_TYPES[chosen], headers={"Vary": "Accept"})

@@ -1,0 +1,74 @@
+"""What a SPARQL request is, read off its text before anything runs.
+
+The form (SELECT, ASK, CONSTRUCT, DESCRIBE, or an update) decides the formats to
+negotiate; dataset clauses decide whether the default graph may be the union; SERVICE
+clauses are refused unless their IRI is on the allow-list. Keywords are looked for in
+the text with comments, strings and IRIs blanked out, so none can hide in or be faked
+by them. The full parse happens where the query runs.
+"""
+
+import re
+from dataclasses import dataclass
+
+from accordkg.errors import InputError
+
+LEXICAL_NOISE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+)
+KEYWORD_START = r"(?<![\w:?$])"
+FORM = re.compile(
+    KEYWORD_START + r"(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|"
+    r"COPY|MOVE|ADD|WITH)(?![\w:])",
+    re.IGNORECASE,
+)
+DATASET_CLAUSE = re.compile(KEYWORD_START + r"FROM(?![\w:])", re.IGNORECASE)
+SERVICE = re.compile(KEYWORD_START + r"SERVICE(?![\w:])", re.IGNORECASE)
+SERVICE_TARGET = re.compile(r"(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?<([^<>\s]*)>", re.IGNORECASE)
+READ_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What a query is, as far as the HTTP layer needs to know before running it."""
+
+    form: str
+    has_dataset: bool
+
+
+def inspect_query(text: str, service_allowlist: tuple[str, ...] = ()) -> QueryShape:
+    """The form and dataset use of a query; InputError for an update or a refused SERVICE."""
+    code = LEXICAL_NOISE.sub(" ", text)
+    form = FORM.search(code)
+    if form is None:
+        raise InputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+    keyword = form[1].upper()
+    if keyword not in READ_FORMS:
+        raise InputError(
+            f"{keyword} is a SPARQL update; send updates to the update endpoint, not as a query"
+        )
+    _check_services(text, code, service_allowlist)
+    return QueryShape(form=keyword, has_dataset=DATASET_CLAUSE.search(code) is not None)
+
+
+def _check_services(text: str, code: str, allowlist: tuple[str, ...]) -> None:
+    """Refuse SERVICE unless every target is an IRI under an allowed prefix."""
+    uses = len(SERVICE.findall(code))
+    if uses == 0:
+        return
+    if not allowlist:
+        raise InputError(
+            "SERVICE (federated query) is disabled on this endpoint; "
+            "the operator can allow given endpoints with ACCORDKG_SERVICE_ALLOWLIST"
+        )
+    targets = SERVICE_TARGET.findall(LEXICAL_NOISE.sub(_keep_iris, text))
+    if len(targets) != uses:
+        raise InputError("SERVICE needs a full IRI here (<https://...>), not a variable or prefix")
+    refused = [t for t in targets if not any(t.startswith(prefix) for prefix in allowlist)]
+    if refused:
+        raise InputError(f"SERVICE <{refused[0]}> is not on this endpoint's allow-list")
+
+
+def _keep_iris(match: re.Match[str]) -> str:
+    token = match[0]
+    return token if token.startswith("<") else " "
