@@ -9,7 +9,7 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements
 # reinstall: directories change their mtime exactly then.
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
-.PHONY: run test java lock clean bench-extraction
+.PHONY: run test java lock clean bench-extraction bench-sparql
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
@@ -35,6 +35,14 @@ $(VENV)/.test: pyproject.toml requirements.lock $(PACKAGE_DIRS) | $(BIN)/python
 # Benchmarks are not tests: run them on purpose; --write records them in bench/RESULTS.md.
 bench-extraction: $(VENV)/.run
 	$(BIN)/python bench/extraction.py --write
+
+# rdflib-endpoint, the peer measured against, lives in a venv of its own.
+bench-sparql: $(VENV)/.test .bench-venv/bin/rdflib-endpoint
+	$(BIN)/python bench/sparql.py --write
+
+.bench-venv/bin/rdflib-endpoint:
+	$(PYTHON) -m venv .bench-venv
+	.bench-venv/bin/pip install --quiet --disable-pip-version-check rdflib-endpoint==0.6.3 uvicorn==0.54.0
 
 # HermiT, the OWL reasoner the ontology tests use, runs on Java.
 java:

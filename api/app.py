@@ -1,5 +1,6 @@
 """The FastAPI application: routes translate HTTP to core calls and nothing more."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if pool is not None:
-            pool.start()
+            pool.start(asyncio.get_running_loop())
         yield
         if pool is not None:
             pool.close()

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
-from starlette.concurrency import run_in_threadpool
 
 import accordkg
 from accordkg.errors import (
@@ -80,7 +79,7 @@ def sparql_router(settings: Settings, store: Store, pool: QueryPool | None) -> A
     """The /sparql routes, bound to the store (for the service description) and the pool."""
     router = APIRouter(tags=["sparql"])
 
-    def answer(request: Request, fields: dict[str, list[str]]) -> Response:
+    async def answer(request: Request, fields: dict[str, list[str]]) -> Response:
         unknown_update = fields.get("update")
         if unknown_update:
             raise InputError("this is the query endpoint; send updates to /sparql/update")
@@ -112,23 +111,23 @@ def sparql_router(settings: Settings, store: Store, pool: QueryPool | None) -> A
                 "the SPARQL endpoint runs on the embedded store; with a remote store, "
                 "query the remote server's own endpoint"
             )
-        result = pool.run(job)
+        result = await pool.run(job)
         headers = {"Vary": "Accept"}
         if result.truncated:
             headers[TRUNCATED_HEADER] = f"true; limit={settings.row_limit}"
         return Response(result.body, media_type=MEDIA_TYPES[result_format], headers=headers)
 
     @router.api_route("/sparql", methods=["GET", "HEAD"])
-    def sparql_get(request: Request) -> Response:
+    async def sparql_get(request: Request) -> Response:
         """A query in the URL, or without one the service description."""
-        return answer(request, _multi(request.query_params.multi_items()))
+        return await answer(request, _multi(request.query_params.multi_items()))
 
     @router.post("/sparql")
     async def sparql_post(request: Request) -> Response:
         """A query POSTed as an HTML form or as `application/sparql-query`."""
         body = await request.body()
         fields = await _post_fields(request, body)
-        return await run_in_threadpool(answer, request, fields)  # waiting blocks: not here
+        return await answer(request, fields)
 
     @router.options("/sparql")
     def sparql_options() -> Response:
@@ -241,6 +240,7 @@ def _service_description(request: Request, store: Store, override: list[str] | N
     for name in store.graph_names():
         named = BNode()
         graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(name)))
     graph.add((service, DCTERMS.title, Literal(f"accordkg {accordkg.__version__}")))
     body = graph.serialize(format=SERVICE_DESCRIPTION_FORMATS[chosen], encoding="utf-8")

@@ -245,8 +245,7 @@ def report(count: int, repeat: int, validated: int) -> str:
 ## Extraction — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC
 
 Command: `make bench-extraction` (`python bench/extraction.py --count {count} --repeat {repeat}`)
-Machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()},
-{platform.system()} {platform.release()} (shared and noisy: compare ratios).
+{machine_line()}
 
 Seed document ({SEED.name}), median of {repeat} runs per stage:
 
@@ -266,6 +265,22 @@ without a preamble, which is warned about). SHACL validation, measured on the fi
 """
 
 
+def publish(report_text: str, write: bool) -> None:
+    """Print a report; with `write`, also append it to bench/RESULTS.md."""
+    sys.stdout.write(report_text)
+    if write:
+        with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as results:
+            results.write(report_text)
+
+
+def machine_line() -> str:
+    """The machine a result was measured on, for RESULTS.md."""
+    return (
+        f"Machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()} (shared and noisy: compare ratios)."
+    )
+
+
 def _cpu() -> str:
     """The processor's model name, as Linux reports it."""
     cpuinfo = Path("/proc/cpuinfo")
@@ -283,11 +298,7 @@ def main() -> None:
     parser.add_argument("--validated", type=int, default=20)
     parser.add_argument("--write", action="store_true", help="append to bench/RESULTS.md")
     arguments = parser.parse_args()
-    text = report(arguments.count, arguments.repeat, arguments.validated)
-    sys.stdout.write(text)
-    if arguments.write:
-        with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as results:
-            results.write(text)
+    publish(report(arguments.count, arguments.repeat, arguments.validated), arguments.write)
 
 
 if __name__ == "__main__":

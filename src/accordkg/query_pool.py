@@ -9,11 +9,12 @@ workers, and a request that finds every worker busy waits a bounded time, then g
 clear 503.
 """
 
+import asyncio
 import csv
 import io
 import json
 import multiprocessing
-import queue
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -74,7 +75,12 @@ class QueryAnswer:
 
 
 class QueryPool:
-    """A fixed number of query workers over a copy of the store at `store_path`."""
+    """A fixed number of query workers over a copy of the store at `store_path`.
+
+    `run` is a coroutine that waits on the worker's pipe in the event loop itself (no
+    thread hand-offs on the way), which keeps light queries fast; starting workers and
+    stopping them happen in background threads.
+    """
 
     def __init__(self, store_path: Path, size: int, timeout_s: float, wait_s: float) -> None:
         self._store_path = store_path
@@ -82,26 +88,28 @@ class QueryPool:
         self._timeout_s = timeout_s
         self._wait_s = wait_s
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = threading.Event()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
 
-    def start(self) -> None:
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Start the workers in the background; requests wait for the first one ready."""
+        self._loop = loop
         for _ in range(self._size):
             self._replace()
 
-    def run(self, job: QueryJob) -> QueryAnswer:
+    async def run(self, job: QueryJob) -> QueryAnswer:
         """Run `job` on a free worker, stopping it if it takes longer than the limit."""
         try:
-            worker = self._idle.get(timeout=self._wait_s)
-        except queue.Empty:
+            worker = await asyncio.wait_for(self._idle.get(), self._wait_s)
+        except TimeoutError:
             raise UnavailableError(
                 f"all {self._size} query workers stayed busy for {self._wait_s:g} s; try again"
             ) from None
         worker.connection.send(job)
-        if not worker.connection.poll(self._timeout_s):
+        if not await self._answered(worker):
             self._retire(worker)
             self._replace()
             raise QueryTimeoutError(
@@ -114,8 +122,28 @@ class QueryPool:
             self._retire(worker)
             self._replace()
             raise StoreError("the query worker died while answering") from exc
-        self._idle.put(worker)
+        self._idle.put_nowait(worker)
         return _answer_or_raise(outcome)
+
+    async def _answered(self, worker: "_Worker") -> bool:
+        """Whether the worker's answer arrives within the time limit."""
+        loop = asyncio.get_running_loop()
+        readable: asyncio.Future[None] = loop.create_future()
+        descriptor = worker.connection.fileno()
+
+        def mark() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        loop.add_reader(descriptor, mark)
+        try:
+            await asyncio.wait_for(readable, self._timeout_s)
+        except TimeoutError:
+            return False
+        finally:
+            loop.remove_reader(descriptor)
+            os.set_blocking(descriptor, True)  # uvloop leaves watched descriptors non-blocking
+        return True
 
     def status(self) -> dict[str, int]:
         """How many workers the pool has, and how many are idle now."""
@@ -148,10 +176,10 @@ class QueryPool:
             ready = ours.recv()
         except (EOFError, OSError):
             ready = None
-        if ready != "ready" or self._closed.is_set():
+        if ready != "ready" or self._closed.is_set() or self._loop is None:
             self._retire(worker)
             return
-        self._idle.put(worker)
+        self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
 
     def _retire(self, worker: "_Worker") -> None:
         """Stop a worker; only the first caller does, as threads may race to retire it."""

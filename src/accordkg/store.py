@@ -89,7 +89,10 @@ class EmbeddedStore:
         try:
             self._store: pyoxigraph.Store | None = pyoxigraph.Store(str(path))
         except OSError as exc:
-            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+            raise StoreError(
+                f"cannot open the store at {path}: {exc} "
+                "(only one process may open it: is `accordkg serve` running?)"
+            ) from exc
 
     @property
     def _oxigraph(self) -> pyoxigraph.Store:

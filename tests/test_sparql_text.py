@@ -1,0 +1,71 @@
+"""Reading a query's form, dataset use and SERVICE calls before running it."""
+
+import pytest
+
+from accordkg.errors import InputError
+from accordkg.sparql_text import inspect_query
+
+WIKIDATA = "https://query.wikidata.org/"
+
+
+@pytest.mark.parametrize(
+    ("query", "form", "has_dataset"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT", False),
+        ("PREFIX select: <urn:x> # SELECT\n ASK { select:a ?p ?o }", "ASK", False),
+        ("BASE <http://x/> CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT", False),
+        ("describe <urn:a>", "DESCRIBE", False),
+        ("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }", "SELECT", True),
+        ("SELECT * FROM NAMED <urn:g> WHERE { GRAPH ?g { ?s ?p ?o } }", "SELECT", True),
+        ('SELECT ?from WHERE { BIND("FROM <x>" AS ?from) }', "SELECT", False),
+    ],
+)
+def test_form_and_dataset(query: str, form: str, has_dataset: bool) -> None:
+    shape = inspect_query(query)
+    assert (shape.form, shape.has_dataset) == (form, has_dataset)
+
+
+@pytest.mark.parametrize(
+    "update",
+    ["INSERT DATA { <a> <b> <c> }", "PREFIX x: <urn:x> DELETE WHERE { ?s ?p ?o }", "DROP ALL",
+     "LOAD <http://example.org/data.ttl>", "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"],
+)  # fmt: skip
+def test_updates_are_not_queries(update: str) -> None:
+    with pytest.raises(InputError, match="update endpoint"):
+        inspect_query(update)
+
+
+def test_service_is_refused_without_an_allowlist() -> None:
+    with pytest.raises(InputError, match=r"SERVICE .* is disabled"):
+        inspect_query("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }")
+
+
+def test_service_on_the_allowlist_passes() -> None:
+    query = "SELECT * WHERE { SERVICE SILENT <https://query.wikidata.org/sparql> { ?s ?p ?o } }"
+    assert inspect_query(query, (WIKIDATA,)).form == "SELECT"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:7878/query> { ?s ?p ?o } }", "allow-list"),
+        ("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }", "full IRI"),
+        ("PREFIX wd: <https://query.wikidata.org/> SELECT * WHERE { SERVICE wd:sparql {} }",
+         "full IRI"),
+        ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> {} "
+         "SERVICE <http://169.254.169.254/latest> {} }", "allow-list"),
+    ],
+)  # fmt: skip
+def test_service_off_the_allowlist_is_refused(query: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        inspect_query(query, (WIKIDATA,))
+
+
+def test_keywords_in_strings_comments_and_iris_do_not_count() -> None:
+    query = 'SELECT * WHERE { ?s <urn:SERVICE> "SERVICE <http://x/>" } # SERVICE <http://y/>'
+    assert inspect_query(query).form == "SELECT"
+
+
+def test_text_without_a_query_form() -> None:
+    with pytest.raises(InputError, match="not a SPARQL query"):
+        inspect_query("PREFIX x: <urn:x>")
