@@ -11,14 +11,17 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import accordkg
 from accordkg.api.sparql import TRUNCATED_HEADER, sparql_router
+from accordkg.api.writes import graph_store_router, update_router
 from accordkg.docs import render_ontology_html
 from accordkg.errors import (
     AccordError,
+    ForbiddenError,
     InputError,
     NotAcceptableError,
     NotFoundError,
     QueryTimeoutError,
     StoreError,
+    UnauthorizedError,
     UnavailableError,
     UnsupportedMediaTypeError,
     ValidationError,
@@ -45,6 +48,8 @@ RESULT_OFFERS = {
 STATUS_BY_ERROR: dict[type[AccordError], int] = {
     UnsupportedMediaTypeError: 415,
     InputError: 400,
+    UnauthorizedError: 401,
+    ForbiddenError: 403,
     NotFoundError: 404,
     NotAcceptableError: 406,
     QueryTimeoutError: 503,
@@ -90,18 +95,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
         allow_headers=["*"],
         expose_headers=[TRUNCATED_HEADER],
     )
     app.include_router(sparql_router(settings, store, pool))
+    app.include_router(update_router(settings, store, pool))
+    app.include_router(graph_store_router(settings, store, pool))
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:
         status = next(
             (code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 500
         )
-        return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=status)
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, UnauthorizedError) else None
+        return JSONResponse(
+            {"error": type(exc).__name__, "detail": str(exc)}, status_code=status, headers=headers
+        )
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, object]:

@@ -92,7 +92,7 @@ def sparql_router(settings: Settings, store: Store, pool: QueryPool | None) -> A
             raise InputError("the `query` parameter is given more than once")
         shape = inspect_query(queries[0], settings.service_allowlist)
         offers = GRAPH_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
-        result_format = _choose(offers, fields.get("format"), request.headers.get("accept"))
+        result_format = choose_format(offers, fields.get("format"), request.headers.get("accept"))
         default_graphs = tuple(fields.get("default-graph-uri", []))
         named_graphs = tuple(fields.get("named-graph-uri", []))
         protocol_dataset = bool(default_graphs or named_graphs)
@@ -106,21 +106,12 @@ def sparql_router(settings: Settings, store: Store, pool: QueryPool | None) -> A
             default_graphs=default_graphs,
             named_graphs=named_graphs,
         )
-        if pool is None:
-            raise UnavailableError(
-                "the SPARQL endpoint runs on the embedded store; with a remote store, "
-                "query the remote server's own endpoint"
-            )
-        result = await pool.run(job)
-        headers = {"Vary": "Accept"}
-        if result.truncated:
-            headers[TRUNCATED_HEADER] = f"true; limit={settings.row_limit}"
-        return Response(result.body, media_type=MEDIA_TYPES[result_format], headers=headers)
+        return await run_job(pool, job, settings.row_limit, MEDIA_TYPES[result_format])
 
     @router.api_route("/sparql", methods=["GET", "HEAD"])
     async def sparql_get(request: Request) -> Response:
         """A query in the URL, or without one the service description."""
-        return await answer(request, _multi(request.query_params.multi_items()))
+        return await answer(request, multi(request.query_params.multi_items()))
 
     @router.post("/sparql")
     async def sparql_post(request: Request) -> Response:
@@ -137,14 +128,33 @@ def sparql_router(settings: Settings, store: Store, pool: QueryPool | None) -> A
     return router
 
 
+async def run_job(
+    pool: QueryPool | None, job: QueryJob, row_limit: int, media_type: str
+) -> Response:
+    """Run a job on the pool and answer with its body, saying if the row limit cut it."""
+    if pool is None:
+        raise UnavailableError(
+            "SPARQL queries run on the embedded store; with a remote store, "
+            "query the remote server's own endpoint"
+        )
+    result = await pool.run(job)
+    headers = {"Vary": "Accept"}
+    if result.truncated:
+        headers[TRUNCATED_HEADER] = f"true; limit={row_limit}"
+    return Response(result.body, media_type=media_type, headers=headers)
+
+
+def media_type_and_charset(request: Request) -> tuple[str, str]:
+    """The request body's media type (lower case) and charset (UTF-8 unless said)."""
+    media_type, _, parameters = request.headers.get("content-type", "").partition(";")
+    return media_type.strip().lower(), _charset(parameters)
+
+
 async def _post_fields(request: Request, body: bytes) -> dict[str, list[str]]:
-    content_type = request.headers.get("content-type", "")
-    media_type, _, parameters = content_type.partition(";")
-    media_type = media_type.strip().lower()
-    charset = _charset(parameters)
-    in_url = _multi(request.query_params.multi_items())
+    media_type, charset = media_type_and_charset(request)
+    in_url = multi(request.query_params.multi_items())
     if media_type == FORM_CONTENT:
-        fields = parse_qs(_decode(body, charset), keep_blank_values=True)
+        fields = parse_qs(decode_body(body, charset), keep_blank_values=True)
         if set(in_url) & {"query", "update"}:
             raise InputError("give the query in the form body or in the URL, not both")
         for key, values in in_url.items():
@@ -157,7 +167,7 @@ async def _post_fields(request: Request, body: bytes) -> dict[str, list[str]]:
             )
         if "query" in in_url:
             raise InputError("the query is the request body; do not also give ?query=")
-        return {**in_url, "query": [_decode(body, charset)]}
+        return {**in_url, "query": [decode_body(body, charset)]}
     raise _unsupported(media_type)
 
 
@@ -176,7 +186,7 @@ def _charset(parameters: str) -> str:
     return "utf-8"
 
 
-def _decode(body: bytes, charset: str) -> str:
+def decode_body(body: bytes, charset: str) -> str:
     try:
         return body.decode(charset)
     except LookupError as exc:
@@ -188,14 +198,14 @@ def _decode(body: bytes, charset: str) -> str:
         ) from exc
 
 
-def _multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
+def multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for key, value in items:
         fields.setdefault(key, []).append(value)
     return fields
 
 
-def _choose(offers: dict[str, str], override: list[str] | None, accept: str | None) -> str:
+def choose_format(offers: dict[str, str], override: list[str] | None, accept: str | None) -> str:
     """The format from `format=` if given (a name or a media type), else negotiated."""
     if override:
         wanted = override[-1]
@@ -216,7 +226,7 @@ def _choose(offers: dict[str, str], override: list[str] | None, accept: str | No
 def _service_description(request: Request, store: Store, override: list[str] | None) -> Response:
     """The SPARQL 1.1 Service Description of this endpoint, at its real URL."""
     offers = {k: v for k, v in GRAPH_OFFERS.items() if v in SERVICE_DESCRIPTION_FORMATS}
-    chosen = _choose(offers, override, request.headers.get("accept"))
+    chosen = choose_format(offers, override, request.headers.get("accept"))
     endpoint = URIRef(str(request.url.replace(query="")))
     graph = Graph()
     graph.bind("sd", SD)

@@ -7,6 +7,8 @@ Third-party exceptions are translated into these where they enter the code, so c
     ├── InputError              a file or value from outside cannot be read or parsed
     │   └── UnsupportedMediaTypeError   a request body of a type we do not read
     ├── NotFoundError           something asked for by name does not exist
+    ├── UnauthorizedError       a write without credentials
+    ├── ForbiddenError          a write with wrong credentials, or writes switched off
     ├── NotAcceptableError      no representation the client accepts can be given
     ├── QueryTimeoutError       a query ran past its time limit and was stopped
     ├── UnavailableError        no query worker became free in time
@@ -33,6 +35,14 @@ class UnsupportedMediaTypeError(InputError):
 
 class NotFoundError(AccordError):
     """Something asked for by name (a named query, a resource) does not exist."""
+
+
+class UnauthorizedError(AccordError):
+    """A write came without the credentials writes need."""
+
+
+class ForbiddenError(AccordError):
+    """A write came with wrong credentials, or this server takes no writes at all."""
 
 
 class NotAcceptableError(AccordError):

@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -64,6 +64,7 @@ class QueryJob:
     protocol_dataset: bool = False
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    generation: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,11 @@ class QueryPool:
         self._closed = threading.Event()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._generation = 0
+
+    def invalidate(self) -> None:
+        """The store changed: each worker reloads its copy before its next query."""
+        self._generation += 1
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Start the workers in the background; requests wait for the first one ready."""
@@ -108,7 +114,7 @@ class QueryPool:
             raise UnavailableError(
                 f"all {self._size} query workers stayed busy for {self._wait_s:g} s; try again"
             ) from None
-        worker.connection.send(job)
+        worker.connection.send(replace(job, generation=self._generation))
         if not await self._answered(worker):
             self._retire(worker)
             self._replace()
@@ -165,7 +171,9 @@ class QueryPool:
             return
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
-            target=_worker_main, args=(theirs, str(self._store_path)), daemon=True
+            target=_worker_main,
+            args=(theirs, str(self._store_path), self._generation),
+            daemon=True,
         )
         process.start()
         theirs.close()
@@ -209,14 +217,11 @@ def _answer_or_raise(outcome: tuple[Any, ...]) -> QueryAnswer:
     raise StoreError(f"the query failed: {outcome[1]}")
 
 
-def _worker_main(connection: Connection, store_path: str) -> None:
-    """A worker's life: copy the store into memory, then answer jobs until told to stop."""
+def _worker_main(connection: Connection, store_path: str, generation: int) -> None:
+    """A worker's life: copy the store into memory, then answer jobs until told to stop,
+    copying it again when a job says the store has changed since."""
     try:
-        on_disk = pyoxigraph.Store.read_only(store_path)
-        memory = pyoxigraph.Store()
-        memory.bulk_load(on_disk.dump(format=pyoxigraph.RdfFormat.N_QUADS),
-                         format=pyoxigraph.RdfFormat.N_QUADS)  # fmt: skip
-        del on_disk
+        memory = _copy_of(store_path)
     except OSError as exc:
         connection.send(f"cannot read the store: {exc}")
         return
@@ -226,7 +231,18 @@ def _worker_main(connection: Connection, store_path: str) -> None:
             job = connection.recv()
         except EOFError:
             return
+        if job.generation != generation:
+            memory, generation = _copy_of(store_path), job.generation
         connection.send(_execute(memory, job))
+
+
+def _copy_of(store_path: str) -> pyoxigraph.Store:
+    """An in-memory copy of the on-disk store, read through a read-only handle."""
+    on_disk = pyoxigraph.Store.read_only(store_path)
+    memory = pyoxigraph.Store()
+    memory.bulk_load(on_disk.dump(format=pyoxigraph.RdfFormat.N_QUADS),
+                     format=pyoxigraph.RdfFormat.N_QUADS)  # fmt: skip
+    return memory
 
 
 def _execute(store: pyoxigraph.Store, job: QueryJob) -> tuple[Any, ...]:
@@ -245,7 +261,7 @@ def _execute(store: pyoxigraph.Store, job: QueryJob) -> tuple[Any, ...]:
         body, truncated = _serialize(result, job.result_format, job.row_limit)
     except SyntaxError as exc:
         return ("syntax", str(exc).removeprefix("error "))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RuntimeError) as exc:  # evaluation errors the query caused
         return ("input", str(exc))
     except OSError as exc:
         return ("store", f"{exc} (after {time.perf_counter() - started:.1f} s)")

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from accordkg.namespaces import DEFAULT_BASE_IRI
@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     service_allowlist: tuple[str, ...] = Field(
         default=(),
         description="IRI prefixes SERVICE may call (JSON list); none by default, never loopback.",
+    )
+    update_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token for SPARQL updates and Graph Store writes; unset: read-only.",
     )
     max_source_bytes: int = Field(
         default=5_000_000, gt=0, description="Largest source text extraction accepts."

@@ -24,6 +24,7 @@ FORM = re.compile(
 )
 DATASET_CLAUSE = re.compile(KEYWORD_START + r"FROM(?![\w:])", re.IGNORECASE)
 SERVICE = re.compile(KEYWORD_START + r"SERVICE(?![\w:])", re.IGNORECASE)
+LOAD = re.compile(KEYWORD_START + r"LOAD(?![\w:])", re.IGNORECASE)
 SERVICE_TARGET = re.compile(r"(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?<([^<>\s]*)>", re.IGNORECASE)
 READ_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 
@@ -49,6 +50,17 @@ def inspect_query(text: str, service_allowlist: tuple[str, ...] = ()) -> QuerySh
         )
     _check_services(text, code, service_allowlist)
     return QueryShape(form=keyword, has_dataset=DATASET_CLAUSE.search(code) is not None)
+
+
+def inspect_update(text: str, service_allowlist: tuple[str, ...] = ()) -> None:
+    """InputError unless `text` is an update that loads nothing from anywhere."""
+    code = LEXICAL_NOISE.sub(" ", text)
+    form = FORM.search(code)
+    if form is None or form[1].upper() in READ_FORMS:
+        raise InputError("not a SPARQL update: send queries to /sparql")
+    if LOAD.search(code):
+        raise InputError("LOAD is refused: this server fetches nothing from the network")
+    _check_services(text, code, service_allowlist)
 
 
 def _check_services(text: str, code: str, allowlist: tuple[str, ...]) -> None:

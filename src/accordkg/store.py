@@ -45,6 +45,9 @@ class Store(Protocol):
         """Run a SPARQL SELECT over the union of all graphs, with variables bound to RDF
         terms (a VALUES block of escaped terms, never user text spliced into the query)."""
 
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        """Run a SPARQL update in one transaction."""
+
     def graph_names(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
 
@@ -124,6 +127,17 @@ class EmbeddedStore:
         ]
         return Solutions(names, rows)
 
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        try:
+            self._oxigraph.update(sparql, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise InputError(f"SPARQL syntax error {str(exc).removeprefix('error ')}") from exc
+        except RuntimeError as exc:  # an operation failed: the transaction changed nothing
+            raise InputError(f"the update failed and changed nothing: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the update failed: {exc}") from exc
+        self._oxigraph.flush()  # so query workers that reload read what was written
+
     def graph_names(self) -> list[str]:
         return sorted(graph.value for graph in self._oxigraph.named_graphs())
 
@@ -169,6 +183,10 @@ class RemoteStore:
         except (ValueError, KeyError, TypeError) as exc:
             raise StoreError(f"{self._query_url} answered a SELECT with no results: {exc}") from exc
         return Solutions(names, rows)
+
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
+        self._post(self._update_url, text, "application/sparql-update", accept="*/*")
 
     def graph_names(self) -> list[str]:
         solutions = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -39,3 +39,13 @@ def sparql(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The live server's /sparql, with the W3C protocol test graphs loaded."""
     with sparql_server(tmp_path_factory.mktemp("sparql")) as url:
         yield f"{url}/sparql"
+
+
+TOKEN = "s3cret-t0ken"
+
+
+@pytest.fixture(scope="session")
+def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live server that takes writes with the bearer token TOKEN; its base URL."""
+    with sparql_server(tmp_path_factory.mktemp("writable"), ACCORDKG_UPDATE_TOKEN=TOKEN) as url:
+        yield url

@@ -20,7 +20,7 @@ LIMITS = {"ACCORDKG_QUERY_TIMEOUT_S": "3", "ACCORDKG_ROW_LIMIT": "50"}
 
 
 @contextmanager
-def sparql_server(data_dir: Path) -> Iterator[str]:
+def sparql_server(data_dir: Path, **extra_settings: str) -> Iterator[str]:
     build(Settings(data_dir=data_dir, input_dir=INPUTS))
     graphs = {
         URIRef(f"{KASEI}data{n}.rdf"): Graph().parse(W3C / f"data{n}.nt", format="nt")
@@ -30,7 +30,7 @@ def sparql_server(data_dir: Path) -> Iterator[str]:
         store.replace_graphs(graphs)
     port = free_port()
     command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
-    environment = {**os.environ, "ACCORDKG_DATA_DIR": str(data_dir), **LIMITS}
+    environment = {**os.environ, "ACCORDKG_DATA_DIR": str(data_dir), **LIMITS, **extra_settings}
     url = f"http://127.0.0.1:{port}"
     with running(command, f"{url}/health", environment):
         yield url

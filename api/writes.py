@@ -1,0 +1,223 @@
+"""Writes: the SPARQL 1.1 update operation at /sparql/update and the Graph Store HTTP
+Protocol at /store. Both are off unless ACCORDKG_UPDATE_TOKEN is set, and then need
+`Authorization: Bearer <token>` (401 without it, 403 with a wrong one). Every write is
+one transaction, and the query workers reload their copy of the store afterwards.
+"""
+
+import hmac
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from rdflib import Graph, URIRef
+
+from accordkg.api.sparql import (
+    FORM_CONTENT,
+    GRAPH_OFFERS,
+    MEDIA_TYPES,
+    choose_format,
+    decode_body,
+    media_type_and_charset,
+    multi,
+    run_job,
+)
+from accordkg.errors import (
+    ForbiddenError,
+    InputError,
+    NotFoundError,
+    UnauthorizedError,
+    UnsupportedMediaTypeError,
+)
+from accordkg.query_pool import QueryJob, QueryPool
+from accordkg.settings import Settings
+from accordkg.sparql_text import inspect_update
+from accordkg.store import Store
+
+UPDATE_CONTENT = "application/sparql-update"
+RDF_PARSERS = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
+
+
+class _Writes:
+    """What every write needs: the token check, and telling the query workers."""
+
+    def __init__(self, settings: Settings, pool: QueryPool | None) -> None:
+        self._token = settings.update_token
+        self._pool = pool
+
+    def authorize(self, request: Request) -> None:
+        if self._token is None:
+            raise ForbiddenError("this server is read-only (ACCORDKG_UPDATE_TOKEN is not set)")
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not given:
+            raise UnauthorizedError("writes need an `Authorization: Bearer <token>` header")
+        if not hmac.compare_digest(given.encode(), self._token.get_secret_value().encode()):
+            raise ForbiddenError("the bearer token is not the one this server takes")
+
+    def changed(self) -> None:
+        if self._pool is not None:
+            self._pool.invalidate()
+
+
+def update_router(settings: Settings, store: Store, pool: QueryPool | None) -> APIRouter:
+    """POST /sparql/update: the SPARQL 1.1 Protocol update operation."""
+    router = APIRouter(tags=["writes"])
+    writes = _Writes(settings, pool)
+
+    @router.post("/sparql/update", status_code=204)
+    async def sparql_update(request: Request) -> Response:
+        """A SPARQL 1.1 update, as a form (`update=`) or as `application/sparql-update`."""
+        writes.authorize(request)
+        update = await _update_text(request)
+        inspect_update(update, settings.service_allowlist)
+        store.update(update, base_iri=str(request.url.replace(query="")))
+        writes.changed()
+        return Response(status_code=204)
+
+    @router.get("/sparql/update", include_in_schema=False)
+    def sparql_update_get() -> Response:
+        return Response(
+            '{"error": "MethodNotAllowed", "detail": "updates are POSTed"}',
+            status_code=405,
+            media_type="application/json",
+            headers={"Allow": "POST"},
+        )
+
+    return router
+
+
+def graph_store_router(settings: Settings, store: Store, pool: QueryPool | None) -> APIRouter:
+    """/store: the SPARQL 1.1 Graph Store HTTP Protocol."""
+    router = APIRouter(tags=["writes"])
+    writes = _Writes(settings, pool)
+
+    @router.api_route("/store", methods=["GET", "HEAD"])
+    async def store_get(request: Request) -> Response:
+        """A graph, negotiated: `?graph=<IRI>` or `?default`."""
+        graph = _target(request)
+        if graph is not None and str(graph) not in store.graph_names():
+            raise NotFoundError(f"no graph {graph} in the store")
+        result_format = choose_format(
+            GRAPH_OFFERS, multi(request.query_params.multi_items()).get("format"),
+            request.headers.get("accept"),
+        )  # fmt: skip
+        pattern = f"GRAPH {graph.n3()} {{ ?s ?p ?o }}" if graph is not None else "?s ?p ?o"
+        job = QueryJob(
+            query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}",
+            result_format=result_format,
+            row_limit=settings.row_limit,
+            union_default_graph=False,
+        )
+        return await run_job(pool, job, settings.row_limit, MEDIA_TYPES[result_format])
+
+    @router.put("/store")
+    async def store_put(request: Request) -> Response:
+        """Replace a graph with the RDF in the body (201 if it is new, 204 if it was there)."""
+        writes.authorize(request)
+        graph, content = _target(request), await _rdf_body(request)
+        existed = graph is None or str(graph) in store.graph_names()
+        if graph is None:
+            store.update("DROP SILENT DEFAULT ;\n" + _insert_default(content))
+        else:
+            store.replace_graphs({graph: content})
+        writes.changed()
+        return Response(status_code=204 if existed else 201)
+
+    @router.post("/store")
+    async def store_post(request: Request) -> Response:
+        """Add the RDF in the body to a graph (created if new: 201, else 204)."""
+        writes.authorize(request)
+        graph, content = _target(request), await _rdf_body(request)
+        existed = graph is None or str(graph) in store.graph_names()
+        if graph is None:
+            store.update(_insert_default(content))
+        else:
+            store.update(_insert_into(graph, content))
+        writes.changed()
+        return Response(status_code=204 if existed else 201)
+
+    @router.delete("/store", status_code=204)
+    def store_delete(request: Request) -> Response:
+        """Drop a graph (404 if there is none by that name)."""
+        writes.authorize(request)
+        graph = _target(request)
+        if graph is None:
+            store.update("DROP SILENT DEFAULT")
+        elif str(graph) not in store.graph_names():
+            raise NotFoundError(f"no graph {graph} in the store")
+        else:
+            store.replace_graphs({}, drop=[graph])
+        writes.changed()
+        return Response(status_code=204)
+
+    return router
+
+
+async def _update_text(request: Request) -> str:
+    """The one update of a request, from a form or an `application/sparql-update` body."""
+    media_type, charset = media_type_and_charset(request)
+    body = await request.body()
+    if media_type == FORM_CONTENT:
+        fields = parse_qs(decode_body(body, charset), keep_blank_values=True)
+    elif media_type == UPDATE_CONTENT:
+        if charset.replace("-", "") != "utf8":
+            raise UnsupportedMediaTypeError(f"{UPDATE_CONTENT} bodies are UTF-8, not {charset}")
+        fields = {"update": [decode_body(body, charset)]}
+    else:
+        raise UnsupportedMediaTypeError(
+            f"an update needs Content-Type {FORM_CONTENT} or {UPDATE_CONTENT}, "
+            f"not {media_type or 'none'}"
+        )
+    if {"using-graph-uri", "using-named-graph-uri"} & (set(fields) | set(request.query_params)):
+        raise InputError(
+            "using-graph-uri and using-named-graph-uri are not supported; "
+            "write USING / USING NAMED in the update itself"
+        )
+    updates = fields.get("update", [])
+    if len(updates) != 1:
+        raise InputError("give exactly one `update`" if updates else "no `update` given")
+    return updates[0]
+
+
+def _target(request: Request) -> URIRef | None:
+    """The graph a Graph Store request names: `?graph=<IRI>`, or None for `?default`."""
+    fields = multi(request.query_params.multi_items())
+    graphs, default = fields.get("graph", []), "default" in fields
+    if len(graphs) + default != 1:
+        raise InputError("name exactly one graph: ?graph=<IRI> or ?default")
+    if default:
+        return None
+    iri = graphs[0]
+    if not iri or any(c in iri for c in ' <>"{}|^`\\') or ":" not in iri:
+        raise InputError(f"?graph must be an absolute IRI, not {iri!r}")
+    return URIRef(iri)
+
+
+async def _rdf_body(request: Request) -> Graph:
+    """The request body parsed as RDF in its declared media type, all of it or an error."""
+    media_type, charset = media_type_and_charset(request)
+    parser = RDF_PARSERS.get(media_type)
+    if parser is None:
+        raise UnsupportedMediaTypeError(
+            f"RDF bodies are {', '.join(RDF_PARSERS)}; not {media_type or 'none'}"
+        )
+    text = decode_body(await request.body(), charset)
+    try:
+        return Graph().parse(data=text, format=parser, publicID=str(request.url))
+    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
+        raise InputError(f"the body is not valid {media_type}: {exc}") from exc
+
+
+def _insert_into(graph: URIRef, content: Graph) -> str:
+    triples = content.serialize(format="nt", encoding="utf-8").decode()
+    return f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{triples}}} }}"
+
+
+def _insert_default(content: Graph) -> str:
+    return f"INSERT DATA {{\n{content.serialize(format='nt', encoding='utf-8').decode()}}}"
