@@ -30,7 +30,7 @@ from accordkg.errors import (
 )
 from accordkg.query_pool import QueryJob, QueryPool
 from accordkg.settings import Settings
-from accordkg.sparql_text import inspect_update
+from accordkg.sparql_text import inspect_update, with_protocol_dataset
 from accordkg.store import Store
 
 UPDATE_CONTENT = "application/sparql-update"
@@ -174,15 +174,14 @@ async def _update_text(request: Request) -> str:
             f"an update needs Content-Type {FORM_CONTENT} or {UPDATE_CONTENT}, "
             f"not {media_type or 'none'}"
         )
-    if {"using-graph-uri", "using-named-graph-uri"} & (set(fields) | set(request.query_params)):
-        raise InputError(
-            "using-graph-uri and using-named-graph-uri are not supported; "
-            "write USING / USING NAMED in the update itself"
-        )
+    for key, values in multi(request.query_params.multi_items()).items():
+        fields.setdefault(key, []).extend(values)
     updates = fields.get("update", [])
     if len(updates) != 1:
         raise InputError("give exactly one `update`" if updates else "no `update` given")
-    return updates[0]
+    return with_protocol_dataset(
+        updates[0], fields.get("using-graph-uri", []), fields.get("using-named-graph-uri", [])
+    )
 
 
 def _target(request: Request) -> URIRef | None:

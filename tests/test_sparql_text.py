@@ -3,7 +3,7 @@
 import pytest
 
 from accordkg.errors import InputError
-from accordkg.sparql_text import inspect_query
+from accordkg.sparql_text import inspect_query, with_protocol_dataset
 
 WIKIDATA = "https://query.wikidata.org/"
 
@@ -69,3 +69,21 @@ def test_keywords_in_strings_comments_and_iris_do_not_count() -> None:
 def test_text_without_a_query_form() -> None:
     with pytest.raises(InputError, match="not a SPARQL query"):
         inspect_query("PREFIX x: <urn:x>")
+
+
+def test_protocol_dataset_is_written_before_each_operations_where() -> None:
+    update = (
+        "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER EXISTS { SELECT * WHERE { ?a ?b ?c } } } ;"
+        ' DELETE WHERE { ?a ?b ?c } ; INSERT { ?x ?y "WHERE" } WHERE { ?x ?y ?z } ;'
+        " INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    )
+    rewritten = with_protocol_dataset(update, ["urn:d"], ["urn:n"])
+    assert rewritten.count(" USING <urn:d> USING NAMED <urn:n> WHERE") == 2
+    assert "DELETE WHERE { ?a" in rewritten  # the short form takes no USING
+    assert 'INSERT { ?x ?y "WHERE" }' in rewritten
+    assert with_protocol_dataset(update, [], []) == update
+
+
+def test_protocol_dataset_conflicts_with_using_or_with() -> None:
+    with pytest.raises(InputError, match="conflict"):
+        with_protocol_dataset("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["urn:d"], [])

@@ -25,6 +25,9 @@ FORM = re.compile(
 DATASET_CLAUSE = re.compile(KEYWORD_START + r"FROM(?![\w:])", re.IGNORECASE)
 SERVICE = re.compile(KEYWORD_START + r"SERVICE(?![\w:])", re.IGNORECASE)
 LOAD = re.compile(KEYWORD_START + r"LOAD(?![\w:])", re.IGNORECASE)
+OWN_DATASET = re.compile(KEYWORD_START + r"(USING|WITH)(?![\w:])", re.IGNORECASE)
+BRACE_OR_WHERE = re.compile(r"[{}]|" + KEYWORD_START + r"WHERE(?![\w:])", re.IGNORECASE)
+DELETE_BEFORE = re.compile(KEYWORD_START + r"DELETE\s*$", re.IGNORECASE)
 SERVICE_TARGET = re.compile(r"(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?<([^<>\s]*)>", re.IGNORECASE)
 READ_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 
@@ -61,6 +64,35 @@ def inspect_update(text: str, service_allowlist: tuple[str, ...] = ()) -> None:
     if LOAD.search(code):
         raise InputError("LOAD is refused: this server fetches nothing from the network")
     _check_services(text, code, service_allowlist)
+
+
+def with_protocol_dataset(update: str, default_graphs: list[str], named_graphs: list[str]) -> str:
+    """`update` with the protocol's using-graph-uri / using-named-graph-uri written in as
+    USING / USING NAMED clauses before the WHERE of each of its DELETE/INSERT operations.
+    An update that names its own dataset (USING, WITH) conflicts with them: InputError."""
+    if not default_graphs and not named_graphs:
+        return update
+    code = LEXICAL_NOISE.sub(lambda match: " " * len(match[0]), update)
+    if OWN_DATASET.search(code):
+        raise InputError(
+            "the update has USING or WITH; using-graph-uri / using-named-graph-uri would "
+            "conflict with it"
+        )
+    clauses = "".join(f" USING <{iri}>" for iri in default_graphs)
+    clauses += "".join(f" USING NAMED <{iri}>" for iri in named_graphs)
+    insertions = []
+    depth = 0
+    for match in BRACE_OR_WHERE.finditer(code):
+        token = match[0]
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0 and not DELETE_BEFORE.search(code[: match.start()]):
+            insertions.append(match.start())
+    for position in reversed(insertions):
+        update = f"{update[:position]}{clauses} {update[position:]}"
+    return update
 
 
 def _check_services(text: str, code: str, allowlist: tuple[str, ...]) -> None:

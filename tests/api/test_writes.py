@@ -1,10 +1,8 @@
 """Writes over real HTTP: SPARQL updates and the Graph Store protocol, behind a token.
 
-The update cases of the W3C protocol manifest are encoded (named in docstrings), except
-the four that pass the dataset as using-graph-uri / using-named-graph-uri, which this
-server refuses with a 400 (see test_using_graph_uri_is_refused_clearly); of the Graph
-Store cases, POST multipart/form-data and POST to the store without a graph are not
-supported.
+The update cases of the W3C protocol manifest are encoded (named in docstrings; the
+update-dataset ones are in test_update_datasets). Of the Graph Store cases, POST
+multipart/form-data and POST to the store without a graph are not supported.
 """
 
 from collections.abc import Iterator
@@ -148,17 +146,6 @@ def test_bad_update_syntax(base: str) -> None:
     response = httpx.post(f"{base}/sparql/update", content=b"INSERT DATA {", headers=UPDATE)
     assert response.status_code == 400
     assert "SPARQL syntax error at 1:" in response.json()["detail"]
-
-
-def test_using_graph_uri_is_refused_clearly(base: str) -> None:
-    """bad_update_dataset_conflict and the update_dataset_* cases: refused, with the reason."""
-    response = httpx.post(
-        f"{base}/sparql/update?using-graph-uri=urn:test:g",
-        content=b"DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-        headers=UPDATE,
-    )
-    assert response.status_code == 400
-    assert "not supported" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(
