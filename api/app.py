@@ -28,7 +28,7 @@ from accordkg.errors import (
 )
 from accordkg.named_queries import named_queries, named_query, run_named_query
 from accordkg.negotiation import negotiate
-from accordkg.query_pool import QueryPool
+from accordkg.query_pool import QueryPool, QueryRunner, RemoteQueries
 from accordkg.resources import ontology_graph
 from accordkg.results import MEDIA_TYPES, serialize_solutions
 from accordkg.settings import Settings
@@ -67,22 +67,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ontology_turtle = ontology.serialize(format="turtle")
     ontology_html = render_ontology_html(ontology)
 
-    pool = (
-        QueryPool(
-            settings.store_dir, settings.query_workers, settings.query_timeout_s,
+    pool: QueryRunner
+    if settings.store == "remote" and settings.sparql_query_url is not None:
+        pool = RemoteQueries(settings.sparql_query_url, settings.query_timeout_s)
+    else:
+        pool = QueryPool(
+            settings.store_dir,
+            settings.query_workers,
+            settings.query_timeout_s,
             settings.query_wait_s,
         )
-        if settings.store == "embedded"
-        else None
-    )  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if pool is not None:
-            pool.start(asyncio.get_running_loop())
+        pool.start(asyncio.get_running_loop())
         yield
-        if pool is not None:
-            pool.close()
+        pool.close()
         store.close()
 
     app = FastAPI(
@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "version": accordkg.__version__,
             "graphs": store.graph_names(),
             "triples": store.triple_count(),
-            "query_workers": pool.status() if pool is not None else None,
+            "query_workers": pool.status(),
         }
 
     @app.get("/ontology", response_class=HTMLResponse, tags=["ontology"])

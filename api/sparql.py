@@ -18,11 +18,10 @@ import accordkg
 from accordkg.errors import (
     InputError,
     NotAcceptableError,
-    UnavailableError,
     UnsupportedMediaTypeError,
 )
 from accordkg.negotiation import negotiate
-from accordkg.query_pool import QueryJob, QueryPool
+from accordkg.query_pool import MEDIA_TYPES, QueryJob, QueryRunner
 from accordkg.settings import Settings
 from accordkg.sparql_text import inspect_query
 from accordkg.store import Store
@@ -52,17 +51,6 @@ GRAPH_OFFERS = {
     "application/rdf+xml": "rdfxml",
     "application/xml": "rdfxml",
 }
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
-    "nquads": "application/n-quads",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
 SERVICE_DESCRIPTION_FORMATS = {
     "turtle": "turtle",
     "ntriples": "nt",
@@ -75,7 +63,7 @@ QUERY_CONTENT = "application/sparql-query"
 PROTOCOL_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri", "format"}
 
 
-def sparql_router(settings: Settings, store: Store, pool: QueryPool | None) -> APIRouter:
+def sparql_router(settings: Settings, store: Store, pool: QueryRunner) -> APIRouter:
     """The /sparql routes, bound to the store (for the service description) and the pool."""
     router = APIRouter(tags=["sparql"])
 
@@ -128,16 +116,9 @@ def sparql_router(settings: Settings, store: Store, pool: QueryPool | None) -> A
     return router
 
 
-async def run_job(
-    pool: QueryPool | None, job: QueryJob, row_limit: int, media_type: str
-) -> Response:
-    """Run a job on the pool and answer with its body, saying if the row limit cut it."""
-    if pool is None:
-        raise UnavailableError(
-            "SPARQL queries run on the embedded store; with a remote store, "
-            "query the remote server's own endpoint"
-        )
-    result = await pool.run(job)
+async def run_job(runner: QueryRunner, job: QueryJob, row_limit: int, media_type: str) -> Response:
+    """Run a job and answer with its body, saying if the row limit cut it."""
+    result = await runner.run(job)
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers[TRUNCATED_HEADER] = f"true; limit={row_limit}"

@@ -14,7 +14,6 @@ from rdflib import Graph, URIRef
 from accordkg.api.sparql import (
     FORM_CONTENT,
     GRAPH_OFFERS,
-    MEDIA_TYPES,
     choose_format,
     decode_body,
     media_type_and_charset,
@@ -28,7 +27,7 @@ from accordkg.errors import (
     UnauthorizedError,
     UnsupportedMediaTypeError,
 )
-from accordkg.query_pool import QueryJob, QueryPool
+from accordkg.query_pool import MEDIA_TYPES, QueryJob, QueryRunner
 from accordkg.settings import Settings
 from accordkg.sparql_text import inspect_update, with_protocol_dataset
 from accordkg.store import Store
@@ -47,7 +46,7 @@ RDF_PARSERS = {
 class _Writes:
     """What every write needs: the token check, and telling the query workers."""
 
-    def __init__(self, settings: Settings, pool: QueryPool | None) -> None:
+    def __init__(self, settings: Settings, pool: QueryRunner) -> None:
         self._token = settings.update_token
         self._pool = pool
 
@@ -61,11 +60,10 @@ class _Writes:
             raise ForbiddenError("the bearer token is not the one this server takes")
 
     def changed(self) -> None:
-        if self._pool is not None:
-            self._pool.invalidate()
+        self._pool.invalidate()
 
 
-def update_router(settings: Settings, store: Store, pool: QueryPool | None) -> APIRouter:
+def update_router(settings: Settings, store: Store, pool: QueryRunner) -> APIRouter:
     """POST /sparql/update: the SPARQL 1.1 Protocol update operation."""
     router = APIRouter(tags=["writes"])
     writes = _Writes(settings, pool)
@@ -92,7 +90,7 @@ def update_router(settings: Settings, store: Store, pool: QueryPool | None) -> A
     return router
 
 
-def graph_store_router(settings: Settings, store: Store, pool: QueryPool | None) -> APIRouter:
+def graph_store_router(settings: Settings, store: Store, pool: QueryRunner) -> APIRouter:
     """/store: the SPARQL 1.1 Graph Store HTTP Protocol."""
     router = APIRouter(tags=["writes"])
     writes = _Writes(settings, pool)

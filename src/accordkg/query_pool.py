@@ -22,9 +22,10 @@ from itertools import islice
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from xml.sax.saxutils import escape, quoteattr
 
+import httpx2 as httpx
 import pyoxigraph
 
 from accordkg.errors import (
@@ -41,6 +42,17 @@ RDF_FORMATS = {
     "nquads": pyoxigraph.RdfFormat.N_QUADS,
     "jsonld": pyoxigraph.RdfFormat.JSON_LD,
     "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
+}
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "ntriples": "application/n-triples",
+    "nquads": "application/n-quads",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
 }
 BOOLEAN_FORMATS = {
     "json": pyoxigraph.QueryResultsFormat.JSON,
@@ -73,6 +85,72 @@ class QueryAnswer:
 
     body: bytes
     truncated: bool
+
+
+class QueryRunner(Protocol):
+    """Where /sparql queries run: the worker pool, or a remote SPARQL server."""
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None: ...
+
+    async def run(self, job: QueryJob) -> QueryAnswer: ...
+
+    def invalidate(self) -> None: ...
+
+    def status(self) -> dict[str, object]: ...
+
+    def close(self) -> None: ...
+
+
+class RemoteQueries:
+    """Queries forwarded to a remote SPARQL 1.1 server as they came, format included. The
+    time limit ends our wait; stopping the work is the remote server's own timeout's job,
+    and so is capping rows."""
+
+    def __init__(self, query_url: str, timeout_s: float) -> None:
+        self._query_url = query_url
+        self._timeout_s = timeout_s
+        self._client: httpx.AsyncClient | None = None
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._client = httpx.AsyncClient(timeout=self._timeout_s)
+
+    async def run(self, job: QueryJob) -> QueryAnswer:
+        if self._client is None:
+            raise UnavailableError("the remote query client is not started")
+        params: list[tuple[str, str | int | float | bool | None]] = [
+            ("default-graph-uri", g) for g in job.default_graphs
+        ]
+        params += [("named-graph-uri", g) for g in job.named_graphs]
+        try:
+            response = await self._client.post(
+                self._query_url,
+                params=httpx.QueryParams(params),
+                content=job.query.encode("utf-8"),
+                headers={
+                    "Content-Type": "application/sparql-query",
+                    "Accept": MEDIA_TYPES[job.result_format].split(";")[0],
+                },
+            )
+        except httpx.TimeoutException as exc:
+            raise QueryTimeoutError(
+                f"the remote SPARQL server did not answer within {self._timeout_s:g} s"
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise StoreError(f"the remote SPARQL server cannot be reached: {exc}") from exc
+        if response.status_code == 400:
+            raise InputError(response.text.strip())
+        if response.status_code >= 300:
+            raise StoreError(f"the remote SPARQL server answered {response.status_code}")
+        return QueryAnswer(body=response.content, truncated=False)
+
+    def invalidate(self) -> None:
+        """Nothing is copied, so nothing goes stale."""
+
+    def status(self) -> dict[str, object]:
+        return {"remote": self._query_url}
+
+    def close(self) -> None:
+        self._client = None
 
 
 class QueryPool:
@@ -151,7 +229,7 @@ class QueryPool:
             os.set_blocking(descriptor, True)  # uvloop leaves watched descriptors non-blocking
         return True
 
-    def status(self) -> dict[str, int]:
+    def status(self) -> dict[str, object]:
         """How many workers the pool has, and how many are idle now."""
         return {"size": self._size, "idle": self._idle.qsize()}
 

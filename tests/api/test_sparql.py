@@ -3,8 +3,10 @@
 The live server runs with a 3 s query timeout and a 50-row limit (tests/api/sparql_server).
 """
 
+import os
 import threading
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx2 as httpx
@@ -12,6 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+
+from accordkg.build import build
+from accordkg.settings import Settings
+from tests.conftest import INPUTS
+from tests.servers import BIN, free_port, running
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -204,3 +211,42 @@ def test_the_asgi_app_answers_the_same(client: TestClient) -> None:
     ]
     refused = client.post("/sparql", content=b"ASK {}", headers={"Content-Type": "text/plain"})
     assert refused.status_code == 415
+
+
+def test_with_a_remote_store_queries_go_to_the_remote_server(
+    tmp_path: Path, oxigraph_url: str
+) -> None:
+    remote = {
+        "ACCORDKG_STORE": "remote",
+        "ACCORDKG_SPARQL_QUERY_URL": f"{oxigraph_url}/query",
+        "ACCORDKG_SPARQL_UPDATE_URL": f"{oxigraph_url}/update",
+    }
+    httpx.post(
+        f"{oxigraph_url}/update",
+        content=b"DROP ALL",
+        headers={"Content-Type": "application/sparql-update"},
+    ).raise_for_status()
+    build(
+        Settings(
+            data_dir=tmp_path,
+            input_dir=INPUTS,
+            store="remote",
+            sparql_query_url=f"{oxigraph_url}/query",
+            sparql_update_url=f"{oxigraph_url}/update",
+        )
+    )
+    port = free_port()
+    command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
+    environment = {**os.environ, "ACCORDKG_DATA_DIR": str(tmp_path), **remote}
+    with running(command, f"http://127.0.0.1:{port}/health", environment) as health:
+        base = health.removesuffix("/health")
+        assert httpx.get(health).json()["query_workers"] == {"remote": f"{oxigraph_url}/query"}
+        response = httpx.get(f"{base}/sparql", params={"query": SIGNATORIES, "format": "csv"})
+        assert response.status_code == 200
+        assert response.text.splitlines()[1:] == [
+            "Alok Sharma",
+            "Michael J.K. Kratsios",
+            "Oliver Dowden",
+        ]
+        bad = httpx.get(f"{base}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o FILTER( }"})
+        assert bad.status_code == 400
