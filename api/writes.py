@@ -5,6 +5,7 @@ one transaction, and the query workers reload their copy of the store afterwards
 """
 
 import hmac
+import uuid
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -129,9 +130,16 @@ def graph_store_router(settings: Settings, store: Store, pool: QueryRunner) -> A
 
     @router.post("/store")
     async def store_post(request: Request) -> Response:
-        """Add the RDF in the body to a graph (created if new: 201, else 204)."""
+        """Add RDF to a graph: the body, or each file of a multipart/form-data body. Without
+        ?graph or ?default, a new graph is made and its address given in Location (201)."""
         writes.authorize(request)
-        graph, content = _target(request), await _rdf_body(request)
+        if not request.query_params:
+            new_graph = URIRef(f"{settings.base_iri}graph/upload-{uuid.uuid4()}")
+            store.update(_insert_into(new_graph, await _rdf_content(request)))
+            writes.changed()
+            location = str(request.url.include_query_params(graph=str(new_graph)))
+            return Response(status_code=201, headers={"Location": location})
+        graph, content = _target(request), await _rdf_content(request)
         existed = graph is None or str(graph) in store.graph_names()
         if graph is None:
             store.update(_insert_default(content))
@@ -199,14 +207,35 @@ def _target(request: Request) -> URIRef | None:
 async def _rdf_body(request: Request) -> Graph:
     """The request body parsed as RDF in its declared media type, all of it or an error."""
     media_type, charset = media_type_and_charset(request)
+    return _parse_rdf(await request.body(), media_type, charset, str(request.url))
+
+
+async def _rdf_content(request: Request) -> Graph:
+    """The RDF of a POST: its body, or the union of the files of a multipart form."""
+    media_type, _ = media_type_and_charset(request)
+    if media_type != "multipart/form-data":
+        return await _rdf_body(request)
+    merged = Graph()
+    async with request.form() as form:
+        for _, part in form.multi_items():
+            if isinstance(part, str):
+                raise InputError("a multipart Graph Store POST carries RDF files, not fields")
+            file_type, _, parameters = (part.content_type or "").partition(";")
+            charset = parameters.partition("charset=")[2].strip() or "utf-8"
+            merged += _parse_rdf(await part.read(), file_type.strip().lower(), charset,
+                                 str(request.url))  # fmt: skip
+    return merged
+
+
+def _parse_rdf(body: bytes, media_type: str, charset: str, base: str) -> Graph:
     parser = RDF_PARSERS.get(media_type)
     if parser is None:
         raise UnsupportedMediaTypeError(
             f"RDF bodies are {', '.join(RDF_PARSERS)}; not {media_type or 'none'}"
         )
-    text = decode_body(await request.body(), charset)
+    text = decode_body(body, charset)
     try:
-        return Graph().parse(data=text, format=parser, publicID=str(request.url))
+        return Graph().parse(data=text, format=parser, publicID=base)
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
         raise InputError(f"the body is not valid {media_type}: {exc}") from exc
 

@@ -300,7 +300,7 @@ def _worker_main(connection: Connection, store_path: str, generation: int) -> No
     copying it again when a job says the store has changed since."""
     try:
         memory = _copy_of(store_path)
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:
         connection.send(f"cannot read the store: {exc}")
         return
     connection.send("ready")
@@ -310,17 +310,31 @@ def _worker_main(connection: Connection, store_path: str, generation: int) -> No
         except EOFError:
             return
         if job.generation != generation:
-            memory, generation = _copy_of(store_path), job.generation
+            try:
+                memory, generation = _copy_of(store_path), job.generation
+            except (OSError, RuntimeError) as exc:
+                connection.send(("store", f"cannot reload the store after a change: {exc}"))
+                continue
         connection.send(_execute(memory, job))
 
 
-def _copy_of(store_path: str) -> pyoxigraph.Store:
-    """An in-memory copy of the on-disk store, read through a read-only handle."""
-    on_disk = pyoxigraph.Store.read_only(store_path)
-    memory = pyoxigraph.Store()
-    memory.bulk_load(on_disk.dump(format=pyoxigraph.RdfFormat.N_QUADS),
-                     format=pyoxigraph.RdfFormat.N_QUADS)  # fmt: skip
-    return memory
+def _copy_of(store_path: str, attempts: int = 10) -> pyoxigraph.Store:
+    """An in-memory copy of the on-disk store, read through a read-only handle. The
+    owning process may be flushing or compacting meanwhile, which can delete a file the
+    handle was about to read; a fresh handle sees the new files, so try again."""
+    failures = 0
+    while True:
+        try:
+            on_disk = pyoxigraph.Store.read_only(store_path)
+            memory = pyoxigraph.Store()
+            memory.bulk_load(on_disk.dump(format=pyoxigraph.RdfFormat.N_QUADS),
+                             format=pyoxigraph.RdfFormat.N_QUADS)  # fmt: skip
+            return memory
+        except (OSError, RuntimeError):
+            failures += 1
+            if failures == attempts:
+                raise
+            time.sleep(0.05 * failures)
 
 
 def _execute(store: pyoxigraph.Store, job: QueryJob) -> tuple[Any, ...]:

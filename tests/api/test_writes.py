@@ -1,8 +1,7 @@
 """Writes over real HTTP: SPARQL updates and the Graph Store protocol, behind a token.
 
 The update cases of the W3C protocol manifest are encoded (named in docstrings; the
-update-dataset ones are in test_update_datasets). Of the Graph Store cases, POST
-multipart/form-data and POST to the store without a graph are not supported.
+update-dataset ones are in test_update_datasets), and so are the Graph Store cases.
 """
 
 from collections.abc import Iterator
@@ -233,3 +232,30 @@ def test_graph_store_rejects_bad_rdf_whole(base: str) -> None:
 @pytest.mark.parametrize("query", ["", "?graph=a&graph=b", "?graph=not an iri", "?graph=x&default"])
 def test_graph_store_needs_exactly_one_graph(base: str, query: str) -> None:
     assert httpx.get(f"{base}/store{query}").status_code == 400
+
+
+def test_graph_store_post_multipart_form_data(base: str) -> None:
+    """POST - multipart/form-data, GET of POST - multipart/form-data: each file merged."""
+    files = [
+        ("person", ("person.ttl", PERSON_TTL.encode(), "text/turtle")),
+        ("nick", ("nick.nt", MORE_TTL.encode(), "application/n-triples")),
+    ]
+    response = httpx.post(f"{base}/store?graph=urn:test:g", files=files, headers=AUTH)
+    assert response.status_code == 201
+    assert set(_graph(base).objects(URIRef(PERSON), None)) == {Literal("Jane Doe"), Literal("JD")}
+
+
+def test_graph_store_post_creates_a_new_graph(base: str) -> None:
+    """POST - create new graph, GET of POST - create new graph, GET of POST - after noop."""
+    response = httpx.post(f"{base}/store", content=PERSON_TTL.encode(), headers=TURTLE)
+    assert response.status_code == 201
+    location = response.headers["location"]
+    assert "graph=" in location
+    created = httpx.get(location, headers={"Accept": "text/turtle"})
+    assert created.status_code == 200, created.text
+    assert len(Graph().parse(data=created.text, format="turtle")) == 1
+    noop = httpx.post(location, content=b"", headers=TURTLE)
+    assert noop.status_code == 204
+    again = httpx.get(location, headers={"Accept": "text/turtle"})
+    assert len(Graph().parse(data=again.text, format="turtle")) == 1
+    assert httpx.delete(location, headers=AUTH).status_code == 204
