@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import accordkg
-from accordkg.api.sparql import TRUNCATED_HEADER, sparql_router
+from accordkg.api.sparql import RESULT_OFFERS, TRUNCATED_HEADER, choose_format, sparql_router
 from accordkg.api.writes import graph_store_router, update_router
 from accordkg.docs import render_ontology_html
 from accordkg.errors import (
@@ -27,22 +27,11 @@ from accordkg.errors import (
     ValidationError,
 )
 from accordkg.named_queries import named_queries, named_query, run_named_query
-from accordkg.negotiation import negotiate
 from accordkg.query_pool import QueryPool, QueryRunner, RemoteQueries
 from accordkg.resources import ontology_graph
 from accordkg.results import MEDIA_TYPES, serialize_solutions
 from accordkg.settings import Settings
 from accordkg.store import open_store
-
-# What each result format is asked for as, in our order of preference (first: default).
-RESULT_OFFERS = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
 
 # Most specific first: the first class an error is an instance of decides its status.
 STATUS_BY_ERROR: dict[type[AccordError], int] = {
@@ -161,34 +150,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         repeated = [k for k in values if len(request.query_params.getlist(k)) > 1]
         if repeated:
             raise InputError(f"parameter {repeated[0]} is given more than once")
-        result_format = _result_format(format_override, request.headers.get("accept"))
-        if result_format is None:
-            return _not_acceptable(list(MEDIA_TYPES.values()))
+        result_format = choose_format(
+            RESULT_OFFERS,
+            [format_override] if format_override else None,
+            request.headers.get("accept"),
+        )
         solutions = run_named_query(store, query, values, settings.base_iri)
         return Response(
             serialize_solutions(solutions, result_format),
-            media_type=f"{MEDIA_TYPES[result_format]}; charset=utf-8",
+            media_type=MEDIA_TYPES[result_format],
             headers={"Vary": "Accept"},
         )
 
     return app
-
-
-def _result_format(override: str | None, accept: str | None) -> str | None:
-    """The result format asked for: an explicit `format` wins over the Accept header."""
-    if override is not None:
-        if override not in MEDIA_TYPES:
-            raise InputError(f"format must be one of {', '.join(MEDIA_TYPES)}, not {override!r}")
-        return override
-    chosen = negotiate(accept, list(RESULT_OFFERS))
-    return RESULT_OFFERS[chosen] if chosen else None
-
-
-def _not_acceptable(offered: list[str]) -> JSONResponse:
-    return JSONResponse(
-        {
-            "error": "NotAcceptable",
-            "detail": f"no acceptable format; this offers {', '.join(offered)}",
-        },
-        status_code=406,
-    )

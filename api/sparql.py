@@ -21,7 +21,8 @@ from accordkg.errors import (
     UnsupportedMediaTypeError,
 )
 from accordkg.negotiation import negotiate
-from accordkg.query_pool import MEDIA_TYPES, QueryJob, QueryRunner
+from accordkg.query_pool import QueryJob, QueryRunner
+from accordkg.results import MEDIA_TYPES
 from accordkg.settings import Settings
 from accordkg.sparql_text import inspect_query
 from accordkg.store import Store

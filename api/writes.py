@@ -28,7 +28,8 @@ from accordkg.errors import (
     UnauthorizedError,
     UnsupportedMediaTypeError,
 )
-from accordkg.query_pool import MEDIA_TYPES, QueryJob, QueryRunner
+from accordkg.query_pool import QueryJob, QueryRunner
+from accordkg.results import MEDIA_TYPES
 from accordkg.settings import Settings
 from accordkg.sparql_text import inspect_update, with_protocol_dataset
 from accordkg.store import Store

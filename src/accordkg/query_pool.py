@@ -34,6 +34,7 @@ from accordkg.errors import (
     StoreError,
     UnavailableError,
 )
+from accordkg.results import MEDIA_TYPES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_FORMATS = {
@@ -42,17 +43,6 @@ RDF_FORMATS = {
     "nquads": pyoxigraph.RdfFormat.N_QUADS,
     "jsonld": pyoxigraph.RdfFormat.JSON_LD,
     "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
-}
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
-    "nquads": "application/n-quads",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
 }
 BOOLEAN_FORMATS = {
     "json": pyoxigraph.QueryResultsFormat.JSON,
