@@ -56,11 +56,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ontology_turtle = ontology.serialize(format="turtle")
     ontology_html = render_ontology_html(ontology)
 
-    pool: QueryRunner
+    runner: QueryRunner
     if settings.store == "remote" and settings.sparql_query_url is not None:
-        pool = RemoteQueries(settings.sparql_query_url, settings.query_timeout_s)
+        runner = RemoteQueries(settings.sparql_query_url, settings.query_timeout_s)
     else:
-        pool = QueryPool(
+        runner = QueryPool(
             settings.store_dir,
             settings.query_workers,
             settings.query_timeout_s,
@@ -69,9 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        pool.start(asyncio.get_running_loop())
+        runner.start(asyncio.get_running_loop())
         yield
-        pool.close()
+        runner.close()
         store.close()
 
     app = FastAPI(
@@ -88,9 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
         expose_headers=[TRUNCATED_HEADER],
     )
-    app.include_router(sparql_router(settings, store, pool))
-    app.include_router(update_router(settings, store, pool))
-    app.include_router(graph_store_router(settings, store, pool))
+    app.include_router(sparql_router(settings, store, runner))
+    app.include_router(update_router(settings, store, runner))
+    app.include_router(graph_store_router(settings, store, runner))
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:
@@ -110,7 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "version": accordkg.__version__,
             "graphs": store.graph_names(),
             "triples": store.triple_count(),
-            "query_workers": pool.status(),
+            "query_workers": runner.status(),
         }
 
     @app.get("/ontology", response_class=HTMLResponse, tags=["ontology"])

@@ -4,7 +4,7 @@ Requests are read exactly as the protocol says: a query by GET (`?query=`), by P
 an HTML form (`application/x-www-form-urlencoded`, any charset, decoded once), or by
 POST of the query itself (`application/sparql-query`); `default-graph-uri` and
 `named-graph-uri` replace the query's own dataset. Anything else is a 4xx that says
-what is wrong. The query runs in the worker pool (see accordkg.query_pool).
+what is wrong. Queries run in worker processes, or on the remote store (accordkg.query_pool).
 """
 
 from urllib.parse import parse_qs
@@ -64,8 +64,8 @@ QUERY_CONTENT = "application/sparql-query"
 PROTOCOL_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri", "format"}
 
 
-def sparql_router(settings: Settings, store: Store, pool: QueryRunner) -> APIRouter:
-    """The /sparql routes, bound to the store (for the service description) and the pool."""
+def sparql_router(settings: Settings, store: Store, runner: QueryRunner) -> APIRouter:
+    """The /sparql routes, bound to the store (for the service description) and the runner."""
     router = APIRouter(tags=["sparql"])
 
     async def answer(request: Request, fields: dict[str, list[str]]) -> Response:
@@ -95,7 +95,7 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner) -> APIRou
             default_graphs=default_graphs,
             named_graphs=named_graphs,
         )
-        return await run_job(pool, job, settings.row_limit, MEDIA_TYPES[result_format])
+        return await run_job(runner, job, settings.row_limit, MEDIA_TYPES[result_format])
 
     @router.api_route("/sparql", methods=["GET", "HEAD"])
     async def sparql_get(request: Request) -> Response:

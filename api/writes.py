@@ -48,9 +48,9 @@ RDF_PARSERS = {
 class _Writes:
     """What every write needs: the token check, and telling the query workers."""
 
-    def __init__(self, settings: Settings, pool: QueryRunner) -> None:
+    def __init__(self, settings: Settings, runner: QueryRunner) -> None:
         self._token = settings.update_token
-        self._pool = pool
+        self._runner = runner
 
     def authorize(self, request: Request) -> None:
         if self._token is None:
@@ -62,13 +62,13 @@ class _Writes:
             raise ForbiddenError("the bearer token is not the one this server takes")
 
     def changed(self) -> None:
-        self._pool.invalidate()
+        self._runner.invalidate()
 
 
-def update_router(settings: Settings, store: Store, pool: QueryRunner) -> APIRouter:
+def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIRouter:
     """POST /sparql/update: the SPARQL 1.1 Protocol update operation."""
     router = APIRouter(tags=["writes"])
-    writes = _Writes(settings, pool)
+    writes = _Writes(settings, runner)
 
     @router.post("/sparql/update", status_code=204)
     async def sparql_update(request: Request) -> Response:
@@ -92,10 +92,10 @@ def update_router(settings: Settings, store: Store, pool: QueryRunner) -> APIRou
     return router
 
 
-def graph_store_router(settings: Settings, store: Store, pool: QueryRunner) -> APIRouter:
+def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) -> APIRouter:
     """/store: the SPARQL 1.1 Graph Store HTTP Protocol."""
     router = APIRouter(tags=["writes"])
-    writes = _Writes(settings, pool)
+    writes = _Writes(settings, runner)
 
     @router.api_route("/store", methods=["GET", "HEAD"])
     async def store_get(request: Request) -> Response:
@@ -114,7 +114,7 @@ def graph_store_router(settings: Settings, store: Store, pool: QueryRunner) -> A
             row_limit=settings.row_limit,
             union_default_graph=False,
         )
-        return await run_job(pool, job, settings.row_limit, MEDIA_TYPES[result_format])
+        return await run_job(runner, job, settings.row_limit, MEDIA_TYPES[result_format])
 
     @router.put("/store")
     async def store_put(request: Request) -> Response:
