@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runner.start(asyncio.get_running_loop())
         yield
-        runner.close()
+        await runner.close()
         store.close()
 
     app = FastAPI(

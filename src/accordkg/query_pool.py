@@ -88,7 +88,7 @@ class QueryRunner(Protocol):
 
     def status(self) -> dict[str, object]: ...
 
-    def close(self) -> None: ...
+    async def close(self) -> None: ...
 
 
 class RemoteQueries:
@@ -139,8 +139,10 @@ class RemoteQueries:
     def status(self) -> dict[str, object]:
         return {"remote": self._query_url}
 
-    def close(self) -> None:
-        self._client = None
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
 
 class QueryPool:
@@ -223,7 +225,7 @@ class QueryPool:
         """How many workers the pool has, and how many are idle now."""
         return {"size": self._size, "idle": self._idle.qsize()}
 
-    def close(self) -> None:
+    async def close(self) -> None:
         self._closed.set()
         with self._lock:
             workers = list(self._workers)
