@@ -215,3 +215,8 @@ def test_themes_are_linked_from_the_provisions_that_name_them(graph: Graph, prov
     for theme in graph.objects(iri, AK.theme):
         assert (theme, RDF.type, SKOS.Concept) in graph
         assert (theme, SKOS.prefLabel, None) in graph
+
+
+def test_the_source_is_the_scraped_page_byte_for_byte() -> None:
+    scraped = INPUTS.parent.parent / "shared" / "seed" / "000_ee7004e97d7c9f67.txt"
+    assert SEED.read_bytes() == scraped.read_bytes()
