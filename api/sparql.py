@@ -61,7 +61,6 @@ SERVICE_DESCRIPTION_FORMATS = {
 }
 FORM_CONTENT = "application/x-www-form-urlencoded"
 QUERY_CONTENT = "application/sparql-query"
-PROTOCOL_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri", "format"}
 
 
 def sparql_router(settings: Settings, store: Store, runner: QueryRunner) -> APIRouter:

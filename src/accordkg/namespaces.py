@@ -4,7 +4,6 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
 
 AK = Namespace("https://w3id.org/accordkg/ontology#")
-AKSH = Namespace("https://w3id.org/accordkg/shapes#")
 ONTOLOGY_IRI = URIRef("https://w3id.org/accordkg/ontology")
 DEFAULT_BASE_IRI = "https://w3id.org/accordkg/id/"
 
