@@ -108,7 +108,7 @@ def accordkg(quads: Path, data_dir: Path) -> Iterator[str]:
     environment = {**os.environ, "ACCORDKG_DATA_DIR": str(data_dir),
                    "ACCORDKG_ROW_LIMIT": "10000000", "ACCORDKG_QUERY_TIMEOUT_S": "600"}  # fmt: skip
     command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
-    with running(command, f"http://127.0.0.1:{port}/health", environment) as url:
+    with running(command, f"http://127.0.0.1:{port}/health", environment, 600) as url:
         _wait_for_workers(url.removesuffix("/health"))
         yield f"http://127.0.0.1:{port}/sparql"
 
@@ -128,7 +128,7 @@ def oxigraph(quads: Path, location: Path) -> Iterator[str]:
     port = free_port()
     command = [str(BIN / "oxigraph"), "serve", "--location", str(location),
                "--bind", f"127.0.0.1:{port}", "--union-default-graph"]  # fmt: skip
-    with running(command, f"http://127.0.0.1:{port}/"):
+    with running(command, f"http://127.0.0.1:{port}/", startup_s=600):
         yield f"http://127.0.0.1:{port}/query"
 
 
@@ -137,7 +137,8 @@ def rdflib_endpoint(triples: Path, peer_bin: Path) -> Iterator[str]:
     port = free_port()
     command = [str(peer_bin / "rdflib-endpoint"), "serve", str(triples),
                "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
-    with running(command, f"http://127.0.0.1:{port}/?query=ASK%7B%7D") as url:
+    ready = f"http://127.0.0.1:{port}/?query=ASK%7B%7D"
+    with running(command, ready, startup_s=1800) as url:  # rdflib parses the whole corpus first
         yield url.split("?")[0]  # rdflib-endpoint 0.6 answers at the root
 
 

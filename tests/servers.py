@@ -20,11 +20,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(command: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[str]:
+def running(
+    command: list[str], url: str, env: dict[str, str] | None = None, startup_s: float = 30
+) -> Iterator[str]:
     """Start `command`, wait until `url` answers, yield it, and stop the process."""
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + startup_s
         while True:
             if process.poll() is not None:
                 stderr = process.stderr.read() if process.stderr else b""
@@ -34,7 +36,7 @@ def running(command: list[str], url: str, env: dict[str, str] | None = None) -> 
                 break
             except httpx.TransportError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} did not answer within 30 s") from None
+                    raise RuntimeError(f"{url} did not answer within {startup_s:g} s") from None
                 time.sleep(0.1)
         yield url
     finally:
