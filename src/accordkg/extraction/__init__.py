@@ -49,7 +49,7 @@ def extract_file(
         doc_id=doc_id,
         file_name=path.name,
         raw=raw,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),  # strict UTF-8: the same bytes
         publisher=_metadata(path).get("publisher"),
         software_version=accordkg.__version__,
         started=started,
