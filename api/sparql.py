@@ -20,6 +20,7 @@ from accordkg.errors import (
     NotAcceptableError,
     UnsupportedMediaTypeError,
 )
+from accordkg.named_queries import ABSOLUTE_IRI
 from accordkg.negotiation import negotiate
 from accordkg.query_pool import QueryJob, QueryRunner
 from accordkg.results import MEDIA_TYPES
@@ -83,6 +84,9 @@ def sparql_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
         result_format = choose_format(offers, fields.get("format"), request.headers.get("accept"))
         default_graphs = tuple(fields.get("default-graph-uri", []))
         named_graphs = tuple(fields.get("named-graph-uri", []))
+        for iri in (*default_graphs, *named_graphs):
+            if not ABSOLUTE_IRI.match(iri):
+                raise InputError(f"default-graph-uri and named-graph-uri take IRIs, not {iri!r}")
         protocol_dataset = bool(default_graphs or named_graphs)
         job = QueryJob(
             query=queries[0],
