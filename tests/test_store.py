@@ -134,3 +134,27 @@ def test_an_unreachable_server_is_a_store_error(settings: Settings) -> None:
 def test_remote_settings_need_both_urls(settings: Settings) -> None:
     with pytest.raises(StoreError, match="ACCORDKG_SPARQL_QUERY_URL"):
         open_store(Settings(data_dir=settings.data_dir, store="remote"))
+
+
+def test_rows_are_lexical_values_with_none_when_unbound(store: Store) -> None:
+    graph = Graph()
+    graph.add((URIRef("urn:a"), RDFS.label, Literal("A", lang="en")))
+    graph.add((URIRef("urn:b"), URIRef("urn:p"), Literal(3)))
+    with closing(store):
+        store.replace_graphs({GRAPH: graph})
+        rows = store.rows(
+            "SELECT ?s ?label WHERE { ?s ?p ?o OPTIONAL { ?s <http://www.w3.org/2000/01/"
+            "rdf-schema#label> ?label } } ORDER BY ?s"
+        )
+        assert list(rows) == [("urn:a", "A"), ("urn:b", None)]
+
+
+def test_every_write_moves_the_generation_on(store: Store, example: Graph) -> None:
+    with closing(store):
+        start = store.generation
+        store.replace_graphs({GRAPH: example})
+        store.update("INSERT DATA { <urn:a> <urn:p> 1 }")
+        with pytest.raises(InputError):
+            store.update("INSERT DATA { <urn:a> <urn:p> }")
+        store.select(LABELS)
+        assert store.generation == start + 3

@@ -9,7 +9,7 @@ configured to treat its default graph as the union of its named graphs.
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,6 +23,7 @@ from accordkg.errors import InputError, StoreError
 from accordkg.settings import Settings
 
 Term = URIRef | Literal | BNode
+Row = tuple[str | None, ...]
 WHERE_CLAUSE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -45,8 +46,18 @@ class Store(Protocol):
         """Run a SPARQL SELECT over the union of all graphs, with variables bound to RDF
         terms (a VALUES block of escaped terms, never user text spliced into the query)."""
 
+    def rows(self, query: str) -> Iterator[Row]:
+        """Run a SPARQL SELECT over the union of all graphs and yield each row as the
+        lexical values of its terms (None when unbound): for bulk reads, which would spend
+        most of their time building RDF term objects they do not need."""
+
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         """Run a SPARQL update in one transaction."""
+
+    @property
+    def generation(self) -> int:
+        """Counts the writes made through this object: whatever is derived from the data
+        (a projection, a cache) is current while the generation it was built at is."""
 
     def graph_names(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
@@ -96,6 +107,11 @@ class EmbeddedStore:
                 f"cannot open the store at {path}: {exc} "
                 "(only one process may open it: is `accordkg serve` running?)"
             ) from exc
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        return self._generation
 
     @property
     def _oxigraph(self) -> pyoxigraph.Store:
@@ -108,6 +124,8 @@ class EmbeddedStore:
             self._oxigraph.update(replacement_update(graphs, drop))
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot replace graphs {sorted(graphs)}: {exc}") from exc
+        finally:
+            self._generation += 1
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
         try:
@@ -127,7 +145,21 @@ class EmbeddedStore:
         ]
         return Solutions(names, rows)
 
+    def rows(self, query: str) -> Iterator[Row]:
+        try:
+            solutions = self._oxigraph.query(query, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise InputError(f"not a valid SPARQL query: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the query failed: {exc}") from exc
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            raise InputError("not a SELECT query")
+        width = len(solutions.variables)
+        for solution in solutions:
+            yield tuple(None if (term := solution[i]) is None else term.value for i in range(width))
+
     def update(self, sparql: str, base_iri: str | None = None) -> None:
+        self._generation += 1
         try:
             self._oxigraph.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
@@ -157,8 +189,14 @@ class RemoteStore:
         self._query_url = query_url
         self._update_url = update_url
         self._client = httpx.Client(timeout=timeout_s)
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        return self._generation
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
+        self._generation += 1
         self._post(
             self._update_url,
             replacement_update(graphs, drop),
@@ -167,24 +205,34 @@ class RemoteStore:
         )
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
+        names, bindings_json = self._results(_with_values(query, bindings or {}))
+        try:
+            rows = [
+                {name: _from_json(value) for name, value in binding.items()}
+                for binding in bindings_json
+            ]
+        except (KeyError, TypeError) as exc:
+            raise StoreError(f"{self._query_url} answered with a malformed term: {exc}") from exc
+        return Solutions(names, rows)
+
+    def rows(self, query: str) -> Iterator[Row]:
+        names, bindings_json = self._results(query)
+        for binding in bindings_json:
+            yield tuple(value["value"] if (value := binding.get(name)) else None for name in names)
+
+    def _results(self, query: str) -> tuple[list[str], list[dict[str, dict[str, str]]]]:
+        """The variables and bindings of a SELECT answered in SPARQL JSON."""
         response = self._post(
-            self._query_url,
-            _with_values(query, bindings or {}),
-            "application/sparql-query",
-            accept="application/sparql-results+json",
+            self._query_url, query, "application/sparql-query", "application/sparql-results+json"
         )
         try:
             body = response.json()
-            names = list(body["head"]["vars"])
-            rows = [
-                {name: _from_json(value) for name, value in binding.items()}
-                for binding in body["results"]["bindings"]
-            ]
+            return list(body["head"]["vars"]), list(body["results"]["bindings"])
         except (ValueError, KeyError, TypeError) as exc:
             raise StoreError(f"{self._query_url} answered a SELECT with no results: {exc}") from exc
-        return Solutions(names, rows)
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
+        self._generation += 1
         text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
         self._post(self._update_url, text, "application/sparql-update", accept="*/*")
 
