@@ -6,10 +6,12 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import accordkg
+from accordkg.api.graph import graph_router
 from accordkg.api.sparql import RESULT_OFFERS, TRUNCATED_HEADER, choose_format, sparql_router
 from accordkg.api.writes import graph_store_router, update_router
 from accordkg.docs import render_ontology_html
@@ -32,6 +34,7 @@ from accordkg.resources import ontology_graph
 from accordkg.results import MEDIA_TYPES, serialize_solutions
 from accordkg.settings import Settings
 from accordkg.store import open_store
+from accordkg.traversal.service import Traversal
 
 # Most specific first: the first class an error is an instance of decides its status.
 STATUS_BY_ERROR: dict[type[AccordError], int] = {
@@ -91,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql_router(settings, store, runner))
     app.include_router(update_router(settings, store, runner))
     app.include_router(graph_store_router(settings, store, runner))
+    app.include_router(graph_router(Traversal(store, settings.base_iri)))
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:
@@ -101,6 +105,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(
             {"error": type(exc).__name__, "detail": str(exc)}, status_code=status, headers=headers
         )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
+        """Parameters of the wrong shape are the caller's error: 400, naming each one."""
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'][1:]) or error['loc'][0]}: {error['msg']}"
+            for error in exc.errors()
+        )
+        return JSONResponse({"error": "InputError", "detail": problems}, status_code=400)
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, object]:

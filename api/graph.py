@@ -1,0 +1,220 @@
+"""/graph: traversal endpoints that visualization tools read directly (all read-only)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from accordkg.errors import InputError, NotAcceptableError
+from accordkg.negotiation import negotiate
+from accordkg.traversal import operations
+from accordkg.traversal.formats import MEDIA_TYPES
+from accordkg.traversal.operations import Subgraph, View
+from accordkg.traversal.service import Traversal
+
+# Negotiated by Accept; node-link and d3 share JSON's media type, so only `format=` names them.
+NEGOTIATED = {"application/json": "cytoscape"} | {
+    media_type: name for name, media_type in MEDIA_TYPES.items() if media_type != "application/json"
+}
+Format = Annotated[
+    str | None,
+    Query(alias="format", description="cytoscape, node-link, d3, graphml, gexf or jsonld"),
+]
+Names = Annotated[list[str] | None, Query()]
+Count = Annotated[int | None, Query()]
+
+
+class Canvas(BaseModel):
+    """An expansion request: what the canvas shows, and which of its nodes to expand."""
+
+    visible: list[str] = Field(default_factory=list, description="Node ids already drawn.")
+    expand: list[str] = Field(min_length=1, description="Node ids to expand.")
+
+
+class NodeSet(BaseModel):
+    nodes: list[str] = Field(min_length=1, description="Node ids (short ids or IRIs).")
+
+
+def graph_router(traversal: Traversal) -> APIRouter:
+    router = APIRouter(prefix="/graph", tags=["graph"])
+
+    def view(request: Request, default_direction: str = "both") -> View:
+        """The edge groups, collapsing and filters a request asks for."""
+        params = request.query_params
+        return View(
+            include=frozenset({"data", *_names(params.getlist("include"))}),
+            collapse=frozenset(_names(params.getlist("collapse"))),
+            predicates=traversal.predicates(_names(params.getlist("predicate"))),
+            direction=params.get("direction", default_direction),
+            neighbour_types=traversal.types(_names(params.getlist("type"))),
+        )
+
+    def answer(request: Request, subgraph: Subgraph, override: str | None) -> Response:
+        if override is not None:
+            if override not in MEDIA_TYPES:
+                raise InputError(
+                    f"format must be one of {', '.join(MEDIA_TYPES)}, not {override!r}"
+                )
+            chosen = override
+        else:
+            media_type = negotiate(request.headers.get("accept"), list(NEGOTIATED))
+            if media_type is None:
+                raise NotAcceptableError(f"offered: {', '.join(NEGOTIATED)}")
+            chosen = NEGOTIATED[media_type]
+        body = traversal.renderer.render(subgraph, chosen)
+        return Response(body, media_type=MEDIA_TYPES[chosen], headers={"Vary": "Accept"})
+
+    @router.get("/nodes/{node:path}/neighbors")
+    def node_neighbors(
+        node: str,
+        request: Request,
+        limit: Count = None,
+        cursor: str | None = None,
+        format_override: Format = None,
+    ) -> Response:
+        """One page of a node's neighbours (filter by `predicate`, `direction`, `type`),
+        with counts per predicate and neighbour type; `cursor` pages on."""
+        found = operations.neighbors(
+            traversal.source(), traversal.node(node), view(request), limit=limit, cursor=cursor
+        )
+        return answer(request, found, format_override)
+
+    @router.get("/nodes/{node:path}")
+    def node_detail(node: str, request: Request, format_override: Format = None) -> Response:
+        """A node: label, types, literal properties, external links, degree per predicate."""
+        found = operations.node_detail(traversal.source(), traversal.node(node), view(request))
+        return answer(request, found, format_override)
+
+    @router.get("/neighborhood")
+    def neighborhood(
+        *,
+        request: Request,
+        node: Annotated[list[str], Query(description="Seed node ids (repeat for several).")],
+        depth: Count = None,
+        limit: Count = None,
+        max_nodes: Count = None,
+        max_edges: Count = None,
+        format_override: Format = None,
+    ) -> Response:
+        """The ego graph around seed nodes (depth 1 to 3), capped per node and in all."""
+        found = operations.neighborhood(
+            traversal.source(),
+            [traversal.node(name) for name in node],
+            view(request),
+            depth=depth,
+            limit=limit,
+            max_nodes=max_nodes,
+            max_edges=max_edges,
+        )
+        return answer(request, found, format_override)
+
+    @router.post("/expand")
+    def expand(
+        *,
+        request: Request,
+        canvas: Annotated[Canvas, Body()],
+        limit: Count = None,
+        max_nodes: Count = None,
+        max_edges: Count = None,
+        format_override: Format = None,
+    ) -> Response:
+        """Only what expanding some nodes adds to a canvas: new nodes and their edges."""
+        found = operations.expand(
+            traversal.source(),
+            [traversal.node(name) for name in canvas.expand],
+            {traversal.node(name) for name in canvas.visible},
+            view(request),
+            limit=limit,
+            max_nodes=max_nodes,
+            max_edges=max_edges,
+        )
+        return answer(request, found, format_override)
+
+    @router.get("/paths")
+    def paths(
+        *,
+        request: Request,
+        source: str,
+        target: str,
+        k: Count = None,
+        max_length: Count = None,
+        max_degree: Annotated[
+            int | None, Query(description="Avoid hubs: skip nodes with more edges than this.")
+        ] = None,
+        format_override: Format = None,
+    ) -> Response:
+        """The k shortest paths between two nodes, edges read in either direction."""
+        found = operations.paths(
+            traversal.source(),
+            traversal.node(source),
+            traversal.node(target),
+            view(request),
+            k=k,
+            max_length=max_length,
+            max_degree=max_degree,
+        )
+        return answer(request, found, format_override)
+
+    @router.get("/subgraph")
+    def subgraph(
+        request: Request,
+        types: Names = None,
+        max_nodes: Count = None,
+        max_edges: Count = None,
+        format_override: Format = None,
+    ) -> Response:
+        """Every node of the given types (e.g. `types=Instrument,State`) and their edges."""
+        found = operations.subgraph(
+            traversal.source(),
+            traversal.types(_names(types or [])),
+            view(request),
+            max_nodes=max_nodes,
+            max_edges=max_edges,
+        )
+        return answer(request, found, format_override)
+
+    @router.post("/subgraph/induced")
+    def induced(
+        request: Request,
+        selection: Annotated[NodeSet, Body()],
+        max_edges: Count = None,
+        format_override: Format = None,
+    ) -> Response:
+        """The given nodes and every edge among them."""
+        found = operations.induced(
+            traversal.source(),
+            [traversal.node(name) for name in selection.nodes],
+            view(request),
+            max_edges=max_edges,
+        )
+        return answer(request, found, format_override)
+
+    @router.get("/stats")
+    def stats(
+        *,
+        request: Request,
+        top: Count = None,
+        centrality: Names = None,
+        types: Names = None,
+        max_nodes: Count = None,
+        format_override: Format = None,
+    ) -> Response:
+        """Node types and predicates with counts, the top hubs; `centrality=degree,pagerank`
+        adds those measures over the hubs or over the subgraph of `types`."""
+        found = operations.statistics(
+            traversal.source(),
+            view(request),
+            top=top,
+            centrality=_names(centrality or []),
+            types=traversal.types(_names(types or [])),
+            max_nodes=max_nodes,
+        )
+        return answer(request, found, format_override)
+
+    return router
+
+
+def _names(values: list[str]) -> list[str]:
+    """Names given repeated or comma-separated, blanks dropped."""
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]

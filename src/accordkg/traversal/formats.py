@@ -1,0 +1,267 @@
+"""The formats visualization tools read, written from one Subgraph.
+
+Cytoscape.js elements JSON, node-link JSON with an explicit `edges` key (what networkx
+3.6 reads by default), the same with `links` (what D3 examples expect), GraphML, GEXF 1.3
+(with the XML Schema instance namespace networkx's writer gets wrong) and JSON-LD. Every
+node gets numeric `x`/`y` (sigma.js and graphology need them): a stable position derived
+from its id, so a node keeps its place across requests. Edges only ever name nodes of the
+same answer: the walks guarantee it, and `render` checks it.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from accordkg.errors import StoreError
+from accordkg.namespaces import PREFIXES
+from accordkg.traversal.operations import Subgraph
+from accordkg.traversal.projection import Link, NodeRecord, Vocabulary
+
+MEDIA_TYPES = {
+    "cytoscape": "application/json",
+    "node-link": "application/json",
+    "d3": "application/json",
+    "graphml": "application/graphml+xml",
+    "gexf": "application/gexf+xml",
+    "jsonld": "application/ld+json",
+}
+GEXF = "http://gexf.net/1.3"
+GEXF_VIZ = "http://gexf.net/1.3/viz"
+GRAPHML = "http://graphml.graphdrawing.org/xmlns"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def position(node: str) -> tuple[float, float]:
+    """A stable place in a 1000 x 1000 square, from the node's id."""
+    digest = hashlib.blake2b(node.encode(), digest_size=8).digest()
+    return (
+        round(int.from_bytes(digest[:4]) / 2**32 * 1000, 3),
+        round(int.from_bytes(digest[4:]) / 2**32 * 1000, 3),
+    )
+
+
+class Renderer:
+    """Writes a Subgraph in one of the formats, naming terms by their short names."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+
+    def render(self, answer: Subgraph, fmt: str) -> bytes:
+        dangling = [
+            link.id
+            for link in answer.links.values()
+            if link.source not in answer.nodes or link.target not in answer.nodes
+        ]
+        if dangling:  # a walk bug, never the caller's: refuse rather than break the client
+            raise StoreError(f"traversal produced an edge to a missing node: {dangling[0]}")
+        writers: dict[str, Callable[[Subgraph], bytes]] = {
+            "cytoscape": self.cytoscape,
+            "node-link": lambda a: self.node_link(a, "edges"),
+            "d3": lambda a: self.node_link(a, "links"),
+            "graphml": self.graphml,
+            "gexf": self.gexf,
+            "jsonld": self.jsonld,
+        }
+        return writers[fmt](answer)
+
+    def node_data(self, record: NodeRecord, answer: Subgraph) -> dict[str, Any]:
+        x, y = position(record.id)
+        data: dict[str, Any] = {
+            "id": record.id,
+            "iri": record.iri,
+            "label": record.label,
+            "type": self.vocabulary.curie(record.types[0]) if record.types else None,
+            "types": [self.vocabulary.curie(cls) for cls in record.types],
+            "properties": record.properties,
+            "links": record.links,
+            "x": x,
+            "y": y,
+        }
+        return data | answer.attributes.get(record.id, {})
+
+    def edge_data(self, link: Link) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": link.id,
+            "source": link.source,
+            "target": link.target,
+            "predicate": link.predicate,
+            "label": self.vocabulary.label(self.vocabulary.expand(link.predicate)),
+            "group": link.group,
+        }
+        if link.via is not None:
+            data["via"] = link.via
+        return data | dict(link.attributes)
+
+    def cytoscape(self, answer: Subgraph) -> bytes:
+        nodes = []
+        for record in answer.nodes.values():
+            data = self.node_data(record, answer)
+            nodes.append({"data": data, "position": {"x": data["x"], "y": data["y"]}})
+        edges = [{"data": self.edge_data(link)} for link in answer.links.values()]
+        return _json({"elements": {"nodes": nodes, "edges": edges}, "meta": answer.meta})
+
+    def node_link(self, answer: Subgraph, edges_key: str) -> bytes:
+        edges = [self.edge_data(link) | {"key": link.id} for link in answer.links.values()]
+        return _json(
+            {
+                "directed": True,
+                "multigraph": True,
+                "graph": {"meta": answer.meta},
+                "nodes": [self.node_data(record, answer) for record in answer.nodes.values()],
+                edges_key: edges,
+                "meta": answer.meta,
+            }
+        )
+
+    def graphml(self, answer: Subgraph) -> bytes:
+        root = ET.Element("graphml", {"xmlns": GRAPHML})
+        nodes = [_flat(self.node_data(record, answer)) for record in answer.nodes.values()]
+        edges = [_flat(self.edge_data(link)) for link in answer.links.values()]
+        meta = _flat(answer.meta)
+        keys: dict[tuple[str, str], str] = {}
+        for domain, rows in (("graph", [meta]), ("node", nodes), ("edge", edges)):
+            for row in rows:
+                for name, value in row.items():
+                    if name in ("id", "source", "target") and domain != "graph":
+                        continue
+                    if (domain, name) not in keys:
+                        keys[domain, name] = key = f"{domain[0]}{len(keys)}"
+                        ET.SubElement(
+                            root,
+                            "key",
+                            {"id": key, "for": domain, "attr.name": name, "attr.type": _xsd(value)},
+                        )
+        graph = ET.SubElement(root, "graph", {"edgedefault": "directed"})
+        _data(graph, meta, keys, "graph")
+        for row in nodes:
+            _data(ET.SubElement(graph, "node", {"id": row["id"]}), row, keys, "node")
+        for row in edges:
+            element = ET.SubElement(
+                graph,
+                "edge",
+                {"id": row["id"], "source": row["source"], "target": row["target"]},
+            )
+            _data(element, row, keys, "edge")
+        return _xml(root)
+
+    def gexf(self, answer: Subgraph) -> bytes:
+        root = ET.Element(
+            "gexf",
+            {
+                "xmlns": GEXF,
+                "xmlns:viz": GEXF_VIZ,
+                "xmlns:xsi": XSI,
+                "xsi:schemaLocation": f"{GEXF} {GEXF}/gexf.xsd",
+                "version": "1.3",
+            },
+        )
+        meta = ET.SubElement(root, "meta")
+        ET.SubElement(meta, "creator").text = "accordkg"
+        ET.SubElement(meta, "description").text = json.dumps(answer.meta)
+        graph = ET.SubElement(root, "graph", {"defaultedgetype": "directed", "mode": "static"})
+        nodes = [_flat(self.node_data(record, answer)) for record in answer.nodes.values()]
+        edges = [_flat(self.edge_data(link)) for link in answer.links.values()]
+        for kind, rows, own in (
+            ("node", nodes, {"id", "label", "x", "y"}),
+            ("edge", edges, {"id", "source", "target", "label"}),
+        ):
+            titles = list(dict.fromkeys(n for row in rows for n in row if n not in own))
+            declared = ET.SubElement(graph, "attributes", {"class": kind})
+            types = {n: _xsd(next(row[n] for row in rows if n in row)) for n in titles}
+            for index, title in enumerate(titles):
+                ET.SubElement(
+                    declared,
+                    "attribute",
+                    {"id": str(index), "title": title, "type": _gexf_type(types[title])},
+                )
+            container = ET.SubElement(graph, f"{kind}s")
+            for row in rows:
+                attributes = {"id": row["id"], "label": str(row["label"])}
+                if kind == "edge":
+                    attributes |= {"source": row["source"], "target": row["target"]}
+                element = ET.SubElement(container, kind, attributes)
+                values = ET.SubElement(element, "attvalues")
+                for index, title in enumerate(titles):
+                    if title in row:
+                        ET.SubElement(
+                            values,
+                            "attvalue",
+                            {"for": str(index), "value": _text(row[title])},
+                        )
+                if kind == "node":
+                    ET.SubElement(
+                        element,
+                        "viz:position",
+                        {"x": str(row["x"]), "y": str(row["y"]), "z": "0.0"},
+                    )
+        return _xml(root)
+
+    def jsonld(self, answer: Subgraph) -> bytes:
+        """The nodes and edges as RDF: collapsed edges stand for n-ary nodes and are not
+        RDF properties, so they are left out (and counted in `meta`)."""
+        resources: dict[str, dict[str, Any]] = {}
+        for record in answer.nodes.values():
+            resource: dict[str, Any] = {"@id": record.iri}
+            if record.types:
+                resource["@type"] = [self.vocabulary.curie(cls) for cls in record.types]
+            for name, values in record.properties.items():
+                resource[name] = values if len(values) > 1 else values[0]
+            if record.links:
+                resource["skos:exactMatch"] = [{"@id": link} for link in record.links]
+            resources[record.id] = resource
+        collapsed = 0
+        for link in answer.links.values():
+            if link.via is not None or ":" not in link.predicate:
+                collapsed += 1
+                continue
+            target = {"@id": answer.nodes[link.target].iri}
+            resources[link.source].setdefault(link.predicate, []).append(target)
+        context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        meta = answer.meta | ({"collapsed_edges_left_out": collapsed} if collapsed else {})
+        return _json({"@context": context, "@graph": list(resources.values()), "meta": meta})
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _xml(root: ET.Element) -> bytes:
+    """The document; elements are written unqualified under the root's default namespace."""
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """Attributes as the scalars GraphML and GEXF hold: nested values as JSON text."""
+    return {
+        name: value if isinstance(value, str | int | float | bool) else json.dumps(value)
+        for name, value in row.items()
+        if value is not None
+    }
+
+
+def _xsd(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    return "string"
+
+
+def _gexf_type(graphml_type: str) -> str:
+    return {"long": "long", "double": "double", "boolean": "boolean"}.get(graphml_type, "string")
+
+
+def _text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _data(
+    element: ET.Element, row: dict[str, Any], keys: dict[tuple[str, str], str], domain: str
+) -> None:
+    for name, value in row.items():
+        if (domain, name) in keys:
+            ET.SubElement(element, "data", {"key": keys[domain, name]}).text = _text(value)

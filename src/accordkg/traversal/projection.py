@@ -1,0 +1,397 @@
+"""The traversal graph: RDF projected into nodes and labelled edges for drawing.
+
+IRIs are nodes carrying their label, types and literal properties; object properties are
+edges; literals are never nodes. Every edge belongs to a group and a view (what the caller
+asked for) decides which groups are drawn: `data` always; `types` (rdf:type edges to class
+nodes), `schema` (links to vocabulary terms such as modalities, legal force and concept
+schemes) and `provenance` (PROV-O) on request. Signatures and evidence are n-ary nodes:
+drawn as nodes, or, when the caller collapses them, replaced by direct edges that the
+projection computes once (person —signed for→ state, provision —evidenced in→ source).
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF, PROV, RDF, RDFS, SKOS
+
+from accordkg.namespaces import AK, OA, PREFIXES
+from accordkg.store import Store
+
+if TYPE_CHECKING:
+    from accordkg.traversal.operations import View
+
+GROUPS = ("data", "types", "schema", "provenance")
+COLLAPSIBLE = {"signature": AK.Signature, "evidence": AK.Evidence}
+LABEL_PREDICATES = (str(RDFS.label), str(SKOS.prefLabel), str(FOAF.name), str(AK.title))
+SCHEMA_PREDICATES = {str(SKOS.inScheme), str(SKOS.hasTopConcept), str(SKOS.topConceptOf)}
+EXTERNAL_LINK = str(SKOS.exactMatch)
+EVIDENCE_LINKS = {str(AK.evidence), str(AK.legalForceEvidence)}
+# The edges collapsed n-ary nodes become; a signature's by the property naming the far end.
+SIGNED = "signed"
+EVIDENCED_IN = "evidenced in"
+SIGNED_VIA = {
+    str(AK.onBehalfOf): "signed for",
+    str(AK.organization): "signed as member of",
+    str(AK.placeOfSigning): "signed at",
+}
+COLLAPSED_PREDICATES = frozenset({SIGNED, EVIDENCED_IN, *SIGNED_VIA.values()})
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One labelled edge. Its id is stable across requests: source, predicate, target."""
+
+    source: str
+    predicate: str
+    target: str
+    group: str
+    via: str | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.source} {self.predicate} {self.target}"
+
+    def other(self, node: str) -> str:
+        return self.target if self.source == node else self.source
+
+    def direction(self, node: str) -> str:
+        return "out" if self.source == node else "in"
+
+
+@dataclass(slots=True)
+class NodeRecord:
+    """What a node carries: label, types (most specific first), literal properties and
+    vocabulary values by predicate, and its links to other datasets."""
+
+    id: str
+    iri: str
+    label: str = ""
+    types: list[str] = field(default_factory=list)
+    properties: dict[str, list[str]] = field(default_factory=dict)
+    links: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Statistics:
+    """Counts over the whole graph as a view draws it."""
+
+    types: dict[str, int]
+    predicates: dict[str, int]
+    hubs: list[tuple[str, int]]
+    nodes: int
+    edges: int
+
+
+# Longest namespace first, so that a prefix never shadows a longer one it contains.
+NAMESPACES = sorted(((str(ns), p) for p, ns in PREFIXES.items()), key=lambda n: -len(n[0]))
+
+
+def curie(iri: str) -> str:
+    """The short name of an IRI under one of the project's prefixes (or the IRI itself)."""
+    for namespace, prefix in NAMESPACES:
+        if iri.startswith(namespace) and "/" not in iri[len(namespace) :]:
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+class Vocabulary:
+    """Short names and labels of terms, and how specific each class is, from the ontology."""
+
+    def __init__(self, ontology: Graph) -> None:
+        self.labels = {
+            str(term): str(label)
+            for term, label in ontology.subject_objects(RDFS.label)
+            if isinstance(term, URIRef)
+        }
+        self._depth: dict[str, int] = {}
+        for cls in set(ontology.subjects(RDFS.subClassOf, None)):
+            if isinstance(cls, URIRef):
+                ancestors = set(ontology.transitive_objects(cls, RDFS.subClassOf)) - {cls}
+                self._depth[str(cls)] = len(ancestors)
+
+    def curie(self, iri: str) -> str:
+        return curie(iri)
+
+    def expand(self, name: str) -> str:
+        prefix, _, local = name.partition(":")
+        namespace = PREFIXES.get(prefix)
+        return f"{namespace}{local}" if namespace is not None and "//" not in name else name
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri) or self.curie(iri)
+
+    def most_specific_first(self, types: Iterable[str]) -> list[str]:
+        return sorted(types, key=lambda t: (-self._depth.get(t, 0), t))
+
+    def is_vocabulary(self, iri: str) -> bool:
+        return iri.startswith(str(AK)) and iri in self.labels
+
+
+class Projector:
+    """Turns triples into node records and links; both the whole-store projection and the
+    bounded fetches of the remote mode go through it, so they draw the same graph."""
+
+    def __init__(self, vocabulary: Vocabulary, base_iri: str) -> None:
+        self.vocabulary = vocabulary
+        self.base_iri = base_iri
+        self.records: dict[str, NodeRecord] = {}
+        self.links: list[Link] = []
+        self._nary: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        self._evidence: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+
+    def node_id(self, iri: str) -> str:
+        return iri[len(self.base_iri) :] if iri.startswith(self.base_iri) else iri
+
+    def record(self, iri: str) -> NodeRecord:
+        node = self.node_id(iri)
+        found = self.records.get(node)
+        if found is None:
+            found = self.records[node] = NodeRecord(node, iri)
+        return found
+
+    def add(self, subject: str, predicate: str, value: str, is_literal: bool) -> None:
+        """One triple whose subject is an IRI and whose object is an IRI or a literal."""
+        record = self.record(subject)
+        if is_literal:
+            record.properties.setdefault(self.vocabulary.curie(predicate), []).append(value)
+            if predicate in LABEL_PREDICATES and (
+                not record.label or LABEL_PREDICATES.index(predicate) == 0
+            ):
+                record.label = value
+            return
+        if predicate == str(RDF.type):
+            record.types.append(value)
+            self._link(subject, predicate, value, "types")
+        elif predicate == EXTERNAL_LINK:
+            record.links.append(value)
+        elif predicate.startswith(str(PROV)):
+            self._link(subject, predicate, value, "provenance")
+        elif predicate in SCHEMA_PREDICATES or self.vocabulary.is_vocabulary(value):
+            record.properties.setdefault(self.vocabulary.curie(predicate), []).append(
+                self.vocabulary.curie(value)
+            )
+            self._link(subject, predicate, value, "schema")
+        else:
+            self._link(subject, predicate, value, "data")
+
+    def add_evidence(self, evidence: str, source: str, start: str, end: str, exact: str) -> None:
+        """The flattened target of an evidence annotation (its blank nodes are not nodes)."""
+        self._evidence[evidence] = (source, (("start", start), ("end", end), ("exact", exact)))
+
+    def finish(self) -> tuple[dict[str, NodeRecord], list[Link]]:
+        """The records and links, with class nodes, evidence sources and collapsed edges."""
+        for record in list(self.records.values()):
+            record.types = self.vocabulary.most_specific_first(dict.fromkeys(record.types))
+            for cls in record.types:
+                self.record(cls).label = self.record(cls).label or self.vocabulary.label(cls)
+            if not record.label:
+                record.label = (
+                    self.vocabulary.label(record.iri)
+                    if not record.iri.startswith(self.base_iri)
+                    else record.id
+                )
+        for evidence, (source, selectors) in self._evidence.items():
+            for name, value in selectors:
+                self.record(evidence).properties.setdefault(f"oa:{name}", []).append(value)
+            self._link(evidence, str(OA.hasSource), source, "data")
+        self.links.extend(self._collapsed())
+        return self.records, self.links
+
+    def _link(self, subject: str, predicate: str, obj: str, group: str) -> None:
+        source, target = self.node_id(subject), self.node_id(obj)
+        self.record(obj)
+        self.links.append(Link(source, self.vocabulary.curie(predicate), target, group))
+        self._nary[source].append(("out", predicate, target))
+        self._nary[target].append(("in", predicate, source))
+
+    def _collapsed(self) -> Iterator[Link]:
+        signature, evidence = str(COLLAPSIBLE["signature"]), str(COLLAPSIBLE["evidence"])
+        for node, record in self.records.items():
+            if signature in record.types:
+                yield from self._signature_edges(node)
+            elif evidence in record.types:
+                yield from self._evidence_edges(node)
+
+    def _signature_edges(self, node: str) -> Iterator[Link]:
+        around = self._nary[node]
+        signers = [n for d, p, n in around if d == "out" and p == str(AK.signatory)]
+        instruments = [n for d, p, n in around if d == "in" and p == str(AK.signature)]
+        for signer in signers:
+            for instrument in instruments:
+                yield Link(signer, SIGNED, instrument, "signature", via=node)
+        # Without a named signatory, the instrument itself is what was signed for a party.
+        for anchor in signers or instruments:
+            for direction, predicate, far in around:
+                if direction == "out" and predicate in SIGNED_VIA:
+                    yield Link(anchor, SIGNED_VIA[predicate], far, "signature", via=node)
+
+    def _evidence_edges(self, node: str) -> Iterator[Link]:
+        source, selectors = self._evidence.get(self.records[node].iri, ("", ()))
+        if not source:
+            return
+        for direction, predicate, subject in self._nary[node]:
+            if direction == "in" and predicate in EVIDENCE_LINKS:
+                yield Link(
+                    subject,
+                    EVIDENCED_IN,
+                    self.node_id(source),
+                    "evidence",
+                    via=node,
+                    attributes=selectors,
+                )
+
+
+def triples_query(base_iri: str, nodes: Iterable[str] = ()) -> str:
+    """Every triple of the instance graphs with an IRI subject and a non-blank object; with
+    `nodes`, only the triples around them and around the n-ary nodes next to them (so that
+    signatures and evidence can be collapsed from what was fetched)."""
+    scope = f'FILTER(STRSTARTS(STR(?g), "{base_iri}graph/"))'
+    if not nodes:
+        return (
+            "SELECT DISTINCT ?s ?p ?o (isLiteral(?o) AS ?literal) WHERE { "
+            f"GRAPH ?g {{ ?s ?p ?o }} {scope} FILTER(isIRI(?s) && !isBlank(?o)) }}"
+        )
+    values = " ".join(f"<{iri}>" for iri in nodes)
+    nary = " ".join(f"<{cls}>" for cls in COLLAPSIBLE.values())
+    return f"""SELECT DISTINCT ?s ?p ?o (isLiteral(?o) AS ?literal) WHERE {{
+  VALUES ?n {{ {values} }}
+  {{ GRAPH ?g {{ ?n ?p ?o }} {scope} BIND(?n AS ?s) }}
+  UNION {{ GRAPH ?g {{ ?s ?p ?n }} {scope} BIND(?n AS ?o) }}
+  UNION {{ {{ ?n ?link ?s }} UNION {{ ?s ?link ?n }} ?s a ?kind . VALUES ?kind {{ {nary} }}
+           GRAPH ?g {{ {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }} }} {scope}
+           FILTER(isIRI(?s)) }}
+  UNION {{ {{ ?n ?link ?s }} UNION {{ ?s ?link ?n }} GRAPH ?g {{ ?s a ?o }} {scope}
+           BIND(<{RDF.type}> AS ?p) FILTER(isIRI(?s)) }}
+  FILTER(!isBlank(?o) && isIRI(?s))
+}}"""
+
+
+def evidence_query(base_iri: str) -> str:
+    """Evidence annotations with their blank-node target flattened to one row."""
+    return f"""PREFIX oa: <{OA}>
+SELECT ?e ?source ?start ?end ?exact WHERE {{
+  GRAPH ?g {{
+    ?e oa:hasTarget ?t . ?t oa:hasSource ?source ; oa:hasSelector ?position , ?quote .
+    ?position oa:start ?start ; oa:end ?end . ?quote oa:exact ?exact
+  }}
+  FILTER(STRSTARTS(STR(?g), "{base_iri}graph/"))
+}}"""
+
+
+def project(store: Store, vocabulary: Vocabulary, base_iri: str, query: str) -> Projector:
+    """Run a triples query (and the evidence query) and feed what it returns to a Projector."""
+    projector = Projector(vocabulary, base_iri)
+    for subject, predicate, value, literal in store.rows(query):
+        if subject is not None and predicate is not None and value is not None:
+            projector.add(subject, predicate, value, literal == "true")
+    for evidence, source, start, end, exact in store.rows(evidence_query(base_iri)):
+        if evidence and source and start and end and exact is not None:
+            projector.add_evidence(evidence, source, start, end, exact)
+    return projector
+
+
+class Projection:
+    """The whole store's traversal graph: an undirected networkx graph whose nodes carry
+    their record and whose edges carry the links (either direction) between two nodes."""
+
+    def __init__(self, records: dict[str, NodeRecord], links: Iterable[Link], version: int) -> None:
+        self.version = version
+        self._by_type: dict[str, list[str]] | None = None
+        self._statistics: dict[tuple[object, ...], Statistics] = {}
+        self.graph = nx.Graph()
+        self.graph.add_nodes_from((node, {"record": record}) for node, record in records.items())
+        adjacency = self.graph.adj
+        for link in links:
+            between = adjacency[link.source].get(link.target)
+            if between is None:
+                self.graph.add_edge(link.source, link.target, links=[link])
+            elif link not in between["links"]:
+                between["links"].append(link)
+
+    def record(self, node: str) -> NodeRecord | None:
+        data = self.graph.nodes.get(node)
+        return None if data is None else data["record"]
+
+    def links_of(self, nodes: Sequence[str]) -> dict[str, list[Link]]:
+        adjacency = self.graph.adj
+        return {
+            node: sorted(
+                (link for data in adjacency[node].values() for link in data["links"]),
+                key=lambda link, node=node: link_order(link, node),  # type: ignore[misc]
+            )
+            for node in nodes
+            if node in adjacency
+        }
+
+    def nodes_of_types(
+        self, types: Collection[str], view: "View", limit: int
+    ) -> tuple[list[str], int]:
+        if self._by_type is None:
+            by_type: dict[str, list[str]] = defaultdict(list)
+            for node, record in self.graph.nodes(data="record"):
+                for cls in record.types:
+                    by_type[cls].append(node)
+            self._by_type = {cls: sorted(nodes) for cls, nodes in by_type.items()}
+        matching = sorted(
+            node
+            for node in {node for cls in types for node in self._by_type.get(cls, ())}
+            if view.shows_node(self.graph.nodes[node]["record"])
+        )
+        return matching[:limit], len(matching)
+
+    def path_graph(
+        self, source: str, target: str, view: "View", max_length: int, max_degree: int | None
+    ) -> nx.Graph:
+        """A filtered view of the whole graph (nothing copied): paths are exact."""
+        graph = self.graph
+
+        def passable(node: str) -> bool:
+            if node in (source, target):
+                return True
+            if max_degree is not None and graph.degree(node) > max_degree:
+                return False
+            return view.shows_node(graph.nodes[node]["record"])
+
+        def drawn(first: str, second: str) -> bool:
+            return any(view.draws(link) for link in graph.adj[first][second]["links"])
+
+        return nx.subgraph_view(graph, filter_node=passable, filter_edge=drawn)
+
+    def statistics(self, view: "View", top: int) -> Statistics:
+        key = (view.include, view.collapse, view.predicates, top)
+        if key not in self._statistics:
+            self._statistics[key] = self._count(view, top)
+        return self._statistics[key]
+
+    def _count(self, view: "View", top: int) -> Statistics:
+        types: Counter[str] = Counter()
+        shown = set()
+        for node, record in self.graph.nodes(data="record"):
+            if view.shows_node(record):
+                shown.add(node)
+                types.update(record.types)
+        predicates: Counter[str] = Counter()
+        degree: Counter[str] = Counter()
+        for first, second, links in self.graph.edges(data="links"):
+            if first in shown and second in shown:
+                for link in links:
+                    if view.draws(link):
+                        predicates[link.predicate] += 1
+                        degree[first] += 1
+                        degree[second] += 1 if first != second else 0
+        return Statistics(
+            types={curie(cls): n for cls, n in sorted(types.items())},
+            predicates=dict(sorted(predicates.items())),
+            hubs=sorted(degree.items(), key=lambda hub: (-hub[1], hub[0]))[:top],
+            nodes=len(shown),
+            edges=sum(predicates.values()),
+        )
+
+
+def link_order(link: Link, node: str) -> tuple[str, str, str]:
+    return (link.direction(node), link.predicate, link.other(node))

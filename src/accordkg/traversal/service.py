@@ -1,0 +1,84 @@
+"""Hands each request a consistent graph to walk, and reads node and type names.
+
+With the embedded store the whole store is projected once per store generation: the
+first request after a write builds the new projection while later ones wait for it, and
+a projection is never changed once published, so no request sees a half-built graph.
+"""
+
+import threading
+from collections.abc import Iterable
+
+from accordkg.errors import InputError
+from accordkg.namespaces import AK
+from accordkg.resources import ontology_graph
+from accordkg.store import Store
+from accordkg.traversal.formats import Renderer
+from accordkg.traversal.operations import GraphSource
+from accordkg.traversal.projection import (
+    COLLAPSED_PREDICATES,
+    Projection,
+    Vocabulary,
+    project,
+    triples_query,
+)
+
+
+class Traversal:
+    """The graph behind the /graph endpoints, and the names callers use for its parts."""
+
+    def __init__(self, store: Store, base_iri: str) -> None:
+        self.store = store
+        self.base_iri = base_iri
+        self.vocabulary = Vocabulary(ontology_graph())
+        self.renderer = Renderer(self.vocabulary)
+        self._projection: Projection | None = None
+        self._lock = threading.Lock()
+
+    def source(self) -> GraphSource:
+        current = self._projection
+        if current is not None and current.version == self.store.generation:
+            return current
+        with self._lock:
+            current = self._projection
+            if current is None or current.version != self.store.generation:
+                current = self._projection = self.build()
+            return current
+
+    def build(self) -> Projection:
+        """Project the whole store (the generation is read first: a write during the
+        build leaves the result stale, and the next request builds again)."""
+        version = self.store.generation
+        projector = project(
+            self.store, self.vocabulary, self.base_iri, triples_query(self.base_iri)
+        )
+        records, links = projector.finish()
+        return Projection(records, links, version)
+
+    def node(self, name: str) -> str:
+        """A node id from what a caller wrote: the short id of an instance IRI
+        (`state/united-kingdom`), the full IRI, or the short name of a vocabulary term."""
+        name = name.strip()
+        if not name:
+            raise InputError("a node id is empty")
+        if name.startswith(self.base_iri):
+            return name[len(self.base_iri) :]
+        return self.vocabulary.expand(name) if ":" in name else name
+
+    def types(self, names: Iterable[str]) -> frozenset[str]:
+        """Class IRIs from `ak:State`, `State` or a full IRI."""
+        return frozenset(
+            self.vocabulary.expand(name) if ":" in name else f"{AK}{name}" for name in names
+        )
+
+    def predicates(self, names: Iterable[str]) -> frozenset[str]:
+        """Edge predicates as links name them: `ak:party` (also from `party` or the full
+        IRI), or the label of a collapsed edge such as `signed for`."""
+        chosen = set()
+        for name in names:
+            if name.startswith(("http://", "https://")):
+                chosen.add(self.vocabulary.curie(name))
+            elif ":" in name or name in COLLAPSED_PREDICATES:
+                chosen.add(name)
+            else:
+                chosen.add(f"ak:{name}")
+        return frozenset(chosen)
