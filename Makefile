@@ -7,6 +7,8 @@ PORT   ?= 8000
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock
 # The editable install is strict (a tree of links), so adding or removing a module must
 # reinstall: directories change their mtime exactly then.
+# Cytoscape.js and d3-force load the /graph answers in the tests, as the tools would.
+JS     := tests/traversal/js
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
 .PHONY: run test java lock clean bench-extraction bench-sparql
@@ -15,7 +17,7 @@ run: $(VENV)/.run
 	$(BIN)/accordkg build
 	$(BIN)/accordkg serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.test java
+test: $(VENV)/.test java $(JS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -43,6 +45,10 @@ bench-sparql: $(VENV)/.test .bench-venv/bin/rdflib-endpoint
 .bench-venv/bin/rdflib-endpoint:
 	$(PYTHON) -m venv .bench-venv
 	.bench-venv/bin/pip install --quiet --disable-pip-version-check rdflib-endpoint==0.6.3 uvicorn==0.54.0
+
+$(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
+	npm ci --prefix $(JS) --no-audit --no-fund --silent
+	touch $@
 
 # HermiT, the OWL reasoner the ontology tests use, runs on Java.
 java:

@@ -121,7 +121,7 @@ class Subgraph:
     nodes: dict[str, NodeRecord] = field(default_factory=dict)
     links: dict[str, Link] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
-    attributes: dict[str, dict[str, float]] = field(default_factory=dict)
+    attributes: dict[str, dict[str, float | bool]] = field(default_factory=dict)
 
 
 def limits(requested: dict[str, int | None]) -> tuple[dict[str, int], dict[str, Any]]:
@@ -235,13 +235,24 @@ def expand(
     max_edges: int | None,
 ) -> Subgraph:
     """What expanding `nodes` adds to a canvas already showing `visible`: the new
-    neighbours, and the edges that connect them to the canvas and to each other."""
+    neighbours, and the edges that connect them to the canvas and to each other. The
+    canvas nodes those edges touch are in the answer too, marked `on_canvas`."""
     walk = _Walk(source, view, {"limit": limit, "max_nodes": max_nodes, "max_edges": max_edges})
     for node in nodes:
         find(source, node)
     on_canvas = set(visible) | set(nodes)
     new = walk.step(list(nodes), excluded=on_canvas)
-    return walk.connect(new, walk.answer.nodes.keys() | on_canvas)
+    answer = walk.connect(new, walk.answer.nodes.keys() | on_canvas)
+    # The canvas nodes the new edges end at come along, marked, so that no edge names a
+    # node missing from the answer (a client adds only the nodes not marked).
+    touched = sorted(
+        {end for link in answer.links.values() for end in (link.source, link.target)} - set(new)
+    )
+    for node in touched:
+        answer.nodes[node] = find(source, node)
+        answer.attributes[node] = {"on_canvas": True}
+    answer.meta["on_canvas"] = touched
+    return answer
 
 
 class _Walk:

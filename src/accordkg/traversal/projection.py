@@ -12,6 +12,7 @@ projection computes once (person —signed for→ state, provision —evidenced 
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -43,7 +44,8 @@ COLLAPSED_PREDICATES = frozenset({SIGNED, EVIDENCED_IN, *SIGNED_VIA.values()})
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """One labelled edge. Its id is stable across requests: source, predicate, target."""
+    """One labelled edge. Its id is stable across requests: source, predicate, target,
+    and for a collapsed edge the n-ary node it stands for."""
 
     source: str
     predicate: str
@@ -54,7 +56,8 @@ class Link:
 
     @property
     def id(self) -> str:
-        return f"{self.source} {self.predicate} {self.target}"
+        own = f"{self.source} {self.predicate} {self.target}"
+        return own if self.via is None else f"{own} via {self.via}"
 
     def other(self, node: str) -> str:
         return self.target if self.source == node else self.source
@@ -91,6 +94,9 @@ class Statistics:
 NAMESPACES = sorted(((str(ns), p) for p, ns in PREFIXES.items()), key=lambda n: -len(n[0]))
 
 
+@lru_cache(
+    maxsize=4096
+)  # a projection asks for the same few predicates and classes millions of times
 def curie(iri: str) -> str:
     """The short name of an IRI under one of the project's prefixes (or the IRI itself)."""
     for namespace, prefix in NAMESPACES:

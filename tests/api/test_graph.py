@@ -1,0 +1,195 @@
+"""/graph over the ASGI client and over real HTTP: every endpoint in every format."""
+
+import json
+from collections.abc import Iterator
+from urllib.parse import quote
+from xml.etree import ElementTree as ET
+
+import httpx2 as httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from accordkg.api import create_app
+from accordkg.build import build
+from accordkg.settings import Settings
+from accordkg.traversal.formats import MEDIA_TYPES
+from tests.conftest import INPUTS
+
+DECLARATION = "instrument/us-uk-ai-research-declaration-2020"
+UK = "state/united-kingdom"
+GETS = [
+    f"/graph/nodes/{UK}",
+    f"/graph/nodes/{UK}/neighbors?limit=2",
+    f"/graph/neighborhood?node={UK}&depth=2&collapse=signature",
+    "/graph/paths?source=state/united-kingdom&target=person/michael-jk-kratsios&k=2",
+    "/graph/subgraph?types=Instrument,State",
+    "/graph/stats?top=5&centrality=degree,pagerank",
+]
+POSTS = [
+    ("/graph/expand", {"visible": [UK], "expand": [UK]}),
+    ("/graph/subgraph/induced", {"nodes": [UK, DECLARATION, "state/united-states"]}),
+]
+
+
+@pytest.fixture(scope="module")
+def graph_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("graph"), input_dir=INPUTS)
+    build(settings)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def _parsed(response: httpx.Response, fmt: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """Node ids and (source, target) pairs of an answer in any format."""
+    if fmt == "cytoscape":
+        elements = response.json()["elements"]
+        nodes = {node["data"]["id"] for node in elements["nodes"]}
+        return nodes, {(e["data"]["source"], e["data"]["target"]) for e in elements["edges"]}
+    if fmt in ("node-link", "d3"):
+        body = response.json()
+        edges = body["edges" if fmt == "node-link" else "links"]
+        return {node["id"] for node in body["nodes"]}, {(e["source"], e["target"]) for e in edges}
+    if fmt == "jsonld":
+        body = response.json()
+        return {resource["@id"].rsplit("/id/", 1)[1] for resource in body["@graph"]}, set()
+    root = ET.fromstring(response.content)
+    nodes = {node.get("id", "") for node in root.iter() if node.tag.endswith("}node")}
+    edges = {
+        (e.get("source", ""), e.get("target", "")) for e in root.iter() if e.tag.endswith("}edge")
+    }
+    return nodes, edges
+
+
+@pytest.mark.parametrize("fmt", list(MEDIA_TYPES))
+@pytest.mark.parametrize("path", GETS)
+def test_every_get_endpoint_in_every_format(graph_client: TestClient, path: str, fmt: str) -> None:
+    response = graph_client.get(f"{path}&format={fmt}" if "?" in path else f"{path}?format={fmt}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(MEDIA_TYPES[fmt])
+    nodes, edges = _parsed(response, fmt)
+    assert nodes
+    assert all(source in nodes and target in nodes for source, target in edges)
+
+
+@pytest.mark.parametrize("fmt", list(MEDIA_TYPES))
+@pytest.mark.parametrize(("path", "body"), POSTS)
+def test_every_post_endpoint_in_every_format(
+    graph_client: TestClient, path: str, body: dict[str, list[str]], fmt: str
+) -> None:
+    response = graph_client.post(f"{path}?format={fmt}", json=body)
+    assert response.status_code == 200, response.text
+    nodes, edges = _parsed(response, fmt)
+    assert DECLARATION in nodes
+    assert all(source in nodes and target in nodes for source, target in edges)
+
+
+def test_formats_are_negotiated_and_vary_on_accept(graph_client: TestClient) -> None:
+    path = f"/graph/nodes/{UK}"
+    for accept, media_type in [
+        ("application/graphml+xml", "application/graphml+xml"),
+        ("application/gexf+xml;q=0.9, application/ld+json;q=0.5", "application/gexf+xml"),
+        ("*/*", "application/json"),
+        ("application/ld+json", "application/ld+json"),
+    ]:
+        response = graph_client.get(path, headers={"Accept": accept})
+        assert response.headers["content-type"].startswith(media_type)
+        assert "Accept" in response.headers["vary"].split(", ")
+    refused = graph_client.get(path, headers={"Accept": "text/html"})
+    assert refused.status_code == 406
+
+
+def test_nodes_by_full_iri_and_short_id_are_the_same(graph_client: TestClient) -> None:
+    short = graph_client.get(f"/graph/nodes/{UK}").json()
+    iri = quote(f"https://w3id.org/accordkg/id/{UK}", safe="")
+    full = graph_client.get(f"/graph/nodes/{iri}").json()
+    assert full == short
+    assert short["elements"]["nodes"][0]["data"]["links"] == ["http://www.wikidata.org/entity/Q145"]
+    assert short["meta"]["degree"]["ak:party"] == {"out": 0, "in": 2}
+
+
+def test_neighbours_page_by_cursor_over_http(graph_client: TestClient) -> None:
+    first = graph_client.get(f"/graph/nodes/{UK}/neighbors", params={"limit": 3}).json()
+    assert first["meta"]["truncated"] is True
+    second = graph_client.get(
+        f"/graph/nodes/{UK}/neighbors", params={"limit": 3, "cursor": first["meta"]["cursor"]}
+    ).json()
+    assert second["meta"]["cursor"] is None
+    ids = [e["data"]["id"] for page in (first, second) for e in page["elements"]["edges"]]
+    assert len(ids) == len(set(ids)) == first["meta"]["total"] == 4
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "says"),
+    [
+        ("/graph/nodes/state/atlantis", 404, "atlantis"),
+        ("/graph/neighborhood?node=state/atlantis", 404, "atlantis"),
+        (f"/graph/neighborhood?node={UK}&depth=deep", 400, "depth"),
+        (f"/graph/neighborhood?node={UK}&direction=sideways", 400, "direction"),
+        (f"/graph/neighborhood?node={UK}&include=everything", 400, "include"),
+        (f"/graph/neighborhood?node={UK}&max_nodes=0", 400, "max_nodes"),
+        (f"/graph/nodes/{UK}?format=svg", 400, "format"),
+        (f"/graph/nodes/{UK}/neighbors?cursor=zzz", 400, "cursor"),
+        ("/graph/neighborhood", 400, "node"),
+        ("/graph/subgraph", 400, "types"),
+        ("/graph/stats?centrality=betweenness", 400, "centrality"),
+        (f"/graph/paths?source={UK}&target=state/atlantis", 404, "atlantis"),
+    ],
+)
+def test_nonsense_gets_a_clear_4xx(
+    graph_client: TestClient, path: str, status: int, says: str
+) -> None:
+    response = graph_client.get(path)
+    assert response.status_code == status
+    assert says in response.json()["detail"]
+
+
+def test_expand_marks_the_canvas_nodes_its_edges_touch(graph_client: TestClient) -> None:
+    response = graph_client.post("/graph/expand", json={"visible": [UK], "expand": [UK]})
+    body = response.json()
+    on_canvas = {n["data"]["id"] for n in body["elements"]["nodes"] if n["data"].get("on_canvas")}
+    assert on_canvas == {UK} == set(body["meta"]["on_canvas"])
+    new = {n["data"]["id"] for n in body["elements"]["nodes"]} - on_canvas
+    assert DECLARATION in new
+    assert all({e["data"]["source"], e["data"]["target"]} & new for e in body["elements"]["edges"])
+
+
+def test_malformed_bodies_are_400(graph_client: TestClient) -> None:
+    assert graph_client.post("/graph/expand", json={"visible": []}).status_code == 400
+    assert graph_client.post("/graph/expand", content=b"{not json").status_code == 400
+    missing = graph_client.post("/graph/subgraph/induced", json={"nodes": [UK, "state/atlantis"]})
+    assert missing.status_code == 404
+
+
+def test_reads_are_open_to_any_origin(graph_client: TestClient) -> None:
+    response = graph_client.get(f"/graph/nodes/{UK}", headers={"Origin": "https://viz.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    preflight = graph_client.options(
+        "/graph/expand",
+        headers={
+            "Origin": "https://viz.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+
+
+def test_graph_endpoints_over_real_http(server: str) -> None:
+    neighborhood = httpx.get(
+        f"{server}/graph/neighborhood",
+        params={"node": DECLARATION, "collapse": "signature,evidence"},
+    )
+    assert neighborhood.status_code == 200
+    elements = neighborhood.json()["elements"]
+    drawn = {node["data"]["id"] for node in elements["nodes"]}
+    assert {UK, "state/united-states", "person/michael-jk-kratsios"} <= drawn
+    assert not any(node.startswith(("signature/", "evidence/")) for node in drawn)
+    signed = [e["data"] for e in elements["edges"] if e["data"]["predicate"] == "signed"]
+    assert len(signed) == 3
+    expanded = httpx.post(
+        f"{server}/graph/expand",
+        params={"format": "graphml"},
+        json={"visible": sorted(drawn), "expand": ["person/michael-jk-kratsios"]},
+    )
+    assert expanded.status_code == 200
+    assert json.dumps(expanded.headers["content-type"]).find("graphml") > 0
