@@ -94,7 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql_router(settings, store, runner))
     app.include_router(update_router(settings, store, runner))
     app.include_router(graph_store_router(settings, store, runner))
-    app.include_router(graph_router(Traversal(store, settings.base_iri)))
+    remote_fetch_limit = settings.graph_fetch_limit if settings.store == "remote" else None
+    app.include_router(graph_router(Traversal(store, settings.base_iri, remote_fetch_limit)))
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:

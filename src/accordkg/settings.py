@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     row_limit: int = Field(
         default=10_000, ge=1, description="Most rows (or triples) one query answer carries."
     )
+    graph_fetch_limit: int = Field(
+        default=50_000,
+        ge=100,
+        description="Most triples one /graph request reads from a remote store (store=remote).",
+    )
     service_allowlist: tuple[str, ...] = Field(
         default=(),
         description="IRI prefixes SERVICE may call (JSON list); none by default, never loopback.",

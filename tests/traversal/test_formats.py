@@ -26,7 +26,7 @@ DECLARATION = "instrument/us-uk-ai-research-declaration-2020"
 @pytest.fixture(params=["seed", "hub"])
 def answer(request: pytest.FixtureRequest) -> tuple[Traversal, Subgraph]:
     """A neighbourhood with collapsed and plain edges, and a capped one around the hub."""
-    traversal: Traversal = request.getfixturevalue(request.param)
+    traversal: Traversal = request.getfixturevalue(f"{request.param}_projection")
     seeds = [DECLARATION] if request.param == "seed" else ["state/hub"]
     found = operations.neighborhood(
         traversal.source(),
@@ -112,11 +112,17 @@ def test_gexf_is_version_1_3_with_the_right_namespaces(answer: tuple[Traversal, 
         assert isinstance(data["viz"]["position"]["x"], float)
 
 
-def test_jsonld_is_the_rdf_of_what_was_drawn(seed: Traversal) -> None:
+def test_jsonld_is_the_rdf_of_what_was_drawn(seed_projection: Traversal) -> None:
     found = operations.neighborhood(
-        seed.source(), [DECLARATION], View(), depth=1, limit=None, max_nodes=None, max_edges=None
+        seed_projection.source(),
+        [DECLARATION],
+        View(),
+        depth=1,
+        limit=None,
+        max_nodes=None,
+        max_edges=None,
     )
-    body = seed.renderer.render(found, "jsonld")
+    body = seed_projection.renderer.render(found, "jsonld")
     graph = Graph().parse(data=body, format="json-ld")
     declaration = URIRef(f"{DEFAULT_BASE_IRI}{DECLARATION}")
     assert set(graph.objects(declaration, AK.party)) == {
@@ -127,9 +133,9 @@ def test_jsonld_is_the_rdf_of_what_was_drawn(seed: Traversal) -> None:
     assert len(set(graph.subjects(None, None))) == len(found.nodes)
 
 
-def test_collapsed_edges_are_not_passed_off_as_rdf(seed: Traversal) -> None:
+def test_collapsed_edges_are_not_passed_off_as_rdf(seed_projection: Traversal) -> None:
     found = operations.neighborhood(
-        seed.source(),
+        seed_projection.source(),
         ["person/michael-jk-kratsios"],
         View(collapse=frozenset({"signature"})),
         depth=1,
@@ -137,15 +143,15 @@ def test_collapsed_edges_are_not_passed_off_as_rdf(seed: Traversal) -> None:
         max_nodes=None,
         max_edges=None,
     )
-    document = json.loads(seed.renderer.render(found, "jsonld"))
+    document = json.loads(seed_projection.renderer.render(found, "jsonld"))
     assert document["meta"]["collapsed_edges_left_out"] == 3
 
 
-def test_an_edge_to_a_missing_node_is_refused_not_served(seed: Traversal) -> None:
+def test_an_edge_to_a_missing_node_is_refused_not_served(seed_projection: Traversal) -> None:
     broken = Subgraph(links={"x": Link("a", "ak:party", "b", "data")})
     for fmt in MEDIA_TYPES:
         with pytest.raises(StoreError, match="missing node"):
-            seed.renderer.render(broken, fmt)
+            seed_projection.renderer.render(broken, fmt)
 
 
 def _same_graph(graph: nx.MultiDiGraph, found: Subgraph) -> None:

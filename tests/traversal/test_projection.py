@@ -26,8 +26,8 @@ def links(traversal: Traversal, node: str) -> set[tuple[str, str, str, str]]:
     return {(link.source, link.predicate, link.target, link.group) for link in found}
 
 
-def test_iris_are_nodes_with_label_types_and_literal_properties(seed: Traversal) -> None:
-    record = projection(seed).record(DECLARATION)
+def test_iris_are_nodes_with_label_types_and_literal_properties(seed_projection: Traversal) -> None:
+    record = projection(seed_projection).record(DECLARATION)
     assert record is not None
     assert record.iri == f"{DEFAULT_BASE_IRI}{DECLARATION}"
     assert record.label.startswith("Declaration of the United States of America")
@@ -36,8 +36,8 @@ def test_iris_are_nodes_with_label_types_and_literal_properties(seed: Traversal)
     assert record.properties["ak:legalForce"] == ["ak:nonBinding"]  # a vocabulary value
 
 
-def test_literals_are_never_nodes(seed: Traversal) -> None:
-    graph = projection(seed).graph
+def test_literals_are_never_nodes(seed_projection: Traversal) -> None:
+    graph = projection(seed_projection).graph
     assert "2020-09-25" not in graph
     assert all(isinstance(node, str) and (":" in node or "/" in node) for node in graph)
     assert all(
@@ -45,48 +45,52 @@ def test_literals_are_never_nodes(seed: Traversal) -> None:
     )
 
 
-def test_external_identifiers_are_links_not_edges(seed: Traversal) -> None:
-    record = projection(seed).record("state/united-kingdom")
+def test_external_identifiers_are_links_not_edges(seed_projection: Traversal) -> None:
+    record = projection(seed_projection).record("state/united-kingdom")
     assert record is not None
     assert record.links == ["http://www.wikidata.org/entity/Q145"]
-    assert "http://www.wikidata.org/entity/Q145" not in projection(seed).graph
+    assert "http://www.wikidata.org/entity/Q145" not in projection(seed_projection).graph
 
 
-def test_types_schema_and_provenance_edges_are_kept_apart(seed: Traversal) -> None:
-    around = links(seed, DECLARATION)
+def test_types_schema_and_provenance_edges_are_kept_apart(seed_projection: Traversal) -> None:
+    around = links(seed_projection, DECLARATION)
     groups = {(predicate, group) for _, predicate, _, group in around}
     assert ("ak:party", "data") in groups
     assert ("rdf:type", "types") in groups
     assert ("ak:legalForce", "schema") in groups
-    extraction = links(seed, "activity/extract-us-uk-ai-research-declaration-2020")
+    extraction = links(seed_projection, "activity/extract-us-uk-ai-research-declaration-2020")
     assert {group for *_, group in extraction} == {"provenance", "types"}
 
 
-def test_evidence_targets_are_flattened_into_the_evidence_node(seed: Traversal) -> None:
-    evidence = projection(seed).record(f"evidence/{DECLARATION.split('/')[1]}-commitment-1")
+def test_evidence_targets_are_flattened_into_the_evidence_node(seed_projection: Traversal) -> None:
+    evidence = projection(seed_projection).record(
+        f"evidence/{DECLARATION.split('/')[1]}-commitment-1"
+    )
     assert evidence is not None
     start, end = int(evidence.properties["oa:start"][0]), int(evidence.properties["oa:end"][0])
     text = (INPUTS / "sources" / "us-uk-ai-research-declaration-2020.txt").read_text()
     assert text[start:end] == evidence.properties["oa:exact"][0]
 
 
-def test_signatures_collapse_into_direct_edges(seed: Traversal) -> None:
-    collapsed = {(p, t) for s, p, t, g in links(seed, KRATSIOS) if g == "signature"}
+def test_signatures_collapse_into_direct_edges(seed_projection: Traversal) -> None:
+    collapsed = {(p, t) for s, p, t, g in links(seed_projection, KRATSIOS) if g == "signature"}
     assert collapsed == {
         ("signed", DECLARATION),
         ("signed for", "state/united-states"),
         ("signed as member of", "organization/white-house"),
     }
-    signatory = [s for s, p, t, g in links(seed, KRATSIOS) if p == "ak:signatory"]
+    signatory = [s for s, p, t, g in links(seed_projection, KRATSIOS) if p == "ak:signatory"]
     assert signatory == [f"signature/{DECLARATION.split('/')[1]}-1"]  # still there, as data
 
 
-def test_evidence_collapses_into_an_edge_to_the_source_with_its_span(seed: Traversal) -> None:
+def test_evidence_collapses_into_an_edge_to_the_source_with_its_span(
+    seed_projection: Traversal,
+) -> None:
     source = "source/us-uk-ai-research-declaration-2020"
     commitment = f"commitment/{DECLARATION.split('/')[1]}-1"
     [edge] = [
         link
-        for link in projection(seed).links_of([commitment])[commitment]
+        for link in projection(seed_projection).links_of([commitment])[commitment]
         if link.group == "evidence"
     ]
     assert (edge.source, edge.predicate, edge.target) == (commitment, "evidenced in", source)
@@ -96,13 +100,19 @@ def test_evidence_collapses_into_an_edge_to_the_source_with_its_span(seed: Trave
     assert text[int(span["start"]) : int(span["end"])] == span["exact"]
 
 
-def test_link_ids_are_unique_and_stable_across_builds(seed: Traversal) -> None:
+def test_link_ids_are_unique_and_stable_across_builds(seed_projection: Traversal) -> None:
     first = {
-        link.id for _, _, found in projection(seed).graph.edges(data="links") for link in found
+        link.id
+        for _, _, found in projection(seed_projection).graph.edges(data="links")
+        for link in found
     }
-    second = {link.id for _, _, found in seed.build().graph.edges(data="links") for link in found}
+    second = {
+        link.id
+        for _, _, found in seed_projection.build().graph.edges(data="links")
+        for link in found
+    }
     assert first == second
-    total = sum(len(found) for *_, found in projection(seed).graph.edges(data="links"))
+    total = sum(len(found) for *_, found in projection(seed_projection).graph.edges(data="links"))
     assert len(first) == total
 
 

@@ -46,6 +46,9 @@ class GraphSource(Protocol):
 
     def record(self, node: str) -> NodeRecord | None: ...
 
+    def notes(self) -> dict[str, Any]:
+        """What the answer's meta should also say about how the graph was read."""
+
     def links_of(self, nodes: Sequence[str]) -> dict[str, list[Link]]:
         """Every link of each node, in `link_order`."""
 
@@ -151,7 +154,8 @@ def node_detail(source: GraphSource, node: str, view: View) -> Subgraph:
         if view.shows_link(link, node) and view.shows_node(source.record(link.other(node))):
             per = degree.setdefault(link.predicate, {"out": 0, "in": 0})
             per[link.direction(node)] += 1
-    return Subgraph({node: record}, meta={"degree": degree, "data_version": source.version})
+    meta = {"degree": degree, "data_version": source.version, "truncated": False}
+    return Subgraph({node: record}, meta=_noted(source, meta))
 
 
 def neighbors(
@@ -196,6 +200,7 @@ def neighbors(
         "cursor": encode_cursor(list(link_order(page[-1], node))) if more else None,
         "counts": {"predicates": per_predicate, "types": dict(sorted(per_type.items()))},
     }
+    answer.meta = _noted(source, answer.meta)
     return answer
 
 
@@ -300,12 +305,15 @@ class _Walk:
                     self.omitted["edges"] += 1
                     continue
                 self.answer.links[link.id] = link
-        self.answer.meta = {
-            "limits": self.limit_meta,
-            "data_version": self.source.version,
-            "truncated": bool(self.omitted),
-            "omitted": dict(self.omitted),
-        }
+        self.answer.meta = _noted(
+            self.source,
+            {
+                "limits": self.limit_meta,
+                "data_version": self.source.version,
+                "truncated": bool(self.omitted),
+                "omitted": dict(self.omitted),
+            },
+        )
         return self.answer
 
 
@@ -347,6 +355,7 @@ def paths(
         "paths": found,
         "truncated": False,
     }
+    answer.meta = _noted(source, answer.meta)
     return answer
 
 
@@ -431,6 +440,12 @@ def statistics(
         "hubs": [{"id": hub, "degree": degree} for hub, degree in summary.hubs],
     }
     return answer
+
+
+def _noted(source: GraphSource, meta: dict[str, Any]) -> dict[str, Any]:
+    """The meta with the source's own notes; a note means the answer may be partial."""
+    notes = source.notes()
+    return meta | notes | ({"truncated": True} if notes else {})
 
 
 def encode_cursor(key: list[str]) -> str:

@@ -13,14 +13,14 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, PROV, RDF, RDFS, SKOS
 
 from accordkg.namespaces import AK, OA, PREFIXES
-from accordkg.store import Store
+from accordkg.store import Row
 
 if TYPE_CHECKING:
     from accordkg.traversal.operations import View
@@ -81,7 +81,7 @@ class NodeRecord:
 
 @dataclass
 class Statistics:
-    """Counts over the whole graph as a view draws it."""
+    """Counts over the whole graph as a view draws it; `nodes` counts typed nodes."""
 
     types: dict[str, int]
     predicates: dict[str, int]
@@ -134,9 +134,6 @@ class Vocabulary:
     def most_specific_first(self, types: Iterable[str]) -> list[str]:
         return sorted(types, key=lambda t: (-self._depth.get(t, 0), t))
 
-    def is_vocabulary(self, iri: str) -> bool:
-        return iri.startswith(str(AK)) and iri in self.labels
-
 
 class Projector:
     """Turns triples into node records and links; both the whole-store projection and the
@@ -164,7 +161,9 @@ class Projector:
         """One triple whose subject is an IRI and whose object is an IRI or a literal."""
         record = self.record(subject)
         if is_literal:
-            record.properties.setdefault(self.vocabulary.curie(predicate), []).append(value)
+            values = record.properties.setdefault(self.vocabulary.curie(predicate), [])
+            if value not in values:  # the same triple may arrive from two graphs or reads
+                values.append(value)
             if predicate in LABEL_PREDICATES and (
                 not record.label or LABEL_PREDICATES.index(predicate) == 0
             ):
@@ -177,7 +176,7 @@ class Projector:
             record.links.append(value)
         elif predicate.startswith(str(PROV)):
             self._link(subject, predicate, value, "provenance")
-        elif predicate in SCHEMA_PREDICATES or self.vocabulary.is_vocabulary(value):
+        elif predicate in SCHEMA_PREDICATES or value.startswith(str(AK)):
             record.properties.setdefault(self.vocabulary.curie(predicate), []).append(
                 self.vocabulary.curie(value)
             )
@@ -187,10 +186,17 @@ class Projector:
 
     def add_evidence(self, evidence: str, source: str, start: str, end: str, exact: str) -> None:
         """The flattened target of an evidence annotation (its blank nodes are not nodes)."""
-        self._evidence[evidence] = (source, (("start", start), ("end", end), ("exact", exact)))
+        if evidence in self._evidence:
+            return
+        selectors = (("start", start), ("end", end), ("exact", exact))
+        self._evidence[evidence] = (source, selectors)
+        for name, value in selectors:
+            self.record(evidence).properties[f"oa:{name}"] = [value]
+        self._link(evidence, str(OA.hasSource), source, "data")
 
     def finish(self) -> tuple[dict[str, NodeRecord], list[Link]]:
-        """The records and links, with class nodes, evidence sources and collapsed edges."""
+        """The records and links, with class nodes and collapsed edges. More triples may be
+        added afterwards and `finish` called again (the remote mode reads as it walks)."""
         for record in list(self.records.values()):
             record.types = self.vocabulary.most_specific_first(dict.fromkeys(record.types))
             for cls in record.types:
@@ -201,12 +207,7 @@ class Projector:
                     if not record.iri.startswith(self.base_iri)
                     else record.id
                 )
-        for evidence, (source, selectors) in self._evidence.items():
-            for name, value in selectors:
-                self.record(evidence).properties.setdefault(f"oa:{name}", []).append(value)
-            self._link(evidence, str(OA.hasSource), source, "data")
-        self.links.extend(self._collapsed())
-        return self.records, self.links
+        return self.records, [*self.links, *self._collapsed()]
 
     def _link(self, subject: str, predicate: str, obj: str, group: str) -> None:
         source, target = self.node_id(subject), self.node_id(obj)
@@ -252,52 +253,60 @@ class Projector:
                 )
 
 
-def triples_query(base_iri: str, nodes: Iterable[str] = ()) -> str:
-    """Every triple of the instance graphs with an IRI subject and a non-blank object; with
-    `nodes`, only the triples around them and around the n-ary nodes next to them (so that
-    signatures and evidence can be collapsed from what was fetched)."""
-    scope = f'FILTER(STRSTARTS(STR(?g), "{base_iri}graph/"))'
-    if not nodes:
-        return (
-            "SELECT DISTINCT ?s ?p ?o (isLiteral(?o) AS ?literal) WHERE { "
-            f"GRAPH ?g {{ ?s ?p ?o }} {scope} FILTER(isIRI(?s) && !isBlank(?o)) }}"
-        )
+def scope(variable: str, base_iri: str) -> str:
+    """Only the instance graphs: records, documents and imports, not the ontology."""
+    return f'FILTER(STRSTARTS(STR(?{variable}), "{base_iri}graph/"))'
+
+
+def triples_query(base_iri: str) -> str:
+    """Every triple of the instance graphs with an IRI subject and a non-blank object."""
+    return (
+        "SELECT DISTINCT ?s ?p ?o (isLiteral(?o) AS ?literal) WHERE { "
+        f"GRAPH ?g {{ ?s ?p ?o }} {scope('g', base_iri)} FILTER(isIRI(?s) && !isBlank(?o)) }}"
+    )
+
+
+def own_triples_query(base_iri: str, nodes: Iterable[str]) -> str:
+    """The triples whose subject is one of the nodes (labels, types, literals, links out)."""
     values = " ".join(f"<{iri}>" for iri in nodes)
-    nary = " ".join(f"<{cls}>" for cls in COLLAPSIBLE.values())
-    return f"""SELECT DISTINCT ?s ?p ?o (isLiteral(?o) AS ?literal) WHERE {{
-  VALUES ?n {{ {values} }}
-  {{ GRAPH ?g {{ ?n ?p ?o }} {scope} BIND(?n AS ?s) }}
-  UNION {{ GRAPH ?g {{ ?s ?p ?n }} {scope} BIND(?n AS ?o) }}
-  UNION {{ {{ ?n ?link ?s }} UNION {{ ?s ?link ?n }} ?s a ?kind . VALUES ?kind {{ {nary} }}
-           GRAPH ?g {{ {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }} }} {scope}
-           FILTER(isIRI(?s)) }}
-  UNION {{ {{ ?n ?link ?s }} UNION {{ ?s ?link ?n }} GRAPH ?g {{ ?s a ?o }} {scope}
-           BIND(<{RDF.type}> AS ?p) FILTER(isIRI(?s)) }}
-  FILTER(!isBlank(?o) && isIRI(?s))
-}}"""
+    return (
+        f"SELECT DISTINCT ?s ?p ?o (isLiteral(?o) AS ?literal) WHERE {{ VALUES ?s {{ {values} }} "
+        f"GRAPH ?g {{ ?s ?p ?o }} {scope('g', base_iri)} FILTER(!isBlank(?o)) }}"
+    )
 
 
-def evidence_query(base_iri: str) -> str:
-    """Evidence annotations with their blank-node target flattened to one row."""
+def incoming_triples_query(base_iri: str, nodes: Iterable[str]) -> str:
+    """The triples pointing at one of the nodes from an IRI."""
+    values = " ".join(f"<{iri}>" for iri in nodes)
+    return (
+        f"SELECT DISTINCT ?s ?p ?o (isLiteral(?o) AS ?literal) WHERE {{ VALUES ?o {{ {values} }} "
+        f"GRAPH ?g {{ ?s ?p ?o }} {scope('g', base_iri)} FILTER(isIRI(?s)) }}"
+    )
+
+
+def evidence_query(base_iri: str, nodes: Iterable[str] = ()) -> str:
+    """Evidence annotations (all, or those given) with their blank-node target flattened
+    to one row."""
+    values = " ".join(f"<{iri}>" for iri in nodes)
     return f"""PREFIX oa: <{OA}>
 SELECT ?e ?source ?start ?end ?exact WHERE {{
+  {f"VALUES ?e {{ {values} }}" if values else ""}
   GRAPH ?g {{
     ?e oa:hasTarget ?t . ?t oa:hasSource ?source ; oa:hasSelector ?position , ?quote .
     ?position oa:start ?start ; oa:end ?end . ?quote oa:exact ?exact
   }}
-  FILTER(STRSTARTS(STR(?g), "{base_iri}graph/"))
+  {scope("g", base_iri)}
 }}"""
 
 
-def project(store: Store, vocabulary: Vocabulary, base_iri: str, query: str) -> Projector:
-    """Run a triples query (and the evidence query) and feed what it returns to a Projector."""
-    projector = Projector(vocabulary, base_iri)
-    for subject, predicate, value, literal in store.rows(query):
+def feed(projector: "Projector", triples: Iterable[Row], evidence: Iterable[Row]) -> "Projector":
+    """Give a Projector the rows of a triples query and of an evidence query."""
+    for subject, predicate, value, literal in triples:
         if subject is not None and predicate is not None and value is not None:
             projector.add(subject, predicate, value, literal == "true")
-    for evidence, source, start, end, exact in store.rows(evidence_query(base_iri)):
-        if evidence and source and start and end and exact is not None:
-            projector.add_evidence(evidence, source, start, end, exact)
+    for node, source, start, end, exact in evidence:
+        if node and source and start and end and exact is not None:
+            projector.add_evidence(node, source, start, end, exact)
     return projector
 
 
@@ -322,6 +331,9 @@ class Projection:
     def record(self, node: str) -> NodeRecord | None:
         data = self.graph.nodes.get(node)
         return None if data is None else data["record"]
+
+    def notes(self) -> dict[str, Any]:
+        return {}
 
     def links_of(self, nodes: Sequence[str]) -> dict[str, list[Link]]:
         adjacency = self.graph.adj
@@ -381,6 +393,7 @@ class Projection:
             if view.shows_node(record):
                 shown.add(node)
                 types.update(record.types)
+        typed = sum(1 for node in shown if self.graph.nodes[node]["record"].types)
         predicates: Counter[str] = Counter()
         degree: Counter[str] = Counter()
         for first, second, links in self.graph.edges(data="links"):
@@ -394,7 +407,7 @@ class Projection:
             types={curie(cls): n for cls, n in sorted(types.items())},
             predicates=dict(sorted(predicates.items())),
             hubs=sorted(degree.items(), key=lambda hub: (-hub[1], hub[0]))[:top],
-            nodes=len(shown),
+            nodes=typed,
             edges=sum(predicates.values()),
         )
 

@@ -3,6 +3,7 @@
 With the embedded store the whole store is projected once per store generation: the
 first request after a write builds the new projection while later ones wait for it, and
 a projection is never changed once published, so no request sees a half-built graph.
+With a remote store each request reads what its walk reaches (see `remote`).
 """
 
 import threading
@@ -17,24 +18,31 @@ from accordkg.traversal.operations import GraphSource
 from accordkg.traversal.projection import (
     COLLAPSED_PREDICATES,
     Projection,
+    Projector,
     Vocabulary,
-    project,
+    evidence_query,
+    feed,
     triples_query,
 )
+from accordkg.traversal.remote import RemoteGraph
 
 
 class Traversal:
     """The graph behind the /graph endpoints, and the names callers use for its parts."""
 
-    def __init__(self, store: Store, base_iri: str) -> None:
+    def __init__(self, store: Store, base_iri: str, remote_fetch_limit: int | None = None) -> None:
+        """With `remote_fetch_limit`, the store is read per request, never projected whole."""
         self.store = store
         self.base_iri = base_iri
+        self.remote_fetch_limit = remote_fetch_limit
         self.vocabulary = Vocabulary(ontology_graph())
         self.renderer = Renderer(self.vocabulary)
         self._projection: Projection | None = None
         self._lock = threading.Lock()
 
     def source(self) -> GraphSource:
+        if self.remote_fetch_limit is not None:
+            return RemoteGraph(self.store, self.vocabulary, self.base_iri, self.remote_fetch_limit)
         current = self._projection
         if current is not None and current.version == self.store.generation:
             return current
@@ -48,8 +56,10 @@ class Traversal:
         """Project the whole store (the generation is read first: a write during the
         build leaves the result stale, and the next request builds again)."""
         version = self.store.generation
-        projector = project(
-            self.store, self.vocabulary, self.base_iri, triples_query(self.base_iri)
+        projector = feed(
+            Projector(self.vocabulary, self.base_iri),
+            self.store.rows(triples_query(self.base_iri)),
+            self.store.rows(evidence_query(self.base_iri)),
         )
         records, links = projector.finish()
         return Projection(records, links, version)
