@@ -11,7 +11,7 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements
 JS     := tests/traversal/js
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
-.PHONY: run test java lock clean bench-extraction bench-sparql
+.PHONY: run test java lock clean bench-extraction bench-sparql bench-graph
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
@@ -41,6 +41,9 @@ bench-extraction: $(VENV)/.run
 # rdflib-endpoint, the peer measured against, lives in a venv of its own.
 bench-sparql: $(VENV)/.test .bench-venv/bin/rdflib-endpoint
 	$(BIN)/python bench/sparql.py --write
+
+bench-graph: $(VENV)/.run
+	$(BIN)/python bench/graph.py --write
 
 .bench-venv/bin/rdflib-endpoint:
 	$(PYTHON) -m venv .bench-venv

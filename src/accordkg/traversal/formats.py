@@ -11,8 +11,11 @@ same answer: the walks guarantee it, and `render` checks it.
 import hashlib
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 from xml.etree import ElementTree as ET
+
+import orjson
 
 from accordkg.errors import StoreError
 from accordkg.namespaces import PREFIXES
@@ -33,6 +36,7 @@ GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
+@lru_cache(maxsize=65_536)
 def position(node: str) -> tuple[float, float]:
     """A stable place in a 1000 x 1000 square, from the node's id."""
     digest = hashlib.blake2b(node.encode(), digest_size=8).digest()
@@ -224,7 +228,7 @@ class Renderer:
 
 
 def _json(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return orjson.dumps(document)
 
 
 def _xml(root: ET.Element) -> bytes:

@@ -30,15 +30,20 @@ COLLAPSIBLE = {"signature": AK.Signature, "evidence": AK.Evidence}
 LABEL_PREDICATES = (str(RDFS.label), str(SKOS.prefLabel), str(FOAF.name), str(AK.title))
 SCHEMA_PREDICATES = {str(SKOS.inScheme), str(SKOS.hasTopConcept), str(SKOS.topConceptOf)}
 EXTERNAL_LINK = str(SKOS.exactMatch)
-EVIDENCE_LINKS = {str(AK.evidence), str(AK.legalForceEvidence)}
+EVIDENCE_LINKS = {"ak:evidence", "ak:legalForceEvidence"}  # as links name them
+# Plain strings: projecting a million triples compares against these millions of times.
+RDF_TYPE, PROV_NAMESPACE, ONTOLOGY_NAMESPACE = str(RDF.type), str(PROV), str(AK)
+HAS_SOURCE = str(OA.hasSource)
 # The edges collapsed n-ary nodes become; a signature's by the property naming the far end.
 SIGNED = "signed"
 EVIDENCED_IN = "evidenced in"
 SIGNED_VIA = {
-    str(AK.onBehalfOf): "signed for",
-    str(AK.organization): "signed as member of",
-    str(AK.placeOfSigning): "signed at",
+    "ak:onBehalfOf": "signed for",
+    "ak:organization": "signed as member of",
+    "ak:placeOfSigning": "signed at",
 }
+PATH_GRAPHS_KEPT = 2  # views whose whole graph is kept for path searches
+TYPE_SELECTIONS_KEPT = 16  # sorted node lists of recently asked-for type sets
 COLLAPSED_PREDICATES = frozenset({SIGNED, EVIDENCED_IN, *SIGNED_VIA.values()})
 
 
@@ -53,11 +58,11 @@ class Link:
     group: str
     via: str | None = None
     attributes: tuple[tuple[str, str], ...] = ()
+    id: str = field(init=False, compare=False)  # computed once: walks ask for it often
 
-    @property
-    def id(self) -> str:
+    def __post_init__(self) -> None:
         own = f"{self.source} {self.predicate} {self.target}"
-        return own if self.via is None else f"{own} via {self.via}"
+        object.__setattr__(self, "id", own if self.via is None else f"{own} via {self.via}")
 
     def other(self, node: str) -> str:
         return self.target if self.source == node else self.source
@@ -144,7 +149,6 @@ class Projector:
         self.base_iri = base_iri
         self.records: dict[str, NodeRecord] = {}
         self.links: list[Link] = []
-        self._nary: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self._evidence: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
 
     def node_id(self, iri: str) -> str:
@@ -169,14 +173,14 @@ class Projector:
             ):
                 record.label = value
             return
-        if predicate == str(RDF.type):
+        if predicate == RDF_TYPE:
             record.types.append(value)
             self._link(subject, predicate, value, "types")
         elif predicate == EXTERNAL_LINK:
             record.links.append(value)
-        elif predicate.startswith(str(PROV)):
+        elif predicate.startswith(PROV_NAMESPACE):
             self._link(subject, predicate, value, "provenance")
-        elif predicate in SCHEMA_PREDICATES or value.startswith(str(AK)):
+        elif predicate in SCHEMA_PREDICATES or value.startswith(ONTOLOGY_NAMESPACE):
             record.properties.setdefault(self.vocabulary.curie(predicate), []).append(
                 self.vocabulary.curie(value)
             )
@@ -192,7 +196,7 @@ class Projector:
         self._evidence[evidence] = (source, selectors)
         for name, value in selectors:
             self.record(evidence).properties[f"oa:{name}"] = [value]
-        self._link(evidence, str(OA.hasSource), source, "data")
+        self._link(evidence, HAS_SOURCE, source, "data")
 
     def finish(self) -> tuple[dict[str, NodeRecord], list[Link]]:
         """The records and links, with class nodes and collapsed edges. More triples may be
@@ -213,21 +217,31 @@ class Projector:
         source, target = self.node_id(subject), self.node_id(obj)
         self.record(obj)
         self.links.append(Link(source, self.vocabulary.curie(predicate), target, group))
-        self._nary[source].append(("out", predicate, target))
-        self._nary[target].append(("in", predicate, source))
 
     def _collapsed(self) -> Iterator[Link]:
-        signature, evidence = str(COLLAPSIBLE["signature"]), str(COLLAPSIBLE["evidence"])
-        for node, record in self.records.items():
-            if signature in record.types:
-                yield from self._signature_edges(node)
-            elif evidence in record.types:
-                yield from self._evidence_edges(node)
+        kinds = {kind: str(cls) for kind, cls in COLLAPSIBLE.items()}
+        nary = {
+            node: kind
+            for node, record in self.records.items()
+            for kind, cls in kinds.items()
+            if cls in record.types
+        }
+        around: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for link in self.links:
+            if link.source in nary:
+                around[link.source].append(("out", link.predicate, link.target))
+            if link.target in nary:
+                around[link.target].append(("in", link.predicate, link.source))
+        for node, kind in nary.items():
+            if kind == "signature":
+                yield from self._signature_edges(node, around[node])
+            else:
+                yield from self._evidence_edges(node, around[node])
 
-    def _signature_edges(self, node: str) -> Iterator[Link]:
-        around = self._nary[node]
-        signers = [n for d, p, n in around if d == "out" and p == str(AK.signatory)]
-        instruments = [n for d, p, n in around if d == "in" and p == str(AK.signature)]
+    @staticmethod
+    def _signature_edges(node: str, around: list[tuple[str, str, str]]) -> Iterator[Link]:
+        signers = [n for d, p, n in around if d == "out" and p == "ak:signatory"]
+        instruments = [n for d, p, n in around if d == "in" and p == "ak:signature"]
         for signer in signers:
             for instrument in instruments:
                 yield Link(signer, SIGNED, instrument, "signature", via=node)
@@ -237,11 +251,11 @@ class Projector:
                 if direction == "out" and predicate in SIGNED_VIA:
                     yield Link(anchor, SIGNED_VIA[predicate], far, "signature", via=node)
 
-    def _evidence_edges(self, node: str) -> Iterator[Link]:
+    def _evidence_edges(self, node: str, around: list[tuple[str, str, str]]) -> Iterator[Link]:
         source, selectors = self._evidence.get(self.records[node].iri, ("", ()))
         if not source:
             return
-        for direction, predicate, subject in self._nary[node]:
+        for direction, predicate, subject in around:
             if direction == "in" and predicate in EVIDENCE_LINKS:
                 yield Link(
                     subject,
@@ -259,9 +273,10 @@ def scope(variable: str, base_iri: str) -> str:
 
 
 def triples_query(base_iri: str) -> str:
-    """Every triple of the instance graphs with an IRI subject and a non-blank object."""
+    """Every triple of the instance graphs with an IRI subject and a non-blank object
+    (a triple in two graphs comes twice: the Projector keeps one)."""
     return (
-        "SELECT DISTINCT ?s ?p ?o (isLiteral(?o) AS ?literal) WHERE { "
+        "SELECT ?s ?p ?o (isLiteral(?o) AS ?literal) WHERE { "
         f"GRAPH ?g {{ ?s ?p ?o }} {scope('g', base_iri)} FILTER(isIRI(?s) && !isBlank(?o)) }}"
     )
 
@@ -317,34 +332,40 @@ class Projection:
     def __init__(self, records: dict[str, NodeRecord], links: Iterable[Link], version: int) -> None:
         self.version = version
         self._by_type: dict[str, list[str]] | None = None
+        self._typed: dict[tuple[object, ...], list[str]] = {}
         self._statistics: dict[tuple[object, ...], Statistics] = {}
+        self._sorted: dict[str, list[Link]] = {}
+        self._path_graphs: dict[tuple[object, ...], nx.Graph] = {}
+        between: dict[tuple[str, str], list[Link]] = {}
+        for link in dict.fromkeys(links):  # the same triple may come from several graphs
+            pair = (link.source, link.target)
+            if link.target < link.source:
+                pair = (link.target, link.source)
+            between.setdefault(pair, []).append(link)
+        self.records = records
         self.graph = nx.Graph()
         self.graph.add_nodes_from((node, {"record": record}) for node, record in records.items())
-        adjacency = self.graph.adj
-        for link in links:
-            between = adjacency[link.source].get(link.target)
-            if between is None:
-                self.graph.add_edge(link.source, link.target, links=[link])
-            elif link not in between["links"]:
-                between["links"].append(link)
+        self.graph.add_edges_from((a, b, {"links": found}) for (a, b), found in between.items())
 
     def record(self, node: str) -> NodeRecord | None:
-        data = self.graph.nodes.get(node)
-        return None if data is None else data["record"]
+        return self.records.get(node)
 
     def notes(self) -> dict[str, Any]:
         return {}
 
     def links_of(self, nodes: Sequence[str]) -> dict[str, list[Link]]:
-        adjacency = self.graph.adj
-        return {
-            node: sorted(
-                (link for data in adjacency[node].values() for link in data["links"]),
-                key=lambda link, node=node: link_order(link, node),  # type: ignore[misc]
-            )
-            for node in nodes
-            if node in adjacency
-        }
+        found = {}
+        for node in nodes:
+            links = self._sorted.get(node)
+            if links is None:
+                if node not in self.graph:
+                    continue
+                links = self._sorted[node] = sorted(
+                    (link for data in self.graph.adj[node].values() for link in data["links"]),
+                    key=lambda link, node=node: link_order(link, node),  # type: ignore[misc]
+                )
+            found[node] = links
+        return found
 
     def nodes_of_types(
         self, types: Collection[str], view: "View", limit: int
@@ -355,30 +376,47 @@ class Projection:
                 for cls in record.types:
                     by_type[cls].append(node)
             self._by_type = {cls: sorted(nodes) for cls, nodes in by_type.items()}
-        matching = sorted(
-            node
-            for node in {node for cls in types for node in self._by_type.get(cls, ())}
-            if view.shows_node(self.graph.nodes[node]["record"])
-        )
+        key = (frozenset(types), view.collapse)
+        matching = self._typed.get(key)
+        if matching is None:
+            if len(self._typed) >= TYPE_SELECTIONS_KEPT:
+                del self._typed[next(iter(self._typed))]
+            matching = self._typed[key] = sorted(
+                node
+                for node in {node for cls in types for node in self._by_type.get(cls, ())}
+                if view.shows_node(self.records[node])
+            )
         return matching[:limit], len(matching)
 
     def path_graph(
         self, source: str, target: str, view: "View", max_length: int, max_degree: int | None
     ) -> nx.Graph:
-        """A filtered view of the whole graph (nothing copied): paths are exact."""
-        graph = self.graph
-
-        def passable(node: str) -> bool:
-            if node in (source, target):
-                return True
-            if max_degree is not None and graph.degree(node) > max_degree:
-                return False
-            return view.shows_node(graph.nodes[node]["record"])
-
-        def drawn(first: str, second: str) -> bool:
-            return any(view.draws(link) for link in graph.adj[first][second]["links"])
-
-        return nx.subgraph_view(graph, filter_node=passable, filter_edge=drawn)
+        """The whole graph as the view draws it (built once per view and kept, as path
+        searches on a filtered view would call Python filters on every step); hubs are
+        filtered out on the fly."""
+        key = (view.include, view.collapse, view.predicates)
+        drawn = self._path_graphs.get(key)
+        if drawn is None:
+            drawn = nx.Graph()
+            drawn.add_nodes_from(
+                node for node, record in self.graph.nodes(data="record") if view.shows_node(record)
+            )
+            drawn.add_edges_from(
+                (a, b, {"links": shown})
+                for a, b, links in self.graph.edges(data="links")
+                if a in drawn
+                and b in drawn
+                and (shown := [link for link in links if view.draws(link)])
+            )
+            if len(self._path_graphs) >= PATH_GRAPHS_KEPT:
+                del self._path_graphs[next(iter(self._path_graphs))]
+            self._path_graphs[key] = drawn
+        if max_degree is None:
+            return drawn
+        degree = drawn.degree
+        return nx.subgraph_view(
+            drawn, filter_node=lambda node: node in (source, target) or degree[node] <= max_degree
+        )
 
     def statistics(self, view: "View", top: int) -> Statistics:
         key = (view.include, view.collapse, view.predicates, top)

@@ -1,0 +1,168 @@
+"""Graph traversal benchmark: the /graph walks against the same questions asked as SPARQL.
+
+Run with `make bench-graph`. On the synthetic corpus of bench/sparql.py (1M triples by
+default) it measures, in one run: building the projection (time, and resident memory
+added), then the median and p95 latency of four walks with default caps, each rendered
+as Cytoscape.js JSON as the endpoint would send it, and of the closest SPARQL query on
+the embedded Oxigraph store (in process, on disk, results read in full). Prints
+Markdown; `--write` appends it to bench/RESULTS.md.
+"""
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import closing
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+import pyoxigraph
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from accordkg.store import EmbeddedStore  # noqa: E402
+from accordkg.traversal import operations  # noqa: E402
+from accordkg.traversal.operations import View  # noqa: E402
+from accordkg.traversal.service import Traversal  # noqa: E402
+from bench.extraction import machine_line, publish  # noqa: E402
+from bench.sparql import AK, ID, generate  # noqa: E402
+
+HUB = "state/s0"  # a party to about 3% of all instruments
+LEAF = "recital/i5-1"
+OTHER_PARTY = "state/s1"
+DEPTH_TWO = """SELECT DISTINCT ?a ?p ?b WHERE {{
+  {{ <{n}> ?p ?b BIND(<{n}> AS ?a) }} UNION {{ ?a ?p <{n}> BIND(<{n}> AS ?b) }}
+  UNION {{ {{ <{n}> ?q ?m }} UNION {{ ?m ?q <{n}> }}
+           {{ ?m ?p ?b BIND(?m AS ?a) }} UNION {{ ?a ?p ?m BIND(?m AS ?b) }} }}
+  FILTER(isIRI(?a) && isIRI(?b) && ?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>)
+}} LIMIT 2000"""
+SPARQL = {
+    "depth-2 neighbourhood of a hub": DEPTH_TWO.format(n=f"{ID}{HUB}"),
+    "depth-2 neighbourhood of a leaf": DEPTH_TWO.format(n=f"{ID}{LEAF}"),
+    "3 shortest paths between two parties": (
+        f"SELECT ?i WHERE {{ ?i <{AK}party> <{ID}{HUB}> , <{ID}{OTHER_PARTY}> }} LIMIT 3"
+    ),
+    "subgraph of instruments and parties": (
+        f"SELECT ?i ?p WHERE {{ ?i a <{AK}Instrument> ; <{AK}party> ?p }} LIMIT 2000"
+    ),
+}
+
+
+def walks(traversal: Traversal) -> dict[str, Callable[[], bytes]]:
+    """Each walk as the endpoint runs it: on the current projection, rendered as JSON."""
+    view = View()
+
+    def rendered(walk: Callable[[], operations.Subgraph]) -> Callable[[], bytes]:
+        return lambda: traversal.renderer.render(walk(), "cytoscape")
+
+    def around(node: str) -> Callable[[], operations.Subgraph]:
+        return lambda: operations.neighborhood(
+            traversal.source(), [node], view, depth=2, limit=None, max_nodes=None, max_edges=None
+        )
+
+    types = traversal.types(["Instrument", "Party"])
+    return {
+        "depth-2 neighbourhood of a hub": rendered(around(HUB)),
+        "depth-2 neighbourhood of a leaf": rendered(around(LEAF)),
+        "3 shortest paths between two parties": rendered(
+            lambda: operations.paths(
+                traversal.source(), HUB, OTHER_PARTY, view, k=3, max_length=None, max_degree=None
+            )
+        ),
+        "subgraph of instruments and parties": rendered(
+            lambda: operations.subgraph(
+                traversal.source(), types, view, max_nodes=None, max_edges=None
+            )
+        ),
+    }
+
+
+def timings(run: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Median and 95th percentile, in milliseconds, after one run to warm up (the first
+    path search on a view builds that view's graph; the build is timed separately)."""
+    run()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), statistics.quantiles(samples, n=20)[-1]
+
+
+def answer(store: pyoxigraph.Store, query: str) -> int:
+    """Run a SELECT and read every row, as a client would."""
+    solutions = store.query(query, use_default_graph_as_union=True)
+    if not isinstance(solutions, pyoxigraph.QuerySolutions):
+        raise TypeError("the benchmark's SPARQL questions are SELECTs")
+    return sum(1 for _ in solutions)
+
+
+def resident_mib() -> float:
+    resident_pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return resident_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def run(size: int, runs: int) -> str:
+    with tempfile.TemporaryDirectory(prefix="accordkg-bench-") as tmp:
+        directory = Path(tmp)
+        quads, _ = generate(size, directory)
+        loader = pyoxigraph.Store(str(directory / "store"))
+        loader.bulk_load(path=str(quads), format=pyoxigraph.RdfFormat.N_QUADS)
+        loader.flush()
+        count = len(loader)
+        del loader
+        with closing(EmbeddedStore(directory / "store")) as store:
+            traversal = Traversal(store, ID)
+            gc.collect()
+            before = resident_mib()
+            started = time.perf_counter()
+            projection = traversal.source()
+            build_s = time.perf_counter() - started
+            gc.collect()
+            memory = resident_mib() - before
+            graph = projection.graph  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            projection.path_graph(HUB, OTHER_PARTY, View(), 5, None)
+            path_graph_s = time.perf_counter() - started
+            oxigraph = pyoxigraph.Store.read_only(str(directory / "store"))
+            rows = []
+            for name, walk in walks(traversal).items():
+                ours = timings(walk, runs)
+                theirs = timings(partial(answer, oxigraph, SPARQL[name]), runs)
+                rows.append(
+                    f"| {name} | {ours[0]:.1f} | {ours[1]:.1f} | {theirs[0]:.1f} | "
+                    f"{theirs[1]:.1f} | {theirs[0] / ours[0]:.1f} |"
+                )
+    return (
+        f"\n## Graph traversal — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
+        f"Command: `make bench-graph` (`python bench/graph.py --size {size} --runs {runs}`)\n"
+        f"{machine_line()}\n\n"
+        f"{count:,} triples projected into {graph.number_of_nodes():,} nodes and "
+        f"{graph.number_of_edges():,} node pairs in {build_s:.1f} s, adding {memory:,.0f} MiB "
+        f"resident; the first path search on a view builds its graph in {path_graph_s:.1f} s.\n\n"
+        "Walks with default caps (depth 2, 100 neighbours per node, 500 nodes, 2,000 edges), "
+        "rendered as Cytoscape.js JSON; SPARQL on the embedded Oxigraph store, in process. "
+        "The SPARQL for paths is the length-2 join (the shortest paths here), which SPARQL "
+        "can express; k shortest paths in general it cannot.\n\n"
+        "| question | walk median ms | walk p95 ms | SPARQL median ms | SPARQL p95 ms | "
+        "SPARQL / walk |\n|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--write", action="store_true", help="append to bench/RESULTS.md")
+    arguments = parser.parse_args()
+    publish(run(arguments.size, arguments.runs), arguments.write)
+
+
+if __name__ == "__main__":
+    main()
