@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request
@@ -70,10 +70,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.query_wait_s,
         )
 
+    traversal = Traversal.for_settings(store, settings)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        runner.start(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        runner.start(loop)
+        # Project the graph for /graph now rather than on its first request.
+        warming = loop.run_in_executor(None, traversal.source)
         yield
+        with suppress(AccordError):  # a failure reaches the next /graph request as well
+            await warming
         await runner.close()
         store.close()
 
@@ -94,8 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql_router(settings, store, runner))
     app.include_router(update_router(settings, store, runner))
     app.include_router(graph_store_router(settings, store, runner))
-    remote_fetch_limit = settings.graph_fetch_limit if settings.store == "remote" else None
-    app.include_router(graph_router(Traversal(store, settings.base_iri, remote_fetch_limit)))
+    app.include_router(graph_router(traversal))
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:

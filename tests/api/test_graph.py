@@ -193,3 +193,27 @@ def test_graph_endpoints_over_real_http(server: str) -> None:
     )
     assert expanded.status_code == 200
     assert json.dumps(expanded.headers["content-type"]).find("graphml") > 0
+
+
+def test_graph_endpoints_read_a_remote_store(settings: Settings, oxigraph_url: str) -> None:
+    remote = Settings(
+        data_dir=settings.data_dir,
+        input_dir=INPUTS,
+        store="remote",
+        sparql_query_url=f"{oxigraph_url}/query",
+        sparql_update_url=f"{oxigraph_url}/update",
+        graph_fetch_limit=200,
+    )
+    httpx.post(
+        f"{oxigraph_url}/update",
+        content=b"DROP ALL",
+        headers={"Content-Type": "application/sparql-update"},
+    ).raise_for_status()
+    build(remote)
+    with TestClient(create_app(remote)) as client:
+        found = client.get(f"/graph/nodes/{UK}/neighbors").json()
+        assert {e["data"]["source"] for e in found["elements"]["edges"]} >= {DECLARATION}
+        assert found["meta"]["truncated"] is False
+        wide = client.get("/graph/neighborhood", params={"node": DECLARATION, "depth": 3}).json()
+        assert wide["meta"]["fetch_limit_reached"] == 200
+        assert wide["meta"]["truncated"] is True

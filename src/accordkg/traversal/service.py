@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from accordkg.errors import InputError
 from accordkg.namespaces import AK
 from accordkg.resources import ontology_graph
+from accordkg.settings import Settings
 from accordkg.store import Store
 from accordkg.traversal.formats import Renderer
 from accordkg.traversal.operations import GraphSource
@@ -39,6 +40,12 @@ class Traversal:
         self.renderer = Renderer(self.vocabulary)
         self._projection: Projection | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def for_settings(cls, store: Store, settings: Settings) -> "Traversal":
+        """Projected whole for the embedded store, read per request from a remote one."""
+        remote = settings.graph_fetch_limit if settings.store == "remote" else None
+        return cls(store, settings.base_iri, remote_fetch_limit=remote)
 
     def source(self) -> GraphSource:
         if self.remote_fetch_limit is not None:
