@@ -4,7 +4,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, XSD
 
 from accordkg.errors import InputError, StoreError
@@ -96,6 +97,30 @@ def test_bindings_are_seen_by_filters(store: Store) -> None:
 def test_a_malformed_query_is_an_input_error(store: Store) -> None:
     with closing(store), pytest.raises(InputError):
         store.select("SELECT WHERE {")
+
+
+def test_construct_returns_the_triples_with_terms_intact(store: Store) -> None:
+    graph = Graph()
+    annotation, target = URIRef("urn:a"), BNode()
+    graph.add((annotation, URIRef("urn:target"), target))
+    graph.add((target, URIRef("urn:start"), Literal(3)))
+    graph.add((target, RDFS.label, Literal("Zielsetzung", lang="de")))
+    graph.add((URIRef("urn:b"), RDFS.label, Literal("unrelated")))
+    with closing(store):
+        store.replace_graphs({GRAPH: graph})
+        built = store.construct(
+            "CONSTRUCT { <urn:a> ?p ?t . ?t ?q ?v } WHERE { <urn:a> ?p ?t . ?t ?q ?v }"
+        )
+    kept = Graph()
+    for triple in graph.triples((None, None, None)):
+        if triple[0] != URIRef("urn:b"):
+            kept.add(triple)
+    assert isomorphic(built, kept)
+
+
+def test_a_malformed_construct_is_an_input_error(store: Store) -> None:
+    with closing(store), pytest.raises(InputError):
+        store.construct("CONSTRUCT { ?s ?p ?o } WHERE {")
 
 
 def test_embedded_store_persists_across_reopen(tmp_path: Path, example: Graph) -> None:

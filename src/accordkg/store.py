@@ -51,6 +51,10 @@ class Store(Protocol):
         lexical values of its terms (None when unbound): for bulk reads, which would spend
         most of their time building RDF term objects they do not need."""
 
+    def construct(self, query: str) -> Graph:
+        """Run a SPARQL CONSTRUCT over the union of all graphs; its triples as a graph.
+        Callers bound the answer themselves (a LIMIT, a fixed shape): it is held in memory."""
+
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         """Run a SPARQL update in one transaction."""
 
@@ -158,6 +162,26 @@ class EmbeddedStore:
         for solution in solutions:
             yield tuple(None if (term := solution[i]) is None else term.value for i in range(width))
 
+    def construct(self, query: str) -> Graph:
+        try:
+            triples = self._oxigraph.query(query, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise InputError(f"not a valid SPARQL query: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the query failed: {exc}") from exc
+        if not isinstance(triples, pyoxigraph.QueryTriples):
+            raise InputError("not a CONSTRUCT query")
+        graph = Graph()
+        for triple in triples:
+            graph.add(
+                (
+                    _from_oxigraph(triple.subject),
+                    _from_oxigraph(triple.predicate),
+                    _from_oxigraph(triple.object),
+                )
+            )
+        return graph
+
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         self._generation += 1
         try:
@@ -230,6 +254,15 @@ class RemoteStore:
             return list(body["head"]["vars"]), list(body["results"]["bindings"])
         except (ValueError, KeyError, TypeError) as exc:
             raise StoreError(f"{self._query_url} answered a SELECT with no results: {exc}") from exc
+
+    def construct(self, query: str) -> Graph:
+        response = self._post(
+            self._query_url, query, "application/sparql-query", "application/n-triples"
+        )
+        try:
+            return Graph().parse(data=response.text, format="nt")
+        except Exception as exc:  # rdflib raises many unrelated types for bad syntax
+            raise StoreError(f"{self._query_url} answered a CONSTRUCT with bad N-Triples: {exc}") from exc
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         self._generation += 1
