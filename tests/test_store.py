@@ -105,6 +105,7 @@ def test_construct_returns_the_triples_with_terms_intact(store: Store) -> None:
     graph.add((annotation, URIRef("urn:target"), target))
     graph.add((target, URIRef("urn:start"), Literal(3)))
     graph.add((target, RDFS.label, Literal("Zielsetzung", lang="de")))
+    graph.add((target, RDFS.comment, Literal("a plain string")))
     graph.add((URIRef("urn:b"), RDFS.label, Literal("unrelated")))
     with closing(store):
         store.replace_graphs({GRAPH: graph})

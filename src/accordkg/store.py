@@ -173,13 +173,10 @@ class EmbeddedStore:
             raise InputError("not a CONSTRUCT query")
         graph = Graph()
         for triple in triples:
-            graph.add(
-                (
-                    _from_oxigraph(triple.subject),
-                    _from_oxigraph(triple.predicate),
-                    _from_oxigraph(triple.object),
-                )
-            )
+            value = _from_oxigraph(triple.object)
+            if isinstance(value, Literal) and value.datatype == XSD.string:
+                value = Literal(str(value))  # as rdflib parses it (RDF 1.1: the same literal)
+            graph.add((_from_oxigraph(triple.subject), _from_oxigraph(triple.predicate), value))
         return graph
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
