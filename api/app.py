@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 import accordkg
 from accordkg.api.graph import graph_router
+from accordkg.api.linked_data import linked_data_router, ontology_router
 from accordkg.api.sparql import RESULT_OFFERS, TRUNCATED_HEADER, choose_format, sparql_router
 from accordkg.api.writes import graph_store_router, update_router
 from accordkg.docs import render_ontology_html
@@ -29,6 +30,7 @@ from accordkg.errors import (
     ValidationError,
 )
 from accordkg.named_queries import named_queries, named_query, run_named_query
+from accordkg.pages import Pages
 from accordkg.query_pool import QueryPool, QueryRunner, RemoteQueries
 from accordkg.resources import ontology_graph
 from accordkg.results import MEDIA_TYPES, serialize_solutions
@@ -56,7 +58,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     store = open_store(settings)
     ontology = ontology_graph()
-    ontology_turtle = ontology.serialize(format="turtle")
     ontology_html = render_ontology_html(ontology)
 
     runner: QueryRunner
@@ -102,13 +103,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(update_router(settings, store, runner))
     app.include_router(graph_store_router(settings, store, runner))
     app.include_router(graph_router(traversal))
+    pages = Pages(settings.base_iri, ontology, store, settings.sources_dir)
+    app.include_router(linked_data_router(settings, store, pages))
+    app.include_router(ontology_router(ontology, ontology_html))
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:
         status = next(
             (code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 500
         )
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, UnauthorizedError) else None
+        headers = None
+        if isinstance(exc, UnauthorizedError):
+            headers = {"WWW-Authenticate": "Bearer"}
+        elif isinstance(exc, NotAcceptableError):
+            headers = {"Vary": "Accept"}  # what was refused depends on Accept
         return JSONResponse(
             {"error": type(exc).__name__, "detail": str(exc)}, status_code=status, headers=headers
         )
@@ -132,16 +140,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "triples": store.triple_count(),
             "query_workers": runner.status(),
         }
-
-    @app.get("/ontology", response_class=HTMLResponse, tags=["ontology"])
-    def ontology_page() -> HTMLResponse:
-        """The ontology's documentation for people."""
-        return HTMLResponse(ontology_html)
-
-    @app.get("/ontology.ttl", tags=["ontology"])
-    def ontology_source() -> Response:
-        """The ontology and its alignments as Turtle."""
-        return Response(ontology_turtle, media_type="text/turtle; charset=utf-8")
 
     @app.get("/queries", tags=["queries"])
     def list_queries(request: Request) -> list[dict[str, object]]:

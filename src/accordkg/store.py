@@ -259,7 +259,9 @@ class RemoteStore:
         try:
             return Graph().parse(data=response.text, format="nt")
         except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-            raise StoreError(f"{self._query_url} answered a CONSTRUCT with bad N-Triples: {exc}") from exc
+            raise StoreError(
+                f"{self._query_url} answered a CONSTRUCT with bad N-Triples: {exc}"
+            ) from exc
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         self._generation += 1

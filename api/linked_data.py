@@ -1,0 +1,130 @@
+"""Linked Data: instance IRIs that resolve, their documents, the ontology and the context.
+
+`/id/{kind}/{slug}` names a thing (a declaration, a state), so it answers 303 See Other
+to a document about it, chosen by the Accept header; each document also has a URL of its
+own, `/doc/{kind}/{slug}.{html|ttl|jsonld|nt|rdf}`, which caches can keep apart (many
+ignore Vary). The path maps to the IRI `{base}{kind}/{slug}` whatever the configured
+base, so a redirect from the base (such as w3id.org) to this server makes every IRI
+resolve.
+"""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from rdflib import Graph, URIRef
+
+from accordkg.describe import PATH_SEGMENT, describe, entity_iri, exists
+from accordkg.documents import BY_EXTENSION, RDF_FORMATS, extension_for, offers, serialize_rdf
+from accordkg.errors import NotAcceptableError, NotFoundError
+from accordkg.jsonld import CONTEXT_VERSION, context_document
+from accordkg.namespaces import AK
+from accordkg.negotiation import negotiate
+from accordkg.pages import Pages
+from accordkg.settings import Settings
+from accordkg.store import Store
+
+VARY = {"Vary": "Accept"}
+
+
+def linked_data_router(settings: Settings, store: Store, pages: Pages) -> APIRouter:
+    router = APIRouter(tags=["linked data"])
+
+    @router.api_route("/id/{kind}/{slug}", methods=["GET", "HEAD"], status_code=303)
+    def resolve(kind: str, slug: str, request: Request) -> Response:
+        """Redirect (303) to the document about this entity in the format `Accept` prefers:
+        HTML (also when Accept is absent), Turtle, JSON-LD, N-Triples or RDF/XML."""
+        accept = request.headers.get("accept")
+        iri = entity_iri(settings.base_iri, kind, slug)
+        if not exists(store, iri):
+            return _not_found(pages, str(iri), accept)
+        chosen = negotiate(accept, offers())
+        if chosen is None:
+            raise NotAcceptableError(
+                f"{iri} is available as {', '.join(f.media_type for f in BY_EXTENSION.values())}"
+            )
+        return RedirectResponse(
+            f"/doc/{kind}/{slug}.{extension_for(chosen)}", status_code=303, headers=VARY
+        )
+
+    @router.api_route("/doc/{kind}/{document}", methods=["GET", "HEAD"])
+    def entity_document(kind: str, document: str) -> Response:
+        """The description of `/id/{kind}/{slug}` as the document `{slug}.{extension}`."""
+        slug, _, extension = document.rpartition(".")
+        found = BY_EXTENSION.get(extension)
+        if found is None or not slug:
+            raise NotFoundError(
+                f"{document}: documents are named {{slug}}.{{{','.join(BY_EXTENSION)}}}"
+            )
+        iri = entity_iri(settings.base_iri, kind, slug)
+        if extension == "html" and not exists(store, iri):
+            return _not_found(pages, str(iri), "text/html")
+        description = describe(store, iri)
+        if extension == "html":
+            body = pages.entity(description, f"/doc/{kind}/{slug}").encode("utf-8")
+        else:
+            body = serialize_rdf(description.graph, extension)
+        links = ", ".join(
+            f'</doc/{kind}/{slug}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
+            for f in RDF_FORMATS
+            if f.extension != extension
+        )
+        return Response(body, media_type=found.content_type, headers={"Link": links})
+
+    return router
+
+
+def ontology_router(ontology: Graph, ontology_html: str) -> APIRouter:
+    router = APIRouter(tags=["ontology"])
+    documents = {f.extension: serialize_rdf(ontology, f.extension) for f in RDF_FORMATS} | {
+        "html": ontology_html.encode("utf-8")
+    }
+    terms = {t.fragment for t in ontology.subjects() if isinstance(t, URIRef) and t in AK}
+
+    # The ontology's terms are hash IRIs (…/ontology#Party): a client dereferences the
+    # ontology IRI itself, which names the ontology document, so /ontology may answer
+    # with a representation directly (200, Vary: Accept, Content-Location) instead of a
+    # 303; browsers then scroll to the term's anchor in the HTML documentation.
+    @router.api_route("/ontology", methods=["GET", "HEAD"])
+    def ontology_document(request: Request) -> Response:
+        """The ontology: HTML documentation for browsers (and when Accept is absent),
+        Turtle, JSON-LD, N-Triples or RDF/XML for machines."""
+        chosen = negotiate(request.headers.get("accept"), offers())
+        if chosen is None:
+            raise NotAcceptableError(
+                "the ontology is available as HTML, Turtle, JSON-LD, N-Triples and RDF/XML"
+            )
+        extension = extension_for(chosen)
+        headers = VARY | {"Content-Location": f"/ontology.{extension}"}
+        return Response(
+            documents[extension], media_type=BY_EXTENSION[extension].content_type, headers=headers
+        )
+
+    @router.api_route("/ontology.{extension}", methods=["GET", "HEAD"])
+    def ontology_as(extension: str) -> Response:
+        """The ontology as one document: `html`, `ttl`, `jsonld`, `nt` or `rdf`."""
+        if extension not in documents:
+            raise NotFoundError(f"the ontology is at /ontology.{{{','.join(documents)}}}")
+        return Response(documents[extension], media_type=BY_EXTENSION[extension].content_type)
+
+    @router.api_route("/ontology/{term}", methods=["GET", "HEAD"], status_code=303)
+    def ontology_term(term: str) -> Response:
+        """A term's entry in the documentation: 303 to `/ontology#{term}`."""
+        if not PATH_SEGMENT.fullmatch(term) or term not in terms:
+            raise NotFoundError(f"the ontology has no term {term!r}")
+        return RedirectResponse(f"/ontology#{term}", status_code=303)
+
+    @router.api_route(f"/context/{CONTEXT_VERSION}.jsonld", methods=["GET", "HEAD"])
+    def jsonld_context() -> Response:
+        """The JSON-LD context every JSON-LD answer of this service uses (inline)."""
+        return Response(context_document(), media_type="application/ld+json")
+
+    return router
+
+
+def _not_found(pages: Pages, iri: str, accept: str | None) -> Response:
+    """A 404 as an HTML page for browsers; for machines the usual JSON error."""
+    if negotiate(accept, ["application/json", "text/html"]) == "text/html":
+        return HTMLResponse(pages.not_found(iri), status_code=404, headers=VARY)
+    error = NotFoundError(f"nothing is known about {iri}")
+    return JSONResponse(
+        {"error": type(error).__name__, "detail": str(error)}, status_code=404, headers=VARY
+    )
