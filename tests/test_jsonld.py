@@ -4,6 +4,7 @@ import json
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, XSD
 
@@ -58,6 +59,19 @@ def test_blank_nodes_behind_iri_valued_terms_keep_their_triples() -> None:
     graph.add((selector, RDF.type, OA.TextPositionSelector))
     graph.add((selector, OA.start, Literal(3, datatype=XSD.nonNegativeInteger)))
     parsed = Graph().parse(data=to_jsonld(graph), format="json-ld")
+    assert isomorphic(parsed, graph)
+
+
+def test_rdf_lists_round_trip_wherever_they_hang() -> None:
+    """The ontology's owl:unionOf and owl:members lists, a list behind an IRI-valued
+    term, and a list nothing refers to."""
+    graph = ontology_graph()
+    behind_term, free = BNode(), BNode()
+    Collection(graph, behind_term, [URIRef("urn:a"), Literal(2)])
+    graph.add((URIRef("urn:x"), AK.party, behind_term))
+    Collection(graph, free, [URIRef("urn:b")])
+    parsed = Graph().parse(data=to_jsonld(graph), format="json-ld")
+    assert len(parsed) == len(graph)
     assert isomorphic(parsed, graph)
 
 

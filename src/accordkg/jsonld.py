@@ -81,14 +81,21 @@ class _EverySubject(Converter):
     rdflib writes a blank node's own triples only when it meets the node as a plain value;
     when the property's term coerces values to IRIs (`"@type": "@id"`, as for
     oa:hasTarget) it writes the reference and silently drops the node's triples. Visiting
-    every subject first, as here, keeps them.
+    every subject first, as here, keeps them. RDF list nodes are the exception: rdflib
+    writes them as `@list` where they are plain values, so they get a node object only
+    when nothing refers to them that way.
     """
 
     def from_graph(self, graph: Graph) -> list[dict[str, Any]]:
+        coerced = {URIRef(t.id) for t in self.context.terms.values() if t.type == "@id"}
         nodemap: dict[str, dict[str, Any]] = {}
         subjects = {s for s in graph.subjects() if isinstance(s, URIRef | BNode)}
         ordered = sorted(subjects, key=lambda node: (isinstance(node, BNode), str(node)))
         for subject in ordered:
+            if (subject, RDF.first, None) in graph:
+                referrers = set(graph.predicates(None, subject))
+                if referrers and not referrers & coerced:
+                    continue
             self.process_subject(graph, subject, nodemap)
         return list(nodemap.values())
 

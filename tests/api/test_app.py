@@ -46,4 +46,6 @@ def test_live_server_answers_health_and_docs(server: str) -> None:
     assert docs.status_code == 200
     assert "swagger" in docs.text.lower()
     openapi = httpx.get(f"{server}/openapi.json").json()
-    assert {"/health", "/ontology", "/ontology.ttl"} <= set(openapi["paths"])
+    assert {"/health", "/ontology", "/ontology.{extension}", "/id/{kind}/{slug}"} <= set(
+        openapi["paths"]
+    )
