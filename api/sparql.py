@@ -20,6 +20,7 @@ from accordkg.errors import (
     NotAcceptableError,
     UnsupportedMediaTypeError,
 )
+from accordkg.jsonld import to_jsonld
 from accordkg.named_queries import ABSOLUTE_IRI
 from accordkg.negotiation import negotiate
 from accordkg.query_pool import QueryJob, QueryRunner
@@ -238,5 +239,8 @@ def _service_description(request: Request, store: Store, override: list[str] | N
         graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(name)))
     graph.add((service, DCTERMS.title, Literal(f"accordkg {accordkg.__version__}")))
-    body = graph.serialize(format=SERVICE_DESCRIPTION_FORMATS[chosen], encoding="utf-8")
+    if chosen == "jsonld":
+        body = to_jsonld(graph)
+    else:
+        body = graph.serialize(format=SERVICE_DESCRIPTION_FORMATS[chosen], encoding="utf-8")
     return Response(body, media_type=MEDIA_TYPES[chosen], headers={"Vary": "Accept"})

@@ -12,6 +12,7 @@ from rdflib import Graph
 from typer.testing import CliRunner, Result
 
 from accordkg.cli import app
+from accordkg.jsonld import context
 from accordkg.store import EmbeddedStore
 from tests.conftest import INPUTS, SEED
 
@@ -48,7 +49,7 @@ def test_extract_prints_the_document_graph(rdf_format: str, parser: str) -> None
     assert result.exit_code == 0, result.output
     body = result.stdout
     if rdf_format == "jsonld":
-        json.loads(body)
+        assert json.loads(body)["@context"] == context()  # the project's context, inline
     assert len(Graph().parse(data=body, format=parser)) > 400
 
 

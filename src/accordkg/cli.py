@@ -9,11 +9,13 @@ from typing import Annotated, Any
 
 import typer
 import uvicorn
+from rdflib import Graph
 
 from accordkg.build import build as build_graph
 from accordkg.build import extract_checked, source_files
 from accordkg.errors import AccordError, InputError
 from accordkg.extraction.registry import Registry
+from accordkg.jsonld import to_jsonld
 from accordkg.named_queries import named_queries, named_query, run_named_query
 from accordkg.results import serialize_solutions
 from accordkg.settings import Settings
@@ -29,9 +31,10 @@ class RdfFormat(StrEnum):
     NT = "nt"
     JSONLD = "jsonld"
 
-    @property
-    def rdflib_name(self) -> str:
-        return "json-ld" if self is RdfFormat.JSONLD else self.value
+    def serialize(self, graph: Graph) -> str:
+        if self is RdfFormat.JSONLD:
+            return to_jsonld(graph).decode("utf-8")
+        return graph.serialize(format=self.value)
 
 
 def _reports_errors(command: Callable[..., None]) -> Callable[..., None]:
@@ -80,7 +83,7 @@ def extract(
     document = extract_checked(file, registry, settings)
     for warning in document.warnings:
         typer.echo(f"warning: {file}: {warning}", err=True)
-    serialized = document.graph.serialize(format=rdf_format.rdflib_name, auto_compact=True)
+    serialized = rdf_format.serialize(document.graph)
     if output is None:
         typer.echo(serialized)
     else:
