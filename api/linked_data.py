@@ -33,9 +33,9 @@ def linked_data_router(settings: Settings, store: Store, pages: Pages) -> APIRou
         """Redirect (303) to the document about this entity in the format `Accept` prefers:
         HTML (also when Accept is absent), Turtle, JSON-LD, N-Triples or RDF/XML."""
         accept = request.headers.get("accept")
-        iri = entity_iri(settings.base_iri, kind, slug)
-        if not exists(store, iri):
-            return _not_found(pages, str(iri), accept)
+        iri = _known(store, settings.base_iri, kind, slug)
+        if iri is None:
+            return _not_found(pages, f"{settings.base_iri}{kind}/{slug}", accept)
         chosen = negotiate(accept, offers())
         if chosen is None:
             raise NotAcceptableError(
@@ -54,10 +54,9 @@ def linked_data_router(settings: Settings, store: Store, pages: Pages) -> APIRou
             raise NotFoundError(
                 f"{document}: documents are named {{slug}}.{{{','.join(BY_EXTENSION)}}}"
             )
-        iri = entity_iri(settings.base_iri, kind, slug)
-        if extension == "html" and not exists(store, iri):
-            return _not_found(pages, str(iri), "text/html")
-        description = describe(store, iri)
+        if extension == "html" and _known(store, settings.base_iri, kind, slug) is None:
+            return _not_found(pages, f"{settings.base_iri}{kind}/{slug}", "text/html")
+        description = describe(store, entity_iri(settings.base_iri, kind, slug))
         if extension == "html":
             body = pages.entity(description, f"/doc/{kind}/{slug}").encode("utf-8")
         else:
@@ -118,6 +117,15 @@ def ontology_router(ontology: Graph, ontology_html: str) -> APIRouter:
         return Response(context_document(), media_type="application/ld+json")
 
     return router
+
+
+def _known(store: Store, base_iri: str, kind: str, slug: str) -> URIRef | None:
+    """The IRI `{base}{kind}/{slug}` if the store knows it; None if it does not or cannot."""
+    try:
+        iri = entity_iri(base_iri, kind, slug)
+    except NotFoundError:
+        return None
+    return iri if exists(store, iri) else None
 
 
 def _not_found(pages: Pages, iri: str, accept: str | None) -> Response:

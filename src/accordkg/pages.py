@@ -230,9 +230,8 @@ class Pages:
         )
 
     def _excerpts(self, graph: Graph, iri: URIRef) -> list[Excerpt]:
-        evidence = [
-            o for _, o in graph.predicate_objects(iri) if (o, RDF.type, AK.Evidence) in graph
-        ]
+        candidates = [iri, *graph.objects(iri, None)]  # an annotation shows its own target
+        evidence = {node for node in candidates if (node, RDF.type, AK.Evidence) in graph}
         excerpts = []
         for annotation in sorted(evidence, key=str):
             for target in graph.objects(annotation, OA.hasTarget):

@@ -135,6 +135,10 @@ def test_unknown_ids_get_a_page_for_browsers_and_json_for_machines(ld: TestClien
         assert response.json()["error"] == "NotFoundError"
     assert ld.get(f"/doc/{DECLARATION_PATH}.exe").status_code == 404
     assert ld.get("/id/state/no%20such").status_code == 404
+    malformed = ld.get("/id/state/%3Cscript%3E", headers={"Accept": BROWSER})
+    assert malformed.status_code == 404
+    assert "<script>" not in malformed.text
+    assert "&lt;script&gt;" in malformed.text  # named on the page, escaped
 
 
 def test_the_declaration_page_shows_parties_signatures_and_provisions_in_order(
@@ -191,6 +195,8 @@ def test_pages_link_their_alternates_and_the_void_description(ld: TestClient) ->
     assert "/.well-known/void" in {a.attrs["href"] for a in tree.all("a")}
     for href in alternates.values():
         assert ld.get(href).status_code == 200
+    header = ld.get(f"/doc/{DECLARATION_PATH}.html").headers["link"]
+    assert f'</doc/{DECLARATION_PATH}.ttl>; rel="alternate"; type="text/turtle"' in header
     assert tree.all("style")
     assert not tree.all("script")
     assert all(not e.attrs.get("src") for e in tree.walk())  # no external assets
@@ -216,6 +222,13 @@ def test_a_recital_page_marks_its_evidence_in_the_source_text(
     assert "Desiring to harness AI technologies" in before  # recital 2 is its context
     incoming = tree.by_id("incoming")
     assert f"/id/{DECLARATION_PATH}" in {a.attrs["href"] for a in incoming.all("a")}
+
+
+def test_an_evidence_page_quotes_its_own_span(ld: TestClient) -> None:
+    tree = page(ld, "/doc/evidence/us-uk-ai-research-declaration-2020-legal-force.html")
+    [mark] = tree.by_id("evidence").all("mark")
+    assert mark.text == "intend"
+    assert SEED.read_text("utf-8")[2572:2578] == "intend"
 
 
 def test_a_changed_source_file_leaves_the_quote_alone(tmp_path: Path) -> None:
