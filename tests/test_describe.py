@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from accordkg.build import build
-from accordkg.describe import INCOMING_LIMIT, describe, entity_iri, exists
+from accordkg.describe import INCOMING_LIMIT, TRIPLE_LIMIT, describe, entity_iri, exists
 from accordkg.errors import NotFoundError
 from accordkg.extraction import extract_file
 from accordkg.extraction.registry import Registry
@@ -98,7 +98,18 @@ def test_incoming_links_are_capped(any_settings: Settings) -> None:
     incoming = sorted(str(s) for s in description.graph.subjects(AK.party, hub))
     assert len(incoming) == INCOMING_LIMIT
     assert description.truncated
-    assert incoming[0] == f"{ID}instrument/n0000"  # a stable order: the first kept
+
+
+def test_outgoing_triples_are_capped(any_settings: Settings) -> None:
+    hub = URIRef(ID + "state/hub")
+    graph = Graph()
+    for number in range(TRIPLE_LIMIT + 20):
+        graph.add((hub, AK.party, URIRef(f"{ID}state/n{number:05}")))
+    with closing(open_store(any_settings)) as store:
+        store.replace_graphs({URIRef(ID + "graph/hub"): graph})
+        description = describe(store, hub)
+    assert len(list(description.graph.objects(hub, AK.party))) == TRIPLE_LIMIT
+    assert description.truncated
 
 
 @pytest.mark.parametrize(
