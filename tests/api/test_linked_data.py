@@ -79,6 +79,21 @@ def test_each_rdf_format_is_a_303_to_its_document(
     assert [t for t in own if t not in graph] == []
 
 
+def test_every_instance_iri_resolves_to_a_page_and_turtle(ld: TestClient) -> None:
+    query = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
+    listed = ld.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    iris = [line for line in listed.text.splitlines()[1:] if line.startswith(ID)]
+    assert len(iris) > 60
+    for iri in iris:
+        path = iri.removeprefix(ID)
+        resolved = ld.get(f"/id/{path}", headers={"Accept": "text/turtle"}, follow_redirects=False)
+        assert resolved.status_code == 303, iri
+        graph = Graph().parse(data=ld.get(resolved.headers["location"]).text, format="turtle")
+        assert (URIRef(iri), None, None) in graph
+        tree = page(ld, f"/doc/{path}.html")
+        assert words(tree.all("h1")[0].text), iri
+
+
 @pytest.mark.parametrize(
     ("accept", "extension"),
     [
