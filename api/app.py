@@ -15,7 +15,6 @@ from accordkg.api.graph import graph_router
 from accordkg.api.linked_data import linked_data_router, ontology_router
 from accordkg.api.sparql import RESULT_OFFERS, TRUNCATED_HEADER, choose_format, sparql_router
 from accordkg.api.writes import graph_store_router, update_router
-from accordkg.docs import render_ontology_html
 from accordkg.errors import (
     AccordError,
     ForbiddenError,
@@ -30,7 +29,6 @@ from accordkg.errors import (
     ValidationError,
 )
 from accordkg.named_queries import named_queries, named_query, run_named_query
-from accordkg.pages import Pages
 from accordkg.query_pool import QueryPool, QueryRunner, RemoteQueries
 from accordkg.resources import ontology_graph
 from accordkg.results import MEDIA_TYPES, serialize_solutions
@@ -58,7 +56,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     store = open_store(settings)
     ontology = ontology_graph()
-    ontology_html = render_ontology_html(ontology)
 
     runner: QueryRunner
     if settings.store == "remote" and settings.sparql_query_url is not None:
@@ -103,9 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(update_router(settings, store, runner))
     app.include_router(graph_store_router(settings, store, runner))
     app.include_router(graph_router(traversal))
-    pages = Pages(settings.base_iri, ontology, store, settings.sources_dir)
-    app.include_router(linked_data_router(settings, store, pages))
-    app.include_router(ontology_router(ontology, ontology_html))
+    app.include_router(linked_data_router(settings, store, ontology))
+    app.include_router(ontology_router(ontology))
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from rdflib import Graph, URIRef
 
 from accordkg.describe import PATH_SEGMENT, describe, entity_iri, exists
+from accordkg.docs import render_ontology_html
 from accordkg.documents import BY_EXTENSION, RDF_FORMATS, extension_for, offers, serialize_rdf
 from accordkg.errors import NotAcceptableError, NotFoundError
 from accordkg.jsonld import CONTEXT_VERSION, context_document
@@ -25,8 +26,9 @@ from accordkg.store import Store
 VARY = {"Vary": "Accept"}
 
 
-def linked_data_router(settings: Settings, store: Store, pages: Pages) -> APIRouter:
+def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> APIRouter:
     router = APIRouter(tags=["linked data"])
+    pages = Pages(settings.base_iri, ontology, store, settings.sources_dir)
 
     @router.api_route("/id/{kind}/{slug}", methods=["GET", "HEAD"], status_code=303)
     def resolve(kind: str, slug: str, request: Request) -> Response:
@@ -71,10 +73,10 @@ def linked_data_router(settings: Settings, store: Store, pages: Pages) -> APIRou
     return router
 
 
-def ontology_router(ontology: Graph, ontology_html: str) -> APIRouter:
+def ontology_router(ontology: Graph) -> APIRouter:
     router = APIRouter(tags=["ontology"])
     documents = {f.extension: serialize_rdf(ontology, f.extension) for f in RDF_FORMATS} | {
-        "html": ontology_html.encode("utf-8")
+        "html": render_ontology_html(ontology).encode("utf-8")
     }
     terms = {t.fragment for t in ontology.subjects() if isinstance(t, URIRef) and t in AK}
 
