@@ -1,7 +1,7 @@
 """Small typed helpers for reading expected facts out of rdflib graphs in tests."""
 
-from rdflib import Graph, Node, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, Node, URIRef
+from rdflib.namespace import RDF, XSD
 
 from accordkg.namespaces import OA
 
@@ -29,3 +29,14 @@ def spans(graph: Graph, evidence: Node) -> list[tuple[int, int, str]]:
         start, end = one(graph, position, OA.start), one(graph, position, OA.end)
         found.append((int(str(start)), int(str(end)), str(one(graph, quote, OA.exact))))
     return found
+
+
+def plain_strings(graph: Graph) -> Graph:
+    """`graph` with `"x"^^xsd:string` written as `"x"`: the same RDF 1.1 literal, which
+    rdflib compares as different (the store answers the first, parsers give the second)."""
+    normal = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        normal.add((s, p, o))
+    return normal
