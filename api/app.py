@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import accordkg
+from accordkg.api.dataset import dataset_router
 from accordkg.api.graph import graph_router
 from accordkg.api.sparql import RESULT_OFFERS, TRUNCATED_HEADER, choose_format, sparql_router
 from accordkg.api.writes import graph_store_router, update_router
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(update_router(settings, store, runner))
     app.include_router(graph_store_router(settings, store, runner))
     app.include_router(graph_router(traversal))
+    app.include_router(dataset_router(settings, store))
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:

@@ -17,8 +17,7 @@ import hashlib
 import shutil
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -160,18 +159,17 @@ class PublishedDumps:
         with self._lock:
             return self._refreshed()
 
-    @contextmanager
-    def open(self, file_name: str) -> Iterator[tuple[DumpFile, IO[bytes]]]:
-        """A current dump file by name, opened for reading; NotFoundError for other names."""
+    def open(self, file_name: str) -> tuple[DumpFile, IO[bytes]]:
+        """A current dump file by name, opened for reading (the caller closes it);
+        NotFoundError for other names."""
         with self._lock:
             dump = next((f for f in self._refreshed() if f.file_name == file_name), None)
             if dump is None:
                 raise NotFoundError(
-                    f"no dump {file_name!r}; there are: {', '.join(dump_file_names())}, {CHECKSUMS}"
+                    f"no dump {file_name!r}; there are: {', '.join(dump_file_names())}, "
+                    f"{CHECKSUMS}"
                 )
-            handle = (self._directory / file_name).open("rb")
-        with handle:
-            yield dump, handle
+            return dump, (self._directory / file_name).open("rb")
 
     def _refreshed(self) -> list[DumpFile]:
         generation = self._store.generation
