@@ -166,8 +166,7 @@ class PublishedDumps:
             dump = next((f for f in self._refreshed() if f.file_name == file_name), None)
             if dump is None:
                 raise NotFoundError(
-                    f"no dump {file_name!r}; there are: {', '.join(dump_file_names())}, "
-                    f"{CHECKSUMS}"
+                    f"no dump {file_name!r}; there are: {', '.join(dump_file_names())}, {CHECKSUMS}"
                 )
             return dump, (self._directory / file_name).open("rb")
 

@@ -265,7 +265,7 @@ class RemoteStore:
     def dump_nquads(self, output: IO[bytes]) -> None:
         """One CONSTRUCT per named graph (plain SPARQL 1.1, so any server answers it), each
         answer parsed as it arrives and written out as quads of that graph."""
-        for name in self.graph_names():
+        for number, name in enumerate(self.graph_names()):
             graph = pyoxigraph.NamedNode(name)
             query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {URIRef(name).n3()} {{ ?s ?p ?o }} }}"
             with self._stream(query, accept="application/n-triples, text/turtle;q=0.5") as body:
@@ -273,13 +273,9 @@ class RemoteStore:
                 rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type)
                 if rdf_format is None:
                     raise StoreError(f"{self._query_url} answered a CONSTRUCT with {media_type!r}")
-                # Blank nodes are renamed: labels are scoped to one answer, not to the dump.
-                triples = pyoxigraph.parse(
-                    io.BufferedReader(_ChunkReader(body.iter_bytes())),
-                    rdf_format,
-                    rename_blank_nodes=True,
-                )
-                quads = (pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+                triples = pyoxigraph.parse(io.BufferedReader(_ChunkReader(body.iter_bytes())),
+                                           rdf_format)  # fmt: skip
+                quads = (_scoped_quad(triple, graph, f"g{number}x") for triple in triples)
                 try:
                     pyoxigraph.serialize(quads, output, pyoxigraph.RdfFormat.N_QUADS)
                 except SyntaxError as exc:
@@ -340,6 +336,20 @@ class _ChunkReader(io.RawIOBase):
         target[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
+
+
+def _scoped_quad(
+    triple: pyoxigraph.Quad | pyoxigraph.Triple, graph: pyoxigraph.NamedNode, scope: str
+) -> pyoxigraph.Quad:
+    """The triple as a quad of `graph`. A blank node label is scoped to one answer, so it
+    is prefixed with `scope` (one per graph): it stays apart from other answers' labels,
+    and the same on every dump."""
+    subject, value = triple.subject, triple.object
+    if isinstance(subject, pyoxigraph.BlankNode):
+        subject = pyoxigraph.BlankNode(scope + subject.value)
+    if isinstance(value, pyoxigraph.BlankNode):
+        value = pyoxigraph.BlankNode(scope + value.value)
+    return pyoxigraph.Quad(subject, triple.predicate, value, graph)
 
 
 def _raise_for_status(url: str, response: httpx.Response) -> None:
