@@ -20,7 +20,7 @@ DESCRIPTION_OFFERS = {
     for media_type, name in GRAPH_OFFERS.items()
     if name in ("turtle", "ntriples", "jsonld", "rdfxml")
 }
-GRAPH_API_PATH = "/graph"
+GRAPH_API = "graph"  # the graph traversal API (api/graph.py), under the base URL
 
 
 def dataset_router(settings: Settings, store: Store) -> APIRouter:
@@ -68,7 +68,7 @@ def dataset_router(settings: Settings, store: Store) -> APIRouter:
                 for f in dump_set
             },
             openapi=str(request.url_for("openapi")),
-            graph_api=_graph_api_url(request),
+            graph_api=f"{request.base_url}{GRAPH_API}",
         )
         graph = describe_dataset(settings, statistics.get(), dump_set, urls)
         compaction: dict[str, Any] = {}
@@ -81,14 +81,6 @@ def dataset_router(settings: Settings, store: Store) -> APIRouter:
         return Response(body, media_type=MEDIA_TYPES[chosen], headers={"Vary": "Accept"})
 
     return router
-
-
-def _graph_api_url(request: Request) -> str | None:
-    """The graph traversal API's URL, if this application serves one."""
-    routes = [getattr(route, "path", "") for route in request.app.routes]
-    if not any(path.startswith(GRAPH_API_PATH) for path in routes):
-        return None
-    return f"{str(request.base_url).rstrip('/')}{GRAPH_API_PATH}"
 
 
 def _validators(dump: DumpFile) -> dict[str, str]:

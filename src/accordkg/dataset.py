@@ -73,7 +73,7 @@ class Urls:
     sparql: str
     dumps: dict[str, str]  # dump file name -> its URL
     openapi: str
-    graph_api: str | None = None
+    graph_api: str
 
 
 def count_statistics(store: Store, base_iri: str) -> Statistics:
@@ -132,9 +132,10 @@ def describe_dataset(
     licence = URIRef(settings.dataset_license)
     for dump in dumps:
         description.distribution(dump, URIRef(urls.dumps[dump.file_name]), dataset, licence)
-    services = [("sparql", "SPARQL 1.1 endpoint", urls.sparql, urls.sparql)]
-    if urls.graph_api is not None:
-        services.append(("graph-api", "Graph traversal API", urls.graph_api, urls.openapi))
+    services = [
+        ("sparql", "SPARQL 1.1 endpoint", urls.sparql, urls.sparql),
+        ("graph-api", "Graph traversal API", urls.graph_api, urls.openapi),
+    ]
     for name, title, endpoint, endpoint_description in services:
         service = description.service(name, title, URIRef(endpoint), dataset)
         description.add(service, DCAT.endpointDescription, URIRef(endpoint_description))

@@ -145,7 +145,9 @@ def test_every_distribution_is_the_bytes_served(reader: TestClient) -> None:
             assert response.headers["content-type"].startswith(media_type)
 
 
-def test_the_catalog_names_the_sparql_endpoint_as_a_data_service(reader: TestClient) -> None:
+def test_the_catalog_names_the_sparql_endpoint_and_the_graph_api_as_data_services(
+    reader: TestClient,
+) -> None:
     void, dataset = _description(reader, "/.well-known/void")
     [catalog] = list(void.subjects(RDF.type, DCAT.Catalog))
     assert one(void, catalog, DCAT.dataset) == dataset
@@ -157,6 +159,13 @@ def test_the_catalog_names_the_sparql_endpoint_as_a_data_service(reader: TestCli
     assert one(void, sparql, DCAT.servesDataset) == dataset
     description = reader.get(str(one(void, sparql, DCAT.endpointDescription)))
     assert "sparql-service-description" in description.text
+    [graph_api] = services - {sparql}
+    assert (graph_api, RDF.type, DCAT.DataService) in void
+    assert one(void, graph_api, DCAT.endpointURL) == URIRef("http://testserver/graph")
+    assert one(void, graph_api, DCAT.servesDataset) == dataset
+    openapi = reader.get(str(one(void, graph_api, DCAT.endpointDescription))).json()
+    assert "/graph/neighborhood" in openapi["paths"]
+    assert reader.get("/graph/stats").status_code == 200
 
 
 @pytest.mark.parametrize(
