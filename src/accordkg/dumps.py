@@ -32,7 +32,7 @@ from accordkg.store import Store
 CHECKSUMS = "SHA256SUMS"
 GZIP_MEDIA_TYPE = "application/gzip"
 CHUNK = 1 << 20
-JSONLD_CONTEXT = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+PREFIX_IRIS = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,7 @@ def _derive(nquads: Path, wanted: list[str]) -> None:
             directory / DUMP_FORMATS["turtle"].file_name,
             pyoxigraph.RdfFormat.TURTLE,
             from_graph=default,
-            prefixes=JSONLD_CONTEXT,
+            prefixes=PREFIX_IRIS,
         )
     del union
     if "jsonld" in wanted:
@@ -226,7 +226,7 @@ def _derive(nquads: Path, wanted: list[str]) -> None:
         graph.serialize(
             directory / DUMP_FORMATS["jsonld"].file_name,
             format="json-ld",
-            context=JSONLD_CONTEXT,
+            context=PREFIX_IRIS,
             auto_compact=True,
             encoding="utf-8",
         )
