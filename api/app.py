@@ -99,11 +99,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
         expose_headers=[TRUNCATED_HEADER],
     )
-    app.include_router(sparql_router(settings, store, runner))
-    app.include_router(update_router(settings, store, runner))
-    app.include_router(graph_store_router(settings, store, runner))
-    app.include_router(graph_router(traversal))
-    app.include_router(dataset_router(settings, store))
+    for router in (
+        sparql_router(settings, store, runner),
+        update_router(settings, store, runner),
+        graph_store_router(settings, store, runner),
+        graph_router(traversal),
+        dataset_router(settings, store),
+    ):
+        app.include_router(router)
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:
