@@ -11,7 +11,7 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements
 JS     := tests/traversal/js
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
-.PHONY: run test java lock clean bench-extraction bench-sparql bench-graph
+.PHONY: run test java lock clean bench-extraction bench-sparql bench-graph bench-dumps
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
@@ -44,6 +44,9 @@ bench-sparql: $(VENV)/.test .bench-venv/bin/rdflib-endpoint
 
 bench-graph: $(VENV)/.run
 	$(BIN)/python bench/graph.py --write
+
+bench-dumps: $(VENV)/.test
+	$(BIN)/python bench/dumps.py --write
 
 .bench-venv/bin/rdflib-endpoint:
 	$(PYTHON) -m venv .bench-venv

@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 
 import accordkg
+from accordkg.api.dataset import dataset_router
 from accordkg.api.graph import graph_router
 from accordkg.api.linked_data import linked_data_router, ontology_router
 from accordkg.api.sparql import RESULT_OFFERS, TRUNCATED_HEADER, choose_format, sparql_router
@@ -96,12 +97,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
         expose_headers=[TRUNCATED_HEADER],
     )
-    app.include_router(sparql_router(settings, store, runner))
-    app.include_router(update_router(settings, store, runner))
-    app.include_router(graph_store_router(settings, store, runner))
-    app.include_router(graph_router(traversal))
-    app.include_router(linked_data_router(settings, store, ontology))
-    app.include_router(ontology_router(ontology))
+    for router in (
+        sparql_router(settings, store, runner),
+        update_router(settings, store, runner),
+        graph_store_router(settings, store, runner),
+        graph_router(traversal),
+        linked_data_router(settings, store, ontology),
+        ontology_router(ontology),
+        dataset_router(settings, store),
+    ):
+        app.include_router(router)
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:

@@ -1,9 +1,12 @@
 """Small typed helpers for reading expected facts out of rdflib graphs in tests."""
 
-from rdflib import Graph, Node, URIRef
-from rdflib.namespace import RDF
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, Node, URIRef
+from rdflib.namespace import RDF, XSD
 
 from accordkg.namespaces import OA
+from accordkg.store import Store
 
 
 def one(graph: Graph, subject: Node, predicate: URIRef) -> Node:
@@ -29,3 +32,33 @@ def spans(graph: Graph, evidence: Node) -> list[tuple[int, int, str]]:
         start, end = one(graph, position, OA.start), one(graph, position, OA.end)
         found.append((int(str(start)), int(str(end)), str(one(graph, quote, OA.exact))))
     return found
+
+
+def plain_strings(graph: Graph) -> Graph:
+    """`graph` with `"x"^^xsd:string` written as `"x"`: the same RDF 1.1 literal, which
+    rdflib compares as different (the store answers the first, parsers give the second)."""
+    normal = Graph()
+    for s, p, o in graph:
+        plain = isinstance(o, Literal) and o.datatype == XSD.string
+        normal.add((s, p, Literal(str(o)) if plain else o))
+    return normal
+
+
+def held_graphs(store: Store) -> dict[URIRef, Graph]:
+    """Every named graph as the store answers one SELECT over all of them (one answer, so
+    a blank node keeps one label throughout), with plain strings."""
+    graphs: dict[URIRef, Graph] = {}
+    for row in store.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }").rows:
+        name = row["g"]
+        assert isinstance(name, URIRef)
+        graphs.setdefault(name, Graph()).add((row["s"], row["p"], row["o"]))
+    return {name: plain_strings(graph) for name, graph in graphs.items()}
+
+
+def union(graphs: Iterable[Graph]) -> Graph:
+    """The merge of graphs that share blank nodes (each triple once)."""
+    merged = Graph()
+    for graph in graphs:
+        for triple in graph:
+            merged.add(triple)
+    return merged

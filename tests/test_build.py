@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from accordkg.build import ONTOLOGY_PAGE, build
+from accordkg.dumps import read_dump_set
 from accordkg.errors import InputError, ValidationError
 from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.settings import Settings
@@ -115,3 +116,13 @@ def test_a_bad_query_is_an_input_error(settings: Settings) -> None:
     build(settings)
     with closing(open_store(settings)) as store, pytest.raises(InputError, match="SPARQL"):
         store.select("SELECT WHERE {")
+
+
+def test_build_writes_dumps_of_what_it_loaded(settings: Settings) -> None:
+    summary = build(settings)
+    dump_set = read_dump_set(settings.dumps_dir)
+    assert dump_set is not None
+    assert len(dump_set) == summary.dump_files == 8
+    nquads = (settings.dumps_dir / "accordkg.nq").read_text("utf-8")
+    assert len(nquads.splitlines()) == summary.triples
+    assert f"<{SEED_GRAPH}> .\n" in nquads

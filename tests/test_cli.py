@@ -1,7 +1,9 @@
 """The `accordkg` command line, run as a user runs it."""
 
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from contextlib import closing
@@ -11,7 +13,8 @@ import pytest
 from rdflib import Graph
 from typer.testing import CliRunner, Result
 
-from accordkg.cli import app
+from accordkg.cli import DumpFormat, app
+from accordkg.dumps import CHECKSUMS, DUMP_FORMATS, dump_file_names
 from accordkg.jsonld import context
 from accordkg.store import EmbeddedStore
 from tests.conftest import INPUTS, SEED
@@ -151,3 +154,44 @@ def test_queries_lists_names_and_parameters() -> None:
     assert result.exit_code == 0
     assert "signatories: Signatories with their offices and parties" in result.stdout
     assert "--param from=<date, default 1945-01-01>" in result.stdout
+
+
+def test_dump_writes_the_chosen_formats_with_checksums(tmp_path: Path) -> None:
+    assert _run("build", "--data-dir", str(tmp_path)).exit_code == 0
+    out = tmp_path / "out"
+    result = _run(
+        "dump", "--data-dir", str(tmp_path), "--out", str(out), "--format", "turtle",
+        "--format", "nquads",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    names = ["accordkg.nq", "accordkg.nq.gz", "accordkg.ttl", "accordkg.ttl.gz"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([CHECKSUMS, *names])
+    for line in (out / CHECKSUMS).read_text().splitlines():
+        checksum, name = line.split("  ")
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == checksum
+        assert f"{checksum}  " in result.output
+    assert len(Graph().parse(out / "accordkg.ttl", format="turtle")) > 1000
+
+
+def test_dump_writes_every_format_into_the_data_directory(tmp_path: Path) -> None:
+    assert _run("build", "--data-dir", str(tmp_path)).exit_code == 0
+    shutil.rmtree(tmp_path / "dumps")
+    result = _run("dump", "--data-dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "dumps").iterdir()) == sorted(
+        [CHECKSUMS, *dump_file_names()]
+    )
+
+
+def test_dump_format_choices_are_the_dump_formats() -> None:
+    assert [choice.value for choice in DumpFormat] == list(DUMP_FORMATS)
+    result = _run("dump", "--format", "trig")
+    assert result.exit_code == 2
+    assert "'trig' is not one of" in result.output
+
+
+def test_dump_fails_cleanly_while_the_store_is_in_use(tmp_path: Path) -> None:
+    with closing(EmbeddedStore(tmp_path / "store")):
+        result = _run("dump", "--data-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert "error: cannot open the store" in result.output

@@ -2,7 +2,8 @@
 
 Everything is extracted and validated before anything is written; then the ontology, the
 curated records and every document's graph replace what the store held in one
-transaction. A document that fails stops the build and the store keeps its state.
+transaction. A document that fails stops the build and the store keeps its state. The
+dumps of the new content are written last.
 """
 
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from accordkg.docs import render_ontology_html
+from accordkg.dumps import write_dumps
 from accordkg.extraction import ExtractedDocument, extract_file, with_supertypes
 from accordkg.extraction.registry import Registry
 from accordkg.namespaces import ONTOLOGY_IRI
@@ -31,6 +33,7 @@ class BuildSummary:
     documents: int
     graphs: int
     triples: int
+    dump_files: int
     warnings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -73,9 +76,11 @@ def build(settings: Settings, progress: Callable[[Path], None] = lambda _: None)
             if name.startswith(f"{settings.base_iri}graph/") and URIRef(name) not in graphs
         ]
         store.replace_graphs(graphs, drop=stale)
+        dumps = write_dumps(store, settings.dumps_dir)
         return BuildSummary(
             documents=len(documents),
             graphs=len(store.graph_names()),
             triples=store.triple_count(),
+            dump_files=len(dumps),
             warnings={str(d.path): d.warnings for d in documents if d.warnings},
         )

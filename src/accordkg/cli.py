@@ -13,6 +13,7 @@ from rdflib import Graph
 
 from accordkg.build import build as build_graph
 from accordkg.build import extract_checked, source_files
+from accordkg.dumps import CHECKSUMS, DUMP_FORMATS, write_dumps
 from accordkg.errors import AccordError, InputError
 from accordkg.extraction.registry import Registry
 from accordkg.jsonld import to_jsonld
@@ -64,8 +65,41 @@ def build(data_dir: DataDir = None) -> None:
     typer.echo(
         f"built {settings.store_dir}: {summary.documents} document(s), "
         f"{summary.graphs} graph(s), {summary.triples} triples, "
-        f"{sum(len(w) for w in summary.warnings.values())} warning(s)"
+        f"{sum(len(w) for w in summary.warnings.values())} warning(s); "
+        f"{summary.dump_files} dump file(s) in {settings.dumps_dir}"
     )
+
+
+class DumpFormat(StrEnum):
+    """The names of accordkg.dumps.DUMP_FORMATS, as command-line choices."""
+
+    NQUADS = "nquads"
+    NTRIPLES = "ntriples"
+    TURTLE = "turtle"
+    JSONLD = "jsonld"
+
+
+@app.command()
+@_reports_errors
+def dump(
+    out: Annotated[
+        Path | None, typer.Option(help="Write here (default: dumps/ in the data directory).")
+    ] = None,
+    dump_format: Annotated[
+        list[DumpFormat] | None,
+        typer.Option("--format", help="A format to write; repeat for several (default: all)."),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write dumps of the whole graph, each also gzipped, with SHA256SUMS."""
+    settings = _settings(data_dir=data_dir)
+    directory = out or settings.dumps_dir
+    formats = [str(f) for f in dump_format] if dump_format else list(DUMP_FORMATS)
+    with closing(open_store(settings)) as store:
+        written = write_dumps(store, directory, formats)
+    for file in written:
+        typer.echo(f"{file.sha256}  {file.size:>12}  {directory / file.file_name}")
+    typer.echo(f"checksums in {directory / CHECKSUMS}")
 
 
 @app.command()

@@ -11,6 +11,17 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 SCHEMA = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 ORG = Namespace("http://www.w3.org/ns/org#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+# Media types as IRIs, as DCAT 3 recommends for dcat:mediaType and dcat:compressFormat.
+MEDIA_TYPE = Namespace("https://www.iana.org/assignments/media-types/")
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
+
+# Datasets the graph links to with skos:exactMatch: their entity IRI spaces and homepages.
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+WIKIDATA_HOMEPAGE = URIRef("https://www.wikidata.org/")
+ROR_ID = "https://ror.org/"
+ROR_HOMEPAGE = URIRef("https://ror.org/")
 
 PREFIXES: dict[str, Namespace] = {
     "ak": AK,

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from accordkg.namespaces import DEFAULT_BASE_IRI
+from accordkg.namespaces import CC_BY_4, DEFAULT_BASE_IRI
 
 
 class Settings(BaseSettings):
@@ -70,6 +70,31 @@ class Settings(BaseSettings):
     max_source_bytes: int = Field(
         default=5_000_000, gt=0, description="Largest source text extraction accepts."
     )
+    dataset_title: str = Field(
+        default="accordkg: international AI research cooperation agreements",
+        min_length=1,
+        description="Title of the dataset in its VoID and DCAT description.",
+    )
+    dataset_description: str = Field(
+        default=(
+            "Declarations, joint statements, memoranda of understanding and agreements on "
+            "cooperation in AI research, extracted from their published texts into RDF: "
+            "parties, signatures, recitals and commitments, each fact with the span of "
+            "source text it comes from, linked to Wikidata and ROR."
+        ),
+        min_length=1,
+        description="Description of the dataset in its VoID and DCAT description.",
+    )
+    dataset_license: str = Field(
+        default=CC_BY_4,
+        pattern=r"^https?://\S+$",
+        description="IRI of the licence the data is published under.",
+    )
+    dataset_publisher: str = Field(
+        default="The accordkg project",
+        min_length=1,
+        description="Name of the agent that publishes the dataset.",
+    )
 
     @field_validator("service_allowlist")
     @classmethod
@@ -94,6 +119,10 @@ class Settings(BaseSettings):
     @property
     def site_dir(self) -> Path:
         return self.data_dir / "site"
+
+    @property
+    def dumps_dir(self) -> Path:
+        return self.data_dir / "dumps"
 
 
 def _is_public_host(host: str) -> bool:

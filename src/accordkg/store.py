@@ -8,11 +8,14 @@ settings name: Oxigraph embedded on disk (the default, no server needed), or any
 configured to treat its default graph as the union of its named graphs.
 """
 
+import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import httpx2 as httpx
 import pyoxigraph
@@ -22,9 +25,13 @@ from rdflib.namespace import XSD
 from accordkg.errors import InputError, StoreError
 from accordkg.settings import Settings
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 Term = URIRef | Literal | BNode
 Row = tuple[str | None, ...]
 WHERE_CLAUSE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+QUERY_CONTENT = "application/sparql-query; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,10 @@ class Store(Protocol):
 
     def triple_count(self) -> int:
         """The number of quads in the named graphs (accordkg writes no other)."""
+
+    def dump_nquads(self, output: IO[bytes]) -> None:
+        """Write every quad of the named graphs to `output` as N-Quads, streamed: the
+        store's content never sits in memory whole."""
 
     def close(self) -> None:
         """Release the store (files, locks, connections); use with `contextlib.closing`."""
@@ -180,7 +191,6 @@ class EmbeddedStore:
         return graph
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
-        self._generation += 1
         try:
             self._oxigraph.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
@@ -189,6 +199,8 @@ class EmbeddedStore:
             raise InputError(f"the update failed and changed nothing: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"the update failed: {exc}") from exc
+        finally:
+            self._generation += 1  # after the write, so nothing derived before it looks current
         self._oxigraph.flush()  # so query workers that reload read what was written
 
     def graph_names(self) -> list[str]:
@@ -196,6 +208,16 @@ class EmbeddedStore:
 
     def triple_count(self) -> int:
         return len(self._oxigraph)
+
+    def dump_nquads(self, output: IO[bytes]) -> None:
+        store = self._oxigraph
+        quads = chain.from_iterable(
+            store.quads_for_pattern(None, None, None, graph) for graph in store.named_graphs()
+        )
+        try:
+            pyoxigraph.serialize(quads, output, pyoxigraph.RdfFormat.N_QUADS)
+        except OSError as exc:
+            raise StoreError(f"cannot dump the store: {exc}") from exc
 
     def close(self) -> None:
         if self._store is not None:
@@ -217,13 +239,7 @@ class RemoteStore:
         return self._generation
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
-        self._generation += 1
-        self._post(
-            self._update_url,
-            replacement_update(graphs, drop),
-            "application/sparql-update",
-            accept="*/*",
-        )
+        self.update(replacement_update(graphs, drop))
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
         names, bindings_json = self._results(_with_values(query, bindings or {}))
@@ -264,9 +280,11 @@ class RemoteStore:
             ) from exc
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
-        self._generation += 1
         text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
-        self._post(self._update_url, text, "application/sparql-update", accept="*/*")
+        try:
+            self._post(self._update_url, text, "application/sparql-update", accept="*/*")
+        finally:
+            self._generation += 1  # even a failed request may have reached the server
 
     def graph_names(self) -> list[str]:
         solutions = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -276,8 +294,44 @@ class RemoteStore:
         solutions = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(solutions.rows[0]["n"])
 
+    def dump_nquads(self, output: IO[bytes]) -> None:
+        """One CONSTRUCT per named graph (plain SPARQL 1.1, so any server answers it), each
+        answer parsed as it arrives and written out as quads of that graph."""
+        for number, name in enumerate(self.graph_names()):
+            graph = pyoxigraph.NamedNode(name)
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {URIRef(name).n3()} {{ ?s ?p ?o }} }}"
+            with self._stream(query, accept="application/n-triples, text/turtle;q=0.5") as body:
+                media_type = body.headers.get("content-type", "").partition(";")[0].strip()
+                rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type)
+                if rdf_format is None:
+                    raise StoreError(f"{self._query_url} answered a CONSTRUCT with {media_type!r}")
+                triples = pyoxigraph.parse(io.BufferedReader(_ChunkReader(body.iter_bytes())),
+                                           rdf_format)  # fmt: skip
+                quads = (_scoped_quad(triple, graph, f"g{number}x") for triple in triples)
+                try:
+                    pyoxigraph.serialize(quads, output, pyoxigraph.RdfFormat.N_QUADS)
+                except SyntaxError as exc:
+                    raise StoreError(f"{self._query_url} sent graph {name} garbled: {exc}") from exc
+
     def close(self) -> None:
         self._client.close()
+
+    @contextmanager
+    def _stream(self, query: str, accept: str) -> Iterator[httpx.Response]:
+        """A query's answer as a response whose body is read as it arrives."""
+        try:
+            with self._client.stream(
+                "POST",
+                self._query_url,
+                content=query.encode("utf-8"),
+                headers={"Content-Type": QUERY_CONTENT, "Accept": accept},
+            ) as response:
+                if response.status_code >= 300:
+                    response.read()
+                    _raise_for_status(self._query_url, response)
+                yield response
+        except httpx.HTTPError as exc:
+            raise StoreError(f"the SPARQL server at {self._query_url} failed: {exc}") from exc
 
     def _post(self, url: str, body: str, content_type: str, accept: str) -> httpx.Response:
         try:
@@ -288,14 +342,56 @@ class RemoteStore:
             )
         except httpx.HTTPError as exc:
             raise StoreError(f"the SPARQL server at {url} cannot be reached: {exc}") from exc
-        if response.status_code == 400:
-            raise InputError(f"the SPARQL server refused the request: {response.text.strip()}")
-        if response.status_code >= 300:
-            raise StoreError(
-                f"the SPARQL server at {url} answered {response.status_code}: "
-                f"{response.text.strip()[:500]}"
-            )
+        _raise_for_status(url, response)
         return response
+
+
+class _ChunkReader(io.RawIOBase):
+    """A readable binary file over an iterator of byte chunks (an HTTP body as it arrives),
+    for parsers that read files."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: "WriteableBuffer") -> int:
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = chunk
+        target = memoryview(buffer).cast("B")
+        size = min(len(target), len(self._pending))
+        target[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def _scoped_quad(
+    triple: pyoxigraph.Quad | pyoxigraph.Triple, graph: pyoxigraph.NamedNode, scope: str
+) -> pyoxigraph.Quad:
+    """The triple as a quad of `graph`. A blank node label is scoped to one answer, so it
+    is prefixed with `scope` (one per graph): it stays apart from other answers' labels,
+    and the same on every dump."""
+    subject, value = triple.subject, triple.object
+    if isinstance(subject, pyoxigraph.BlankNode):
+        subject = pyoxigraph.BlankNode(scope + subject.value)
+    if isinstance(value, pyoxigraph.BlankNode):
+        value = pyoxigraph.BlankNode(scope + value.value)
+    return pyoxigraph.Quad(subject, triple.predicate, value, graph)
+
+
+def _raise_for_status(url: str, response: httpx.Response) -> None:
+    if response.status_code == 400:
+        raise InputError(f"the SPARQL server refused the request: {response.text.strip()}")
+    if response.status_code >= 300:
+        raise StoreError(
+            f"the SPARQL server at {url} answered {response.status_code}: "
+            f"{response.text.strip()[:500]}"
+        )
 
 
 def _with_values(query: str, bindings: Mapping[str, Term]) -> str:

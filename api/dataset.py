@@ -1,0 +1,107 @@
+"""The dataset for download and its description: dumps at /dumps/{file} and VoID with
+DCAT 3 at /.well-known/void. Both are brought up to date after writes, on demand."""
+
+import base64
+from collections.abc import Iterator
+from typing import IO, Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from accordkg.api.sparql import GRAPH_OFFERS, SERVICE_DESCRIPTION_FORMATS, choose_format
+from accordkg.dataset import CurrentStatistics, Urls, describe_dataset
+from accordkg.dumps import CHECKSUMS, CHUNK, DumpFile, PublishedDumps, checksums_text
+from accordkg.results import MEDIA_TYPES
+from accordkg.settings import Settings
+from accordkg.store import Store
+
+DESCRIPTION_OFFERS = {
+    media_type: name
+    for media_type, name in GRAPH_OFFERS.items()
+    if name in ("turtle", "ntriples", "jsonld", "rdfxml")
+}
+GRAPH_API = "graph"  # the graph traversal API (api/graph.py), under the base URL
+
+
+def dataset_router(settings: Settings, store: Store) -> APIRouter:
+    """/dumps/{file} and /.well-known/void over the store's current content."""
+    router = APIRouter(tags=["dataset"])
+    dumps = PublishedDumps(store, settings.dumps_dir)
+    statistics = CurrentStatistics(store, settings.base_iri)
+
+    @router.api_route("/dumps/{file_name}", methods=["GET", "HEAD"])
+    def dump_file(file_name: str, request: Request) -> Response:
+        """A dump of the whole graph (accordkg.nq, .nt, .ttl, .jsonld, each also .gz), or
+        SHA256SUMS; `ETag` and `Repr-Digest` carry the SHA-256 of the bytes."""
+        if file_name == CHECKSUMS:
+            body = checksums_text(dumps.current()).encode("ascii")
+            return Response(body, media_type="text/plain; charset=us-ascii")
+        dump, handle = dumps.open(file_name)
+        headers = _validators(dump)
+        if _matches(request.headers.get("if-none-match"), dump):
+            handle.close()
+            return Response(status_code=304, headers=headers)
+        headers["Content-Length"] = str(dump.size)
+        if request.method == "HEAD":
+            handle.close()
+            return Response(headers=headers, media_type=dump.media_type)
+        return StreamingResponse(_chunks(handle), headers=headers, media_type=dump.media_type)
+
+    @router.api_route("/.well-known/void", methods=["GET", "HEAD"])
+    def void_description(
+        request: Request, format_override: Annotated[str | None, Query(alias="format")] = None
+    ) -> Response:
+        """The dataset's VoID and DCAT 3 description: statistics counted from the data,
+        linksets, dumps with sizes and checksums, and the services that serve it. Turtle,
+        N-Triples, JSON-LD or RDF/XML, by `Accept` or `format`."""
+        chosen = choose_format(
+            DESCRIPTION_OFFERS,
+            [format_override] if format_override else None,
+            request.headers.get("accept"),
+        )
+        dump_set = dumps.current()
+        urls = Urls(
+            description=str(request.url_for("void_description")),
+            sparql=str(request.url_for("sparql_get")),
+            dumps={
+                f.file_name: str(request.url_for("dump_file", file_name=f.file_name))
+                for f in dump_set
+            },
+            openapi=str(request.url_for("openapi")),
+            graph_api=f"{request.base_url}{GRAPH_API}",
+        )
+        graph = describe_dataset(settings, statistics.get(), dump_set, urls)
+        compaction: dict[str, Any] = {}
+        if chosen == "jsonld":  # a context written here: nothing is fetched
+            context = {prefix: str(namespace) for prefix, namespace in graph.namespaces()}
+            compaction = {"context": context, "auto_compact": True}
+        body = graph.serialize(
+            format=SERVICE_DESCRIPTION_FORMATS[chosen], encoding="utf-8", **compaction
+        )
+        return Response(body, media_type=MEDIA_TYPES[chosen], headers={"Vary": "Accept"})
+
+    return router
+
+
+def _validators(dump: DumpFile) -> dict[str, str]:
+    """Headers that identify the bytes: a strong ETag and the RFC 9530 digest, both of
+    the SHA-256 that SHA256SUMS lists; clients revalidate, as the URL stays the same."""
+    digest = base64.b64encode(bytes.fromhex(dump.sha256)).decode("ascii")
+    return {
+        "ETag": f'"{dump.sha256}"',
+        "Repr-Digest": f"sha-256=:{digest}:",
+        "Cache-Control": "no-cache",
+    }
+
+
+def _matches(if_none_match: str | None, dump: DumpFile) -> bool:
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or f'"{dump.sha256}"' in tags
+
+
+def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
+    with handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
