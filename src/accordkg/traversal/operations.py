@@ -52,6 +52,10 @@ class GraphSource(Protocol):
     def links_of(self, nodes: Sequence[str]) -> dict[str, list[Link]]:
         """Every link of each node, in `link_order`."""
 
+    def links_among(self, nodes: Sequence[str], others: Collection[str]) -> list[Link]:
+        """The links between each of `nodes` (in order) and any of `others`, each node's
+        in `link_order`."""
+
     def nodes_of_types(
         self, types: Collection[str], view: "View", limit: int
     ) -> tuple[list[str], int]:
@@ -97,6 +101,19 @@ class View:
             and (not self.predicates or link.predicate in self.predicates)
             and (self.direction == "both" or link.direction(node) == self.direction)
         )
+
+    def shown(self, links: list[Link], node: str, source: "GraphSource") -> list[Link]:
+        """The links of `node` a walk may follow: `shows_link` and `admits` for each,
+        with the checks nobody asked for skipped (a hub has tens of thousands)."""
+        groups = self.include | self.collapse
+        chosen = [link for link in links if link.group in groups]
+        if self.predicates:
+            chosen = [link for link in chosen if link.predicate in self.predicates]
+        if self.direction != "both":
+            chosen = [link for link in chosen if link.direction(node) == self.direction]
+        if self.collapse or self.neighbour_types:
+            chosen = [link for link in chosen if self.admits(source.record(link.other(node)))]
+        return chosen
 
     def draws(self, link: Link) -> bool:
         """Whether an edge between two drawn nodes is drawn (direction aside)."""
@@ -274,12 +291,7 @@ class _Walk:
         those that are new."""
         reached: list[str] = []
         for node, links in self.source.links_of(frontier).items():
-            shown = [
-                link
-                for link in links
-                if self.view.shows_link(link, node)
-                and self.view.admits(self.source.record(link.other(node)))
-            ]
+            shown = self.view.shown(links, node, self.source)
             if len(shown) > self.applied["limit"]:
                 self.omitted["neighbors"] += len(shown) - self.applied["limit"]
             for link in shown[: self.applied["limit"]]:
@@ -295,12 +307,8 @@ class _Walk:
 
     def connect(self, nodes: list[str], drawn: Collection[str]) -> Subgraph:
         """Add the edges the view draws between `nodes` and anything `drawn`; finish."""
-        for node, links in self.source.links_of(nodes).items():
-            for link in links:
-                if link.id in self.answer.links or link.other(node) not in drawn:
-                    continue
-                if not self.view.draws(link):
-                    continue
+        for link in self.source.links_among(nodes, drawn):
+            if link.id not in self.answer.links and self.view.draws(link):
                 if len(self.answer.links) >= self.applied["max_edges"]:
                     self.omitted["edges"] += 1
                     continue

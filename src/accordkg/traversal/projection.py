@@ -367,6 +367,26 @@ class Projection:
             found[node] = links
         return found
 
+    def links_among(self, nodes: Sequence[str], others: Collection[str]) -> list[Link]:
+        """Looked up pair by pair when a node has more links than there are others (a hub
+        among a few hundred drawn nodes), else read from the node's own links."""
+        adjacency = self.graph.adj
+        found: list[Link] = []
+        for node in nodes:
+            if node not in adjacency:
+                continue
+            around = adjacency[node]
+            if len(around) > len(others):
+                between = [
+                    link for other in others if other in around for link in around[other]["links"]
+                ]
+                found += sorted(between, key=lambda link, node=node: link_order(link, node))  # type: ignore[misc]
+            else:
+                found += [
+                    link for link in self.links_of([node])[node] if link.other(node) in others
+                ]
+        return found
+
     def nodes_of_types(
         self, types: Collection[str], view: "View", limit: int
     ) -> tuple[list[str], int]:

@@ -65,6 +65,10 @@ class RemoteGraph:
         self._fetch(nodes)
         return self._projected().links_of(nodes)
 
+    def links_among(self, nodes: Sequence[str], others: Collection[str]) -> list[Link]:
+        self._fetch(nodes)
+        return self._projected().links_among(nodes, others)
+
     def nodes_of_types(
         self, types: Collection[str], view: View, limit: int
     ) -> tuple[list[str], int]:
