@@ -3,7 +3,7 @@ DCAT 3 at /.well-known/void. Both are brought up to date after writes, on demand
 
 import base64
 from collections.abc import Iterator
-from typing import IO, Annotated, Any
+from typing import IO, Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
@@ -11,6 +11,7 @@ from fastapi.responses import Response, StreamingResponse
 from accordkg.api.sparql import GRAPH_OFFERS, SERVICE_DESCRIPTION_FORMATS, choose_format
 from accordkg.dataset import CurrentStatistics, Urls, describe_dataset
 from accordkg.dumps import CHECKSUMS, CHUNK, DumpFile, PublishedDumps, checksums_text
+from accordkg.jsonld import to_jsonld
 from accordkg.results import MEDIA_TYPES
 from accordkg.settings import Settings
 from accordkg.store import Store
@@ -71,13 +72,10 @@ def dataset_router(settings: Settings, store: Store) -> APIRouter:
             graph_api=f"{request.base_url}{GRAPH_API}",
         )
         graph = describe_dataset(settings, statistics.get(), dump_set, urls)
-        compaction: dict[str, Any] = {}
-        if chosen == "jsonld":  # a context written here: nothing is fetched
-            context = {prefix: str(namespace) for prefix, namespace in graph.namespaces()}
-            compaction = {"context": context, "auto_compact": True}
-        body = graph.serialize(
-            format=SERVICE_DESCRIPTION_FORMATS[chosen], encoding="utf-8", **compaction
-        )
+        if chosen == "jsonld":  # the accordkg context, inline: nothing is fetched
+            body = to_jsonld(graph)
+        else:
+            body = graph.serialize(format=SERVICE_DESCRIPTION_FORMATS[chosen], encoding="utf-8")
         return Response(body, media_type=MEDIA_TYPES[chosen], headers={"Vary": "Accept"})
 
     return router

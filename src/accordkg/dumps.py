@@ -1,8 +1,9 @@
 """Dumps of the whole graph, with SHA-256 checksums, for download and for mirrors.
 
 One set of files in one directory: the named graphs as N-Quads, and the union of all
-graphs (each triple once) as N-Triples, Turtle and JSON-LD (with a context written here,
-never fetched), each also gzipped, and a `SHA256SUMS` file that `sha256sum -c` checks.
+graphs (each triple once) as N-Triples, Turtle and JSON-LD (compacted with the accordkg
+context, inline, never fetched), each also gzipped, and a `SHA256SUMS` file that
+`sha256sum -c` checks.
 
 Nothing is held in memory twice: the store streams its quads into the N-Quads file; an
 in-memory Oxigraph store built from that file merges the graphs and streams N-Triples and
@@ -26,6 +27,7 @@ import pyoxigraph
 from rdflib import Graph
 
 from accordkg.errors import InputError, NotFoundError, StoreError
+from accordkg.jsonld import to_jsonld
 from accordkg.namespaces import PREFIXES
 from accordkg.store import Store
 
@@ -223,13 +225,7 @@ def _derive(nquads: Path, wanted: list[str]) -> None:
     del union
     if "jsonld" in wanted:
         graph = Graph().parse(ntriples, format="nt")
-        graph.serialize(
-            directory / DUMP_FORMATS["jsonld"].file_name,
-            format="json-ld",
-            context=PREFIX_IRIS,
-            auto_compact=True,
-            encoding="utf-8",
-        )
+        (directory / DUMP_FORMATS["jsonld"].file_name).write_bytes(to_jsonld(graph))
     if "ntriples" not in wanted:
         ntriples.unlink()
 
