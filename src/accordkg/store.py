@@ -143,14 +143,7 @@ class EmbeddedStore:
             self._generation += 1
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
-        try:
-            solutions = self._oxigraph.query(
-                _with_values(query, bindings or {}), use_default_graph_as_union=True
-            )
-        except SyntaxError as exc:
-            raise InputError(f"not a valid SPARQL query: {exc}") from exc
-        except OSError as exc:
-            raise StoreError(f"the query failed: {exc}") from exc
+        solutions = self._query(_with_values(query, bindings or {}))
         if not isinstance(solutions, pyoxigraph.QuerySolutions):
             raise InputError("not a SELECT query")
         names = [variable.value for variable in solutions.variables]
@@ -160,13 +153,19 @@ class EmbeddedStore:
         ]
         return Solutions(names, rows)
 
-    def rows(self, query: str) -> Iterator[Row]:
+    def _query(
+        self, query: str
+    ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
+        """Run a query over the union of the graphs, with pyoxigraph's errors translated."""
         try:
-            solutions = self._oxigraph.query(query, use_default_graph_as_union=True)
+            return self._oxigraph.query(query, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise InputError(f"not a valid SPARQL query: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"the query failed: {exc}") from exc
+
+    def rows(self, query: str) -> Iterator[Row]:
+        solutions = self._query(query)
         if not isinstance(solutions, pyoxigraph.QuerySolutions):
             raise InputError("not a SELECT query")
         width = len(solutions.variables)
@@ -174,12 +173,7 @@ class EmbeddedStore:
             yield tuple(None if (term := solution[i]) is None else term.value for i in range(width))
 
     def construct(self, query: str) -> Graph:
-        try:
-            triples = self._oxigraph.query(query, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise InputError(f"not a valid SPARQL query: {exc}") from exc
-        except OSError as exc:
-            raise StoreError(f"the query failed: {exc}") from exc
+        triples = self._query(query)
         if not isinstance(triples, pyoxigraph.QueryTriples):
             raise InputError("not a CONSTRUCT query")
         graph = Graph()
