@@ -16,15 +16,17 @@ from tests.conftest import INPUTS, SEED
 
 SEED_GRAPH = "https://w3id.org/accordkg/id/graph/us-uk-ai-research-declaration-2020"
 RECORDS_GRAPH = "https://w3id.org/accordkg/id/graph/records"
+MAPPINGS_GRAPH = "https://w3id.org/accordkg/id/graph/mappings"
+BUILT = [MAPPINGS_GRAPH, RECORDS_GRAPH, SEED_GRAPH, str(ONTOLOGY_IRI)]
 
 
 def test_build_loads_ontology_records_and_documents(any_settings: Settings) -> None:
     settings = any_settings
     summary = build(settings)
     assert summary.documents == 1
-    assert summary.graphs == 3
+    assert summary.graphs == 4
     with closing(open_store(settings)) as store:
-        assert store.graph_names() == [RECORDS_GRAPH, SEED_GRAPH, str(ONTOLOGY_IRI)]
+        assert store.graph_names() == BUILT
         assert store.triple_count() == summary.triples
     assert "<h1>accordkg ontology</h1>" in (settings.site_dir / ONTOLOGY_PAGE).read_text()
 
@@ -89,7 +91,7 @@ def test_a_removed_source_loses_its_graph(settings: Settings, tmp_path: Path) ->
     (inputs / "sources" / "extra.txt").unlink()
     build(with_extra)
     with closing(open_store(settings)) as store:
-        assert store.graph_names() == [RECORDS_GRAPH, SEED_GRAPH, str(ONTOLOGY_IRI)]
+        assert store.graph_names() == BUILT
 
 
 def test_the_default_graph_answers_as_the_union_of_all_graphs(any_settings: Settings) -> None:

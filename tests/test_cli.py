@@ -30,7 +30,7 @@ def _run(*arguments: str) -> Result:
 def test_build_reports_what_it_loaded(tmp_path: Path) -> None:
     result = _run("build", "--data-dir", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert "1 document(s), 3 graph(s)" in result.output
+    assert "1 document(s), 4 graph(s)" in result.output
     assert "1 warning(s)" in result.output
     assert "warning: " in result.output
     assert "page-break duplicate" in result.output
@@ -195,3 +195,29 @@ def test_dump_fails_cleanly_while_the_store_is_in_use(tmp_path: Path) -> None:
         result = _run("dump", "--data-dir", str(tmp_path))
     assert result.exit_code == 1
     assert "error: cannot open the store" in result.output
+
+
+def test_import_reports_what_it_loaded_and_refuses_a_bad_file(tmp_path: Path) -> None:
+    assert _run("build", "--data-dir", str(tmp_path)).exit_code == 0
+    links = tmp_path / "links.ttl"
+    links.write_text(
+        "<https://treaties.example.org/t/42> <http://www.w3.org/2004/02/skos/core#exactMatch> "
+        "<https://w3id.org/accordkg/id/state/united-kingdom> .\n",
+        "utf-8",
+    )
+    result = _run("import", str(links), "--data-dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "into https://w3id.org/accordkg/id/graph/import/links: 1 triples" in result.output
+    assert "1 links" in result.output
+    links.write_text("<a> <b> .", "utf-8")
+    result = _run("import", str(links), "--format", "turtle", "--data-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert "not valid turtle" in result.output
+
+
+def test_mappings_export_writes_the_sssom_table(tmp_path: Path) -> None:
+    assert _run("build", "--data-dir", str(tmp_path)).exit_code == 0
+    out = tmp_path / "links.sssom.tsv"
+    result = _run("mappings", "export", "-o", str(out), "--data-dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8") == (INPUTS / "mappings.sssom.tsv").read_text("utf-8")

@@ -1,9 +1,10 @@
 """`accordkg build`: the whole graph from the packaged ontology and the inputs in data/.
 
 Everything is extracted and validated before anything is written; then the ontology, the
-curated records and every document's graph replace what the store held in one
-transaction. A document that fails stops the build and the store keeps its state. The
-dumps of the new content are written last.
+curated records, the mappings and every document's graph replace what the store held in
+one transaction. A document that fails stops the build and the store keeps its state.
+Imported graphs (`{base}graph/import/...`) are not the build's: they stay as they are.
+The dumps of the new content are written last.
 """
 
 from collections.abc import Callable
@@ -17,9 +18,11 @@ from accordkg.docs import render_ontology_html
 from accordkg.dumps import write_dumps
 from accordkg.extraction import ExtractedDocument, extract_file, with_supertypes
 from accordkg.extraction.registry import Registry
+from accordkg.mappings import checked_against, mappings_graph_iri, read_mappings
 from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
+from accordkg.sssom import to_graph
 from accordkg.store import open_store
 from accordkg.validation import validate
 
@@ -40,6 +43,11 @@ class BuildSummary:
 def records_graph_iri(settings: Settings) -> URIRef:
     """The named graph of the curated records and themes."""
     return URIRef(f"{settings.base_iri}graph/records")
+
+
+def imports_prefix(settings: Settings) -> str:
+    """Where imported graphs are named; a build leaves every graph under it alone."""
+    return f"{settings.base_iri}graph/import/"
 
 
 def source_files(settings: Settings) -> list[Path]:
@@ -67,13 +75,29 @@ def build(settings: Settings, progress: Callable[[Path], None] = lambda _: None)
         records_graph_iri(settings): with_supertypes(registry.graph),
         **{document.graph_iri: document.graph for document in documents},
     }
+    warnings = {str(d.path): d.warnings for d in documents if d.warnings}
+    if settings.mappings_file.is_file():
+        mapping_set = read_mappings(settings.mappings_file, settings)
+        entities = Graph()
+        for graph in graphs.values():
+            entities += graph
+        name = str(settings.mappings_file)
+        mapping_warnings = [
+            *mapping_set.warnings,
+            *checked_against(mapping_set, entities, name),
+        ]
+        graphs[mappings_graph_iri(settings)] = to_graph(mapping_set)
+        if mapping_warnings:
+            warnings[name] = tuple(mapping_warnings)
     settings.site_dir.mkdir(parents=True, exist_ok=True)
     (settings.site_dir / ONTOLOGY_PAGE).write_text(render_ontology_html(ontology), "utf-8")
     with closing(open_store(settings)) as store:
         stale = [
             URIRef(name)
             for name in store.graph_names()
-            if name.startswith(f"{settings.base_iri}graph/") and URIRef(name) not in graphs
+            if name.startswith(f"{settings.base_iri}graph/")
+            and not name.startswith(imports_prefix(settings))
+            and URIRef(name) not in graphs
         ]
         store.replace_graphs(graphs, drop=stale)
         dumps = write_dumps(store, settings.dumps_dir)
@@ -82,5 +106,5 @@ def build(settings: Settings, progress: Callable[[Path], None] = lambda _: None)
             graphs=len(store.graph_names()),
             triples=store.triple_count(),
             dump_files=len(dumps),
-            warnings={str(d.path): d.warnings for d in documents if d.warnings},
+            warnings=warnings,
         )

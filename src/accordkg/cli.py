@@ -9,20 +9,24 @@ from typing import Annotated, Any
 
 import typer
 import uvicorn
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from accordkg.build import build as build_graph
 from accordkg.build import extract_checked, source_files
 from accordkg.dumps import CHECKSUMS, DUMP_FORMATS, write_dumps
 from accordkg.errors import AccordError, InputError
 from accordkg.extraction.registry import Registry
+from accordkg.imports import import_file
 from accordkg.jsonld import to_jsonld
+from accordkg.mappings import export_mappings, mappings_graph_iri
 from accordkg.named_queries import named_queries, named_query, run_named_query
 from accordkg.results import serialize_solutions
 from accordkg.settings import Settings
 from accordkg.store import Solutions, open_store
 
 app = typer.Typer(help="accordkg: a knowledge graph of AI research cooperation agreements.")
+mappings_app = typer.Typer(help="The SSSOM mapping tables: links out to Wikidata, ROR and others.")
+app.add_typer(mappings_app, name="mappings")
 
 DataDir = Annotated[Path | None, typer.Option(help="Where the store lives (ACCORDKG_DATA_DIR).")]
 
@@ -122,6 +126,62 @@ def extract(
         typer.echo(serialized)
     else:
         output.write_text(serialized, "utf-8")
+
+
+class ImportFormat(StrEnum):
+    TURTLE = "turtle"
+    NTRIPLES = "ntriples"
+    JSONLD = "jsonld"
+    RDFXML = "rdfxml"
+    SSSOM = "sssom"
+
+
+@app.command("import")
+@_reports_errors
+def import_(
+    file: Annotated[
+        Path, typer.Argument(help="RDF (Turtle, N-Triples, JSON-LD, RDF/XML) or SSSOM/TSV.")
+    ],
+    graph: Annotated[
+        str | None, typer.Option(help="The named graph (default: {base}graph/import/{file name}).")
+    ] = None,
+    file_format: Annotated[
+        ImportFormat | None,
+        typer.Option("--format", help="Override the format the extension says."),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Import a dataset or a mapping table into a named graph of its own, validated, whole."""
+    settings = _settings(data_dir=data_dir)
+    report = import_file(settings, file, graph, file_format.value if file_format else None)
+    for warning in report.warnings:
+        typer.echo(f"warning: {file}: {warning}", err=True)
+    typer.echo(
+        f"imported {file} ({report.format}) into {report.graph}"
+        f"{' (replacing its previous content)' if report.replaced else ''}: "
+        f"{report.triples} triples, {report.entities} entities, {report.links} links, "
+        f"{len(report.warnings)} warning(s)"
+    )
+
+
+@mappings_app.command("export")
+@_reports_errors
+def export_mappings_command(
+    graph: Annotated[
+        str | None,
+        typer.Option(help="A graph holding a mapping set (default: the mappings graph)."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write a mapping graph of the store as an SSSOM/TSV table."""
+    settings = _settings(data_dir=data_dir)
+    with closing(open_store(settings)) as store:
+        table = export_mappings(store, URIRef(graph) if graph else mappings_graph_iri(settings))
+    if output is None:
+        typer.echo(table, nl=False)
+    else:
+        output.write_text(table, "utf-8")
 
 
 class ResultFormat(StrEnum):

@@ -23,6 +23,13 @@ WIKIDATA_HOMEPAGE = URIRef("https://www.wikidata.org/")
 ROR_ID = "https://ror.org/"
 ROR_HOMEPAGE = URIRef("https://ror.org/")
 
+# Mappings (SSSOM and the vocabulary of mapping justifications it uses) and link targets.
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+PAV = Namespace("http://purl.org/pav/")
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+ROR = Namespace("https://ror.org/")
+
 PREFIXES: dict[str, Namespace] = {
     "ak": AK,
     "dct": Namespace(str(DCTERMS)),

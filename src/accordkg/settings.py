@@ -95,6 +95,9 @@ class Settings(BaseSettings):
         min_length=1,
         description="Name of the agent that publishes the dataset.",
     )
+    max_import_bytes: int = Field(
+        default=50_000_000, gt=0, description="Largest file `accordkg import` accepts."
+    )
 
     @field_validator("service_allowlist")
     @classmethod
@@ -115,6 +118,11 @@ class Settings(BaseSettings):
     @property
     def sources_dir(self) -> Path:
         return self.input_dir / "sources"
+
+    @property
+    def mappings_file(self) -> Path:
+        """The SSSOM table of links out, loaded into the mappings graph."""
+        return self.input_dir / "mappings.sssom.tsv"
 
     @property
     def site_dir(self) -> Path:

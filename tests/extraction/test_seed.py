@@ -10,6 +10,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from accordkg.extraction import ExtractedDocument, extract_file
 from accordkg.extraction.registry import Registry
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI
+from accordkg.sssom import parse_sssom, to_graph
 from tests.conftest import INPUTS, SEED
 from tests.graphs import one, spans, text
 
@@ -37,8 +38,9 @@ def document(registry: Registry) -> ExtractedDocument:
 
 @pytest.fixture(scope="module")
 def graph(document: ExtractedDocument, registry: Registry) -> Graph:
-    """The document's graph with the curated records it links to."""
-    return document.graph + registry.graph
+    """The document's graph with the curated records and the links out of data/."""
+    links = parse_sssom((INPUTS / "mappings.sssom.tsv").read_text("utf-8"), "mappings")
+    return document.graph + registry.graph + to_graph(links)
 
 
 def _ordered(graph: Graph, link: URIRef) -> list[URIRef]:

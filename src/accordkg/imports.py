@@ -1,0 +1,252 @@
+"""`accordkg import`: another dataset's RDF, or an SSSOM table of links, into a named
+graph of its own.
+
+A file is read whole, parsed and validated before anything is written, and then replaces
+its graph in one transaction: a bad file is refused with every problem named and the
+store keeps what it had. Validation: the syntax; every `ak:` term must be one the
+ontology defines; the SHACL shapes, over the file together with what the store says about
+the entities it mentions; for SSSOM, the table's own rules and that each mapping touches
+an entity of this graph. JSON-LD is read without fetching anything: a context must be
+inline.
+"""
+
+import json
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Node, URIRef
+from rdflib.namespace import OWL, RDF
+
+from accordkg.build import imports_prefix
+from accordkg.errors import InputError, ValidationError
+from accordkg.extraction.registry import slug
+from accordkg.namespaces import AK, ONTOLOGY_IRI
+from accordkg.resources import ontology_graph
+from accordkg.settings import Settings
+from accordkg.sssom import ABSOLUTE_IRI, MAPPING_PREDICATES, parse_sssom, to_graph
+from accordkg.store import Store, open_store
+from accordkg.validation import validate
+
+# Formats by name, with the rdflib parser for each (SSSOM is read by accordkg.sssom).
+PARSERS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+FORMATS = (*PARSERS, "sssom")
+EXTENSIONS = {
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+    ".xml": "rdfxml",
+    ".tsv": "sssom",
+}
+DESCRIPTIONS = "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {nodes} }} ?s ?p ?o }}"
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import put into the store."""
+
+    graph: str
+    format: str
+    triples: int
+    entities: int
+    links: int
+    replaced: bool
+    warnings: tuple[str, ...]
+
+
+def import_file(
+    settings: Settings, path: Path, graph: str | None = None, file_format: str | None = None
+) -> ImportReport:
+    """Load `path` into its own named graph (default `{base}graph/import/{file name}`)."""
+    file_format = file_format or format_of(path)
+    if file_format not in FORMATS:
+        raise InputError(f"unknown format {file_format!r}; use one of {', '.join(FORMATS)}")
+    target = URIRef(graph) if graph else default_graph(settings, path)
+    _check_target(settings, target)
+    data = _read(path, settings.max_import_bytes)
+    warnings: list[str] = []
+    with closing(open_store(settings)) as store:
+        if file_format == "sssom":
+            mapping_set = parse_sssom(_utf8(data, path), str(path), settings.base_iri)
+            content = to_graph(mapping_set)
+            warnings += mapping_set.warnings
+            _check_links_touch_the_graph(store, mapping_set.links(), path)
+        else:
+            content = _parse_rdf(data, file_format, path, settings.base_iri)
+            _check_terms(content, path)
+            _validate(store, content)
+        if any(content.triples((None, OWL.sameAs, None))):
+            warnings.append("owl:sameAs links: accordkg links with skos:exactMatch")
+        replaced = str(target) in store.graph_names()
+        store.replace_graphs({target: content})
+    return ImportReport(
+        graph=str(target),
+        format=file_format,
+        triples=len(content),
+        entities=len({s for s in content.subjects(RDF.type) if isinstance(s, URIRef)}),
+        links=sum(1 for _, p, _ in content if p in MAPPING_PREDICATES or p == OWL.sameAs),
+        replaced=replaced,
+        warnings=tuple(warnings),
+    )
+
+
+def format_of(path: Path) -> str:
+    """The format a file name says (`.sssom.tsv` and `.tsv` are SSSOM)."""
+    found = EXTENSIONS.get(path.suffix.lower())
+    if found is None:
+        known = ", ".join(sorted(EXTENSIONS))
+        raise InputError(f"{path}: cannot tell the format from {path.suffix or 'no extension'} "
+                         f"({known}); give it with --format")  # fmt: skip
+    return found
+
+
+def default_graph(settings: Settings, path: Path) -> URIRef:
+    """`{base}graph/import/{slug of the file name}`: importing the same file again replaces
+    what it loaded before."""
+    name = path.name.lower().removesuffix(".sssom.tsv").rsplit(".", 1)[0]
+    return URIRef(f"{imports_prefix(settings)}{slug(name)}")
+
+
+def _check_target(settings: Settings, target: URIRef) -> None:
+    if not ABSOLUTE_IRI.match(target):
+        raise InputError(f"--graph must be an absolute IRI, not {str(target)!r}")
+    built = f"{settings.base_iri}graph/"
+    if target == ONTOLOGY_IRI or (
+        target.startswith(built) and not target.startswith(imports_prefix(settings))
+    ):
+        raise InputError(
+            f"{target} is a graph `accordkg build` makes; import into a graph under "
+            f"{imports_prefix(settings)} (the default) or outside {built}"
+        )
+
+
+def _read(path: Path, limit: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(f"{path}: {size} bytes, over the import limit of {limit}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc}") from exc
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    return data
+
+
+def _utf8(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8: {exc}") from exc
+
+
+def _parse_rdf(data: bytes, file_format: str, path: Path, base_iri: str) -> Graph:
+    """The file's triples; relative IRIs resolve against the base IRI, as in data/records."""
+    graph = Graph()
+    try:
+        if file_format == "rdfxml":  # XML declares its own encoding
+            graph.parse(data=data, format="xml", publicID=base_iri)
+        else:
+            text = _utf8(data, path)
+            if file_format == "jsonld":
+                _refuse_remote_contexts(text, path)
+            graph.parse(data=text, format=PARSERS[file_format], publicID=base_iri)
+    except InputError:
+        raise
+    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
+        raise InputError(f"{path}: not valid {file_format}: {exc}") from exc
+    if not graph:
+        raise InputError(f"{path}: no triples in the file")
+    return graph
+
+
+def _refuse_remote_contexts(text: str, path: Path) -> None:
+    """JSON-LD parsers fetch a context named by IRI; nothing here reaches the network."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON: {exc}") from exc
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending += node
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("@context", "@import"):
+                    for context in value if isinstance(value, list) else [value]:
+                        if isinstance(context, str):
+                            raise InputError(
+                                f"{path}: the JSON-LD context {context!r} would have to be "
+                                "fetched; accordkg fetches nothing: put the context inline"
+                            )
+                pending.append(value)
+
+
+def _check_terms(content: Graph, path: Path) -> None:
+    """Every ak: property and class the file uses is defined by the ontology."""
+    defined = set(ontology_graph().subjects())
+    used = {*content.predicates(), *content.objects(None, RDF.type)}
+    unknown = sorted(
+        t for t in used if isinstance(t, URIRef) and t.startswith(str(AK)) and t not in defined
+    )
+    if unknown:
+        names = ", ".join(f"ak:{t.removeprefix(str(AK))}" for t in unknown)
+        raise InputError(f"{path}: terms the accordkg ontology does not define: {names}")
+
+
+def _validate(store: Store, content: Graph) -> None:
+    """The shapes, over what the file describes: its subjects whole (with what the store
+    already says of them) and the types of everything they point at. Only violations on
+    the file's own subjects count; the rest of the store was validated when it was built."""
+    described = _iris(content.subjects())
+    context = content + _descriptions(store, described)
+    context += _descriptions(store, _iris(context.objects()) - described, RDF.type)
+    try:
+        validate(context)
+    except ValidationError as error:
+        own = {subject.n3() for subject in content.subjects()}
+        violations = [v for v in error.violations if v.focus_node in own]
+        if violations:
+            raise ValidationError(violations) from error
+
+
+def _iris(nodes: Iterable[Node]) -> set[URIRef]:
+    return {n for n in nodes if isinstance(n, URIRef) and ABSOLUTE_IRI.match(n)}
+
+
+def _descriptions(store: Store, nodes: Iterable[URIRef], only: URIRef | None = None) -> Graph:
+    """What the store says about `nodes` (everything, or only the property `only`)."""
+    found = Graph()
+    ordered = sorted(nodes)
+    for start in range(0, len(ordered), BATCH):
+        batch = " ".join(node.n3() for node in ordered[start : start + BATCH])
+        query = DESCRIPTIONS.format(nodes=batch)
+        rows = store.select(query, {"p": only} if only is not None else None).rows
+        for row in rows:
+            subject, predicate = row["s"], row["p"]
+            if isinstance(subject, URIRef) and isinstance(predicate, URIRef):
+                found.add((subject, predicate, row["o"]))
+    return found
+
+
+def _check_links_touch_the_graph(
+    store: Store, links: Iterable[tuple[URIRef, URIRef, URIRef]], path: Path
+) -> None:
+    """Each mapping must have this graph's entity on one side, or it links nothing here."""
+    links = list(links)
+    known = _descriptions(store, {node for s, _, o in links for node in (s, o)}, RDF.type)
+    stray = [
+        f"{s} {o}"
+        for s, _, o in links
+        if (s, RDF.type, None) not in known and (o, RDF.type, None) not in known
+    ]
+    if stray:
+        raise InputError(
+            f"{path}: mappings with no entity of this graph on either side: {'; '.join(stray)}"
+        )
