@@ -14,6 +14,8 @@ import accordkg
 from accordkg.api.dataset import dataset_router
 from accordkg.api.graph import graph_router
 from accordkg.api.linked_data import linked_data_router, ontology_router
+from accordkg.api.mappings import mappings_router
+from accordkg.api.reconcile import reconcile_router
 from accordkg.api.sparql import RESULT_OFFERS, TRUNCATED_HEADER, choose_format, sparql_router
 from accordkg.api.writes import graph_store_router, update_router
 from accordkg.errors import (
@@ -31,6 +33,7 @@ from accordkg.errors import (
 )
 from accordkg.named_queries import named_queries, named_query, run_named_query
 from accordkg.query_pool import QueryPool, QueryRunner, RemoteQueries
+from accordkg.reconcile import Reconciler
 from accordkg.resources import ontology_graph
 from accordkg.results import MEDIA_TYPES, serialize_solutions
 from accordkg.settings import Settings
@@ -102,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         update_router(settings, store, runner),
         graph_store_router(settings, store, runner),
         graph_router(traversal),
+        reconcile_router(Reconciler(store, settings.base_iri), settings.base_iri),
+        mappings_router(settings, store),
         linked_data_router(settings, store, ontology),
         ontology_router(ontology),
         dataset_router(settings, store),

@@ -1,0 +1,211 @@
+"""/reconcile: the Reconciliation Service API v0.2 (what OpenRefine speaks) over HTTP.
+
+GET without queries answers the service manifest; queries come as `queries=<JSON>` in
+the URL (GET) or a form (POST), or as a JSON body. GET answers honour `callback=` (JSONP),
+as OpenRefine's browser side asks. Matching itself is `accordkg.reconcile`.
+"""
+
+import html
+import json
+import re
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from accordkg.api.sparql import FORM_CONTENT, decode_body, media_type_and_charset
+from accordkg.errors import InputError, UnsupportedMediaTypeError
+from accordkg.namespaces import AK
+from accordkg.reconcile import (
+    DEFAULT_TYPES,
+    PROPERTIES,
+    TYPES,
+    Candidate,
+    Entity,
+    Reconciler,
+    is_match,
+    parse_batch,
+)
+
+CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,99}$")
+JSON_CONTENT = "application/json"
+PREVIEW_SIZE = {"width": 400, "height": 200}
+
+
+def reconcile_router(reconciler: Reconciler, base_iri: str) -> APIRouter:
+    """The /reconcile routes over one reconciler."""
+    router = APIRouter(prefix="/reconcile", tags=["reconciliation"])
+
+    @router.get("")
+    def manifest_or_queries(
+        request: Request,
+        queries: str | None = None,
+        callback: str | None = None,
+    ) -> Response:
+        """The service manifest, or (with `queries=`) the answers to a batch of queries."""
+        if queries is None:
+            return _json(_manifest(str(request.base_url).rstrip("/"), base_iri), callback)
+        return _json(_answers(reconciler, _batch_json(queries)), callback)
+
+    @router.post("")
+    async def post_queries(request: Request) -> Response:
+        """A batch of queries as a form field `queries`, or as a JSON body."""
+        batch = await _posted_batch(request)
+        return _json(await run_in_threadpool(_answers, reconciler, batch), None)
+
+    @router.get("/suggest/entity")
+    def suggest_entity(
+        prefix: str, cursor: Annotated[int, Query(ge=0)] = 0, callback: str | None = None
+    ) -> Response:
+        """Entities whose names start with (a word starting with) `prefix`."""
+        found = reconciler.suggest(prefix, limit=cursor + 10)[cursor:]
+        result = [{"id": e.id, "name": e.label, "description": _description(e)} for e in found]
+        return _json({"result": result}, callback)
+
+    @router.get("/suggest/type")
+    def suggest_type(prefix: str, callback: str | None = None) -> Response:
+        """Types whose names start with `prefix`."""
+        wanted = prefix.strip().lower()
+        result = [_type(t) for t in TYPES if _type(t)["name"].lower().startswith(wanted)]
+        return _json({"result": result}, callback)
+
+    @router.get("/suggest/property")
+    def suggest_property(prefix: str, callback: str | None = None) -> Response:
+        """Properties a query may constrain, whose names start with `prefix`."""
+        wanted = prefix.strip().lower()
+        result = [
+            {"id": pid, "name": name}
+            for pid, name in PROPERTIES.items()
+            if pid.startswith(wanted) or name.startswith(wanted)
+        ]
+        return _json({"result": result}, callback)
+
+    @router.get("/properties")
+    def propose_properties(
+        type_id: Annotated[str | None, Query(alias="type")] = None,
+        limit: Annotated[int, Query(ge=1)] = 10,
+        callback: str | None = None,
+    ) -> Response:
+        """The properties queries may constrain (the same for every type)."""
+        properties = [{"id": pid, "name": name} for pid, name in PROPERTIES.items()][:limit]
+        return _json({"type": type_id, "properties": properties}, callback)
+
+    @router.get("/preview", response_class=HTMLResponse)
+    def preview(entity_id: Annotated[str, Query(alias="id")]) -> HTMLResponse:
+        """A small HTML card of one entity, for OpenRefine's preview pop-up."""
+        return HTMLResponse(_preview(reconciler.entity(entity_id), entity_id))
+
+    return router
+
+
+def _manifest(root: str, base_iri: str) -> dict[str, object]:
+    service = {"service_url": root}
+    return {
+        "versions": ["0.2"],
+        "name": "accordkg: international AI research cooperation agreements",
+        "identifierSpace": base_iri,
+        "schemaSpace": str(AK),
+        "defaultTypes": [_type(t) for t in DEFAULT_TYPES],
+        "view": {"url": f"{root}/id/{{{{id}}}}"},
+        "preview": {"url": f"{root}/reconcile/preview?id={{{{id}}}}", **PREVIEW_SIZE},
+        "suggest": {
+            kind: {**service, "service_path": f"/reconcile/suggest/{kind}"}
+            for kind in ("entity", "type", "property")
+        },
+        "propose_properties": {**service, "service_path": "/reconcile/properties"},
+    }
+
+
+def _answers(reconciler: Reconciler, batch: object) -> dict[str, object]:
+    answers = reconciler.reconcile(parse_batch(batch))
+    return {
+        name: {"result": [_result(candidates, at) for at in range(len(candidates))]}
+        for name, candidates in answers.items()
+    }
+
+
+def _result(candidates: list[Candidate], at: int) -> dict[str, object]:
+    candidate = candidates[at]
+    return {
+        "id": candidate.entity.id,
+        "name": candidate.entity.label,
+        "type": [_type(t) for t in _types(candidate.entity)],
+        "score": candidate.score,
+        "match": is_match(candidates, at),
+        "description": _description(candidate.entity),
+    }
+
+
+def _types(entity: Entity) -> list[str]:
+    """The entity's types, the most specific first."""
+    general = ("Instrument", "Party")
+    return sorted(entity.types, key=lambda t: (t in general, list(TYPES).index(t)))
+
+
+def _type(type_id: str) -> dict[str, str]:
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", type_id)
+    return {"id": type_id, "name": words[0] + words[1:].lower()}
+
+
+def _description(entity: Entity) -> str:
+    kinds = ", ".join(_type(t)["name"].lower() for t in _types(entity))
+    signed = f", signed {', '.join(sorted(entity.years))}" if entity.years else ""
+    return f"{kinds}{signed}"
+
+
+def _batch_json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"`queries` is not valid JSON: {exc}") from exc
+
+
+async def _posted_batch(request: Request) -> object:
+    media_type, charset = media_type_and_charset(request)
+    body = decode_body(await request.body(), charset)
+    if media_type == FORM_CONTENT:
+        fields = parse_qs(body, keep_blank_values=True).get("queries", [])
+        if len(fields) != 1:
+            raise InputError("give exactly one `queries` field")
+        return _batch_json(fields[0])
+    if media_type == JSON_CONTENT:
+        document = _batch_json(body)
+        if isinstance(document, dict) and "queries" in document:
+            return document["queries"]
+        return document
+    raise UnsupportedMediaTypeError(
+        f"POST queries as {FORM_CONTENT} (`queries=`) or {JSON_CONTENT}, "
+        f"not {media_type or 'no Content-Type'}"
+    )
+
+
+def _json(document: Any, callback: str | None) -> Response:
+    """JSON, or JSONP when the caller names a callback (checked: a plain JS name)."""
+    text = json.dumps(document, ensure_ascii=False)
+    if callback is None:
+        return Response(text, media_type="application/json")
+    if not CALLBACK.match(callback):
+        raise InputError("`callback` must be a JavaScript function name")
+    return Response(f"{callback}({text});", media_type="application/javascript")
+
+
+def _preview(entity: Entity, entity_id: str) -> str:
+    names = sorted(entity.names - {entity.label})
+    rows = [("Type", ", ".join(_type(t)["name"] for t in _types(entity)))]
+    if names:
+        rows.append(("Also", "; ".join(names)))
+    if entity.parties:
+        rows.append(("Parties", ", ".join(sorted(entity.parties))))
+    if entity.years:
+        rows.append(("Signed", ", ".join(sorted(entity.years))))
+    table = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(entity.label)}</title></head>"
+        '<body style="font-family:sans-serif;font-size:13px;margin:6px">'
+        f'<p><a href="/id/{html.escape(entity_id)}" target="_blank">'
+        f"<strong>{html.escape(entity.label)}</strong></a></p>"
+        f"<table>{table}</table></body></html>"
+    )
