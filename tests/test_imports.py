@@ -85,7 +85,7 @@ def test_an_sssom_table_imports_and_exports_back(any_settings: Settings, tmp_pat
     path.write_text(SSSOM_TABLE, "utf-8")
     report = import_file(any_settings, path)
     assert report.graph == IMPORTS + "treaty-links"
-    assert report.links == 1
+    assert (report.entities, report.links) == (1, 1)
     with closing(open_store(any_settings)) as store:
         assert export_mappings(store, URIRef(report.graph)) == SSSOM_TABLE
 

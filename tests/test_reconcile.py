@@ -13,15 +13,18 @@ from accordkg.namespaces import AK
 from accordkg.reconcile import Reconciler, initials, is_match, key, parse_batch
 from accordkg.settings import Settings
 from accordkg.store import open_store
+from tests.conftest import INPUTS
 
 DECLARATION = "instrument/us-uk-ai-research-declaration-2020"
 
 
-@pytest.fixture
-def reconciler(any_settings: Settings) -> Iterator[Reconciler]:
-    build(any_settings)
-    with closing(open_store(any_settings)) as store:
-        yield Reconciler(store, any_settings.base_iri)
+@pytest.fixture(scope="module")
+def reconciler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reconciler]:
+    """One built store for the matching tests, which only read it."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("reconcile"), input_dir=INPUTS)
+    build(settings)
+    with closing(open_store(settings)) as store:
+        yield Reconciler(store, settings.base_iri)
 
 
 def _best(reconciler: Reconciler, **query: object) -> tuple[str, int, bool]:
@@ -106,6 +109,8 @@ def test_suggest_completes_names(reconciler: Reconciler) -> None:
 
 
 def test_the_index_follows_the_store_after_a_write(any_settings: Settings) -> None:
+    """On both stores: the index is read through the store's SELECT and rebuilt when the
+    store's generation moves."""
     build(any_settings)
     with closing(open_store(any_settings)) as store:
         reconciler = Reconciler(store, any_settings.base_iri)

@@ -14,16 +14,17 @@ import json
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, Node, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from accordkg.build import imports_prefix
 from accordkg.errors import InputError, ValidationError
 from accordkg.extraction.registry import slug
 from accordkg.namespaces import AK, ONTOLOGY_IRI
-from accordkg.resources import ontology_graph
+from accordkg.resources import ontology_graph, shapes_graph
 from accordkg.settings import Settings
 from accordkg.sssom import ABSOLUTE_IRI, MAPPING_PREDICATES, parse_sssom, to_graph
 from accordkg.store import Store, open_store
@@ -48,7 +49,9 @@ BATCH = 200
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import put into the store."""
+    """What an import put into the store: the graph and its size; the entities (IRIs the
+    file types, or for an SSSOM table the subjects it maps); the links (SKOS mappings and
+    owl:sameAs); whether the graph held an earlier import; and what to look at."""
 
     graph: str
     format: str
@@ -76,10 +79,12 @@ def import_file(
             content = to_graph(mapping_set)
             warnings += mapping_set.warnings
             _check_links_touch_the_graph(store, mapping_set.links(), path)
+            entities = len({subject for subject, _, _ in mapping_set.links()})
         else:
             content = _parse_rdf(data, file_format, path, settings.base_iri)
             _check_terms(content, path)
             _validate(store, content)
+            entities = len({s for s in content.subjects(RDF.type) if isinstance(s, URIRef)})
         if any(content.triples((None, OWL.sameAs, None))):
             warnings.append("owl:sameAs links: accordkg links with skos:exactMatch")
         replaced = str(target) in store.graph_names()
@@ -88,7 +93,7 @@ def import_file(
         graph=str(target),
         format=file_format,
         triples=len(content),
-        entities=len({s for s in content.subjects(RDF.type) if isinstance(s, URIRef)}),
+        entities=entities,
         links=sum(1 for _, p, _ in content if p in MAPPING_PREDICATES or p == OWL.sameAs),
         replaced=replaced,
         warnings=tuple(warnings),
@@ -201,19 +206,58 @@ def _check_terms(content: Graph, path: Path) -> None:
 
 
 def _validate(store: Store, content: Graph) -> None:
-    """The shapes, over what the file describes: its subjects whole (with what the store
-    already says of them) and the types of everything they point at. Only violations on
-    the file's own subjects count; the rest of the store was validated when it was built."""
-    described = _iris(content.subjects())
-    context = content + _descriptions(store, described)
-    context += _descriptions(store, _iris(context.objects()) - described, RDF.type)
+    """The shapes, over the part of the file they target: the nodes typed (in the file or
+    in the store) with a class a shape targets, with what the file says of them and of the
+    nodes it reaches from them, what the store already says of them, and the types of
+    everything they point at. Only violations on the file's own nodes count; the rest of
+    the store was validated when it was built. (SHACL with RDFS inference over a whole
+    large file would take minutes for nothing the shapes look at.)"""
+    targeted = _targeted_classes()
+    typed = _descriptions(store, _iris(content.subjects()), RDF.type)
+    typed += content.triples((None, RDF.type, None))
+    if any(o in targeted for o in content.objects(None, RDFS.subClassOf)):
+        focus = set(content.subjects())  # the file extends the ontology: check all of it
+    else:
+        focus = {node for node, cls in typed.subject_objects(RDF.type) if cls in targeted}
+    if not focus:
+        return
+    context = _reachable(content, focus)
+    context += _descriptions(store, _iris(focus))
+    context += _descriptions(store, _iris(context.objects()) - _iris(focus), RDF.type)
     try:
         validate(context)
     except ValidationError as error:
-        own = {subject.n3() for subject in content.subjects()}
+        own = {node.n3() for node in focus if (node, None, None) in content}
         violations = [v for v in error.violations if v.focus_node in own]
         if violations:
             raise ValidationError(violations) from error
+
+
+@cache
+def _targeted_classes() -> frozenset[Node]:
+    """The classes the shapes target, with every subclass the ontology gives them."""
+    ontology = ontology_graph()
+    found = set(shapes_graph().objects(None, SH.targetClass))
+    pending = list(found)
+    while pending:
+        for subclass in ontology.subjects(RDFS.subClassOf, pending.pop()):
+            if subclass not in found:
+                found.add(subclass)
+                pending.append(subclass)
+    return frozenset(found)
+
+
+def _reachable(content: Graph, start: Iterable[Node]) -> Graph:
+    """The triples of the file about `start` and about every node reached from them."""
+    part = Graph()
+    seen, pending = set(start), list(start)
+    while pending:
+        for triple in content.triples((pending.pop(), None, None)):
+            part.add(triple)
+            if triple[2] not in seen and (triple[2], None, None) in content:
+                seen.add(triple[2])
+                pending.append(triple[2])
+    return part
 
 
 def _iris(nodes: Iterable[Node]) -> set[URIRef]:

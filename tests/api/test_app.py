@@ -10,6 +10,7 @@ from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.resources import ontology_graph
 
 GRAPHS = [
+    "https://w3id.org/accordkg/id/graph/mappings",
     "https://w3id.org/accordkg/id/graph/records",
     "https://w3id.org/accordkg/id/graph/us-uk-ai-research-declaration-2020",
     str(ONTOLOGY_IRI),
