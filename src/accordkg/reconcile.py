@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from accordkg.errors import InputError, NotFoundError
@@ -59,9 +60,9 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?entity ?type ?property ?name WHERE {{
   VALUES ?type {{ {" ".join(f"ak:{name}" for name in TYPES)} }}
-  VALUES ?property {{ rdfs:label skos:prefLabel skos:altLabel foaf:name ak:title }}
   ?entity a ?type ; ?property ?name .
-  FILTER(isLiteral(?name))
+  FILTER(?property IN (rdfs:label, skos:prefLabel, skos:altLabel, foaf:name, ak:title)
+         && isLiteral(?name))
 }}
 """
 FACTS = """
@@ -331,9 +332,16 @@ def _known(word: str, known: set[str]) -> bool:
     long one (a typo)."""
     if word in known:
         return True
-    return len(word) >= 5 and any(
-        len(k) >= 5 and SequenceMatcher(None, word, k).ratio() >= 0.85 for k in known
-    )
+    return len(word) >= 5 and any(_near(word, k) for k in known)
+
+
+@lru_cache(maxsize=65536)
+def _near(word: str, other: str) -> bool:
+    """Two long words that differ by a typo or two (cheap bounds first)."""
+    if len(other) < 5 or abs(len(word) - len(other)) > 2:
+        return False
+    matcher = SequenceMatcher(None, word, other)
+    return matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
 
 
 def _overlap(asked: list[str], name: str) -> float:
