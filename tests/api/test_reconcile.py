@@ -177,11 +177,3 @@ def test_a_write_refreshes_the_index(settings: Settings) -> None:
         assert response.status_code == 201, response.text
         (candidate,) = client.post("/reconcile", data=batch).json()["q0"]["result"]
     assert (candidate["id"], candidate["match"]) == ("state/ruritania", True)
-
-
-def test_the_mappings_table_is_served(server: str) -> None:
-    response = httpx.get(f"{server}/mappings.sssom.tsv")
-    assert response.headers["content-type"].startswith("text/tab-separated-values")
-    assert response.text == (INPUTS / "mappings.sssom.tsv").read_text("utf-8")
-    missing = httpx.get(f"{server}/mappings.sssom.tsv", params={"graph": "urn:nothing"})
-    assert missing.status_code == 404

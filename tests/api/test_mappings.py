@@ -1,0 +1,20 @@
+"""/mappings.sssom.tsv over real HTTP."""
+
+import httpx2 as httpx
+
+from tests.conftest import INPUTS
+
+
+def test_the_mappings_table_is_served(server: str) -> None:
+    response = httpx.get(f"{server}/mappings.sssom.tsv")
+    assert response.headers["content-type"].startswith("text/tab-separated-values")
+    assert response.text == (INPUTS / "mappings.sssom.tsv").read_text("utf-8")
+    missing = httpx.get(f"{server}/mappings.sssom.tsv", params={"graph": "urn:nothing"})
+    assert missing.status_code == 404
+
+
+def test_a_graph_without_a_mapping_set_is_a_400(server: str) -> None:
+    records = "https://w3id.org/accordkg/id/graph/records"
+    response = httpx.get(f"{server}/mappings.sssom.tsv", params={"graph": records})
+    assert response.status_code == 400
+    assert "0 SSSOM mapping sets" in response.json()["detail"]
