@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.query_workers,
             settings.query_timeout_s,
             settings.query_wait_s,
+            settings.answer_buffer_bytes,
         )
 
     traversal = Traversal.for_settings(store, settings)

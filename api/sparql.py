@@ -7,12 +7,14 @@ POST of the query itself (`application/sparql-query`); `default-graph-uri` and
 what is wrong. Queries run in worker processes, or on the remote store (accordkg.query_pool).
 """
 
+import asyncio
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
+from starlette.types import Receive, Scope, Send
 
 import accordkg
 from accordkg.errors import (
@@ -23,7 +25,7 @@ from accordkg.errors import (
 from accordkg.jsonld import to_jsonld
 from accordkg.named_queries import ABSOLUTE_IRI
 from accordkg.negotiation import negotiate
-from accordkg.query_pool import QueryJob, QueryRunner
+from accordkg.query_pool import AnswerStream, QueryJob, QueryRunner
 from accordkg.results import MEDIA_TYPES
 from accordkg.settings import Settings
 from accordkg.sparql_text import inspect_query
@@ -122,12 +124,31 @@ def sparql_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
 
 
 async def run_job(runner: QueryRunner, job: QueryJob, row_limit: int, media_type: str) -> Response:
-    """Run a job and answer with its body, saying if the row limit cut it."""
+    """Run a job and answer with its body, saying if the row limit cut it; a large body
+    streams as the worker writes it."""
     result = await runner.run(job)
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers[TRUNCATED_HEADER] = f"true; limit={row_limit}"
-    return Response(result.body, media_type=media_type, headers=headers)
+    if isinstance(result.body, bytes):
+        return Response(result.body, media_type=media_type, headers=headers)
+    return StreamedAnswer(result.body, media_type=media_type, headers=headers)
+
+
+class StreamedAnswer(StreamingResponse):
+    """A streamed answer that gives its worker back however the response ends: read to
+    the end, the client gone, or the request cancelled."""
+
+    def __init__(self, stream: AnswerStream, media_type: str, headers: dict[str, str]) -> None:
+        super().__init__(stream, media_type=media_type, headers=headers)
+        self._stream = stream
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            async with asyncio.timeout_at(self._stream.deadline):  # a client that stalls
+                await super().__call__(scope, receive, send)
+        finally:
+            self._stream.close()
 
 
 def media_type_and_charset(request: Request) -> tuple[str, str]:
