@@ -14,7 +14,14 @@ import accordkg
 from accordkg.api.dataset import dataset_router
 from accordkg.api.graph import graph_router
 from accordkg.api.linked_data import linked_data_router, ontology_router
-from accordkg.api.sparql import RESULT_OFFERS, TRUNCATED_HEADER, choose_format, sparql_router
+from accordkg.api.sparql import (
+    RESULT_OFFERS,
+    TRUNCATED_HEADER,
+    SparqlFastPath,
+    SparqlQueries,
+    choose_format,
+    sparql_router,
+)
 from accordkg.api.writes import graph_store_router, update_router
 from accordkg.errors import (
     AccordError,
@@ -50,6 +57,19 @@ STATUS_BY_ERROR: dict[type[AccordError], int] = {
     ValidationError: 422,
     StoreError: 503,
 }
+
+
+def error_response(exc: AccordError) -> JSONResponse:
+    """An accordkg error as JSON, with the status STATUS_BY_ERROR gives it."""
+    status = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 500)
+    headers = None
+    if isinstance(exc, UnauthorizedError):
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(exc, NotAcceptableError):
+        headers = {"Vary": "Accept"}  # what was refused depends on Accept
+    return JSONResponse(
+        {"error": type(exc).__name__, "detail": str(exc)}, status_code=status, headers=headers
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -91,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
 
+    queries = SparqlQueries(settings, store, runner)
+    app.add_middleware(SparqlFastPath, queries=queries, on_error=error_response)  # inside CORS
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -99,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=[TRUNCATED_HEADER],
     )
     for router in (
-        sparql_router(settings, store, runner),
+        sparql_router(queries),
         update_router(settings, store, runner),
         graph_store_router(settings, store, runner),
         graph_router(traversal),
@@ -111,17 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:
-        status = next(
-            (code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 500
-        )
-        headers = None
-        if isinstance(exc, UnauthorizedError):
-            headers = {"WWW-Authenticate": "Bearer"}
-        elif isinstance(exc, NotAcceptableError):
-            headers = {"Vary": "Accept"}  # what was refused depends on Accept
-        return JSONResponse(
-            {"error": type(exc).__name__, "detail": str(exc)}, status_code=status, headers=headers
-        )
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -27,7 +27,7 @@ import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -79,7 +79,6 @@ class QueryJob:
     protocol_dataset: bool = False
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    generation: int = 0
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ class QueryPool:
                 f"all {self._size} query workers stayed busy for {self._wait_s:g} s; try again"
             ) from None
         deadline = asyncio.get_running_loop().time() + self._timeout_s
-        worker.connection.send(replace(job, generation=self._generation))
+        worker.connection.send((self._generation, job))
         try:
             message = await self._receive(worker, deadline)
         except asyncio.CancelledError:
@@ -245,24 +244,21 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         if loop.time() > deadline:
             return False
-        if worker.connection.poll():
-            return True
-        readable: asyncio.Future[None] = loop.create_future()
+        readable: asyncio.Future[bool] = loop.create_future()
         descriptor = worker.connection.fileno()
 
-        def mark() -> None:
+        def settle(outcome: bool) -> None:
             if not readable.done():
-                readable.set_result(None)
+                readable.set_result(outcome)
 
-        loop.add_reader(descriptor, mark)
+        loop.add_reader(descriptor, settle, True)
+        timer = loop.call_at(deadline, settle, False)
         try:
-            await asyncio.wait_for(readable, max(deadline - loop.time(), 0))
-        except TimeoutError:
-            return False
+            return await readable
         finally:
+            timer.cancel()
             loop.remove_reader(descriptor)
             os.set_blocking(descriptor, True)  # uvloop leaves watched descriptors non-blocking
-        return True
 
     def _release(self, worker: "_Worker", deadline: float) -> None:
         """A stream was closed before its end: tell the worker to stop, and take it back
@@ -389,14 +385,15 @@ def _worker_main(
     connection.send("ready")
     while True:
         try:
-            job = connection.recv()
+            message = connection.recv()
         except EOFError:
             return
-        if job == STOP:
+        if message == STOP:
             continue  # for an answer that had ended as the STOP was sent
-        if job.generation != generation:
+        wanted, job = message
+        if wanted != generation:
             try:
-                memory, generation = _copy_of(store_path), job.generation
+                memory, generation = _copy_of(store_path), wanted
             except (OSError, RuntimeError) as exc:
                 connection.send(("store", f"cannot reload the store after a change: {exc}"))
                 continue
