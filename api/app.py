@@ -16,7 +16,14 @@ from accordkg.api.graph import graph_router
 from accordkg.api.linked_data import linked_data_router, ontology_router
 from accordkg.api.mappings import mappings_router
 from accordkg.api.reconcile import reconcile_router
-from accordkg.api.sparql import RESULT_OFFERS, TRUNCATED_HEADER, choose_format, sparql_router
+from accordkg.api.sparql import (
+    RESULT_OFFERS,
+    TRUNCATED_HEADER,
+    SparqlFastPath,
+    SparqlQueries,
+    choose_format,
+    sparql_router,
+)
 from accordkg.api.writes import graph_store_router, update_router
 from accordkg.errors import (
     AccordError,
@@ -55,6 +62,19 @@ STATUS_BY_ERROR: dict[type[AccordError], int] = {
 }
 
 
+def error_response(exc: AccordError) -> JSONResponse:
+    """An accordkg error as JSON, with the status STATUS_BY_ERROR gives it."""
+    status = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 500)
+    headers = None
+    if isinstance(exc, UnauthorizedError):
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(exc, NotAcceptableError):
+        headers = {"Vary": "Accept"}  # what was refused depends on Accept
+    return JSONResponse(
+        {"error": type(exc).__name__, "detail": str(exc)}, status_code=status, headers=headers
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; settings are read here, once, unless the caller passes them."""
     settings = settings or Settings()
@@ -70,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.query_workers,
             settings.query_timeout_s,
             settings.query_wait_s,
+            settings.answer_buffer_bytes,
         )
 
     traversal = Traversal.for_settings(store, settings)
@@ -93,6 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
 
+    queries = SparqlQueries(settings, store, runner)
+    app.add_middleware(SparqlFastPath, queries=queries, on_error=error_response)  # inside CORS
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -101,7 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=[TRUNCATED_HEADER],
     )
     for router in (
-        sparql_router(settings, store, runner),
+        sparql_router(queries),
         update_router(settings, store, runner),
         graph_store_router(settings, store, runner),
         graph_router(traversal),
@@ -115,17 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:
-        status = next(
-            (code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 500
-        )
-        headers = None
-        if isinstance(exc, UnauthorizedError):
-            headers = {"WWW-Authenticate": "Bearer"}
-        elif isinstance(exc, NotAcceptableError):
-            headers = {"Vary": "Accept"}  # what was refused depends on Accept
-        return JSONResponse(
-            {"error": type(exc).__name__, "detail": str(exc)}, status_code=status, headers=headers
-        )
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:

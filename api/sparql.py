@@ -7,15 +7,19 @@ POST of the query itself (`application/sparql-query`); `default-graph-uri` and
 what is wrong. Queries run in worker processes, or on the remote store (accordkg.query_pool).
 """
 
+import asyncio
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import accordkg
 from accordkg.errors import (
+    AccordError,
     InputError,
     NotAcceptableError,
     UnsupportedMediaTypeError,
@@ -23,7 +27,7 @@ from accordkg.errors import (
 from accordkg.jsonld import to_jsonld
 from accordkg.named_queries import ABSOLUTE_IRI
 from accordkg.negotiation import negotiate
-from accordkg.query_pool import QueryJob, QueryRunner
+from accordkg.query_pool import AnswerStream, QueryJob, QueryRunner
 from accordkg.results import MEDIA_TYPES
 from accordkg.settings import Settings
 from accordkg.sparql_text import inspect_query
@@ -63,13 +67,27 @@ SERVICE_DESCRIPTION_FORMATS = {
 }
 FORM_CONTENT = "application/x-www-form-urlencoded"
 QUERY_CONTENT = "application/sparql-query"
+FAST = frozenset({"GET", "POST"})  # the methods SparqlFastPath answers
 
 
-def sparql_router(settings: Settings, store: Store, runner: QueryRunner) -> APIRouter:
-    """The /sparql routes, bound to the store (for the service description) and the runner."""
-    router = APIRouter(tags=["sparql"])
+class SparqlQueries:
+    """The query operation at /sparql, shared by its routes and by SparqlFastPath."""
 
-    async def answer(request: Request, fields: dict[str, list[str]]) -> Response:
+    def __init__(self, settings: Settings, store: Store, runner: QueryRunner) -> None:
+        self._settings = settings
+        self._store = store
+        self._runner = runner
+
+    async def respond(self, request: Request) -> Response:
+        """The answer to a GET, HEAD or POST of /sparql."""
+        if request.method == "POST":
+            fields = await _post_fields(request, await request.body())
+        else:
+            fields = multi(request.query_params.multi_items())
+        return await self._answer(request, fields)
+
+    async def _answer(self, request: Request, fields: dict[str, list[str]]) -> Response:
+        settings = self._settings
         unknown_update = fields.get("update")
         if unknown_update:
             raise InputError("this is the query endpoint; send updates to /sparql/update")
@@ -77,7 +95,7 @@ def sparql_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
         if not queries:
             if set(fields) - {"format"}:
                 raise InputError("no query: give the query in the `query` parameter")
-            return _service_description(request, store, fields.get("format"))
+            return _service_description(request, self._store, fields.get("format"))
         if len(queries) > 1:
             raise InputError("the `query` parameter is given more than once")
         shape = inspect_query(queries[0], settings.service_allowlist)
@@ -99,19 +117,47 @@ def sparql_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
             default_graphs=default_graphs,
             named_graphs=named_graphs,
         )
-        return await run_job(runner, job, settings.row_limit, MEDIA_TYPES[result_format])
+        return await run_job(self._runner, job, settings.row_limit, MEDIA_TYPES[result_format])
+
+
+class SparqlFastPath:
+    """GET and POST of /sparql answered before routing: a light query would otherwise
+    spend most of its time in the framework's routing and dependency resolution. The
+    answer is the routes' own (the same SparqlQueries); errors get `on_error`, the app's
+    error response. Everything else, HEAD and OPTIONS included, goes on to the app."""
+
+    def __init__(
+        self, app: ASGIApp, queries: SparqlQueries, on_error: Callable[[AccordError], Response]
+    ) -> None:
+        self._app = app
+        self._queries = queries
+        self._on_error = on_error
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] not in FAST:
+            await self._app(scope, receive, send)
+            return
+        try:
+            response = await self._queries.respond(Request(scope, receive))
+        except AccordError as exc:
+            response = self._on_error(exc)
+        await response(scope, receive, send)
+
+
+def sparql_router(queries: SparqlQueries) -> APIRouter:
+    """The /sparql routes; SparqlFastPath answers GET and POST before they are reached
+    when the app installs it, and they describe the endpoint in the OpenAPI document."""
+    router = APIRouter(tags=["sparql"])
 
     @router.api_route("/sparql", methods=["GET", "HEAD"])
     async def sparql_get(request: Request) -> Response:
         """A query in the URL, or without one the service description."""
-        return await answer(request, multi(request.query_params.multi_items()))
+        return await queries.respond(request)
 
     @router.post("/sparql")
     async def sparql_post(request: Request) -> Response:
         """A query POSTed as an HTML form or as `application/sparql-query`."""
-        body = await request.body()
-        fields = await _post_fields(request, body)
-        return await answer(request, fields)
+        return await queries.respond(request)
 
     @router.options("/sparql")
     def sparql_options() -> Response:
@@ -122,12 +168,31 @@ def sparql_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
 
 
 async def run_job(runner: QueryRunner, job: QueryJob, row_limit: int, media_type: str) -> Response:
-    """Run a job and answer with its body, saying if the row limit cut it."""
+    """Run a job and answer with its body, saying if the row limit cut it; a large body
+    streams as the worker writes it."""
     result = await runner.run(job)
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers[TRUNCATED_HEADER] = f"true; limit={row_limit}"
-    return Response(result.body, media_type=media_type, headers=headers)
+    if isinstance(result.body, bytes):
+        return Response(result.body, media_type=media_type, headers=headers)
+    return StreamedAnswer(result.body, media_type=media_type, headers=headers)
+
+
+class StreamedAnswer(StreamingResponse):
+    """A streamed answer that gives its worker back however the response ends: read to
+    the end, the client gone, or the request cancelled."""
+
+    def __init__(self, stream: AnswerStream, media_type: str, headers: dict[str, str]) -> None:
+        super().__init__(stream, media_type=media_type, headers=headers)
+        self._stream = stream
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            async with asyncio.timeout_at(self._stream.deadline):  # a client that stalls
+                await super().__call__(scope, receive, send)
+        finally:
+            self._stream.close()
 
 
 def media_type_and_charset(request: Request) -> tuple[str, str]:

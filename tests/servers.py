@@ -24,6 +24,15 @@ def running(
     command: list[str], url: str, env: dict[str, str] | None = None, startup_s: float = 30
 ) -> Iterator[str]:
     """Start `command`, wait until `url` answers, yield it, and stop the process."""
+    with started(command, url, env, startup_s):
+        yield url
+
+
+@contextmanager
+def started(
+    command: list[str], url: str, env: dict[str, str] | None = None, startup_s: float = 30
+) -> Iterator["subprocess.Popen[bytes]"]:
+    """Start `command`, wait until `url` answers, yield the process, and stop it."""
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + startup_s
@@ -38,7 +47,7 @@ def running(
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{url} did not answer within {startup_s:g} s") from None
                 time.sleep(0.1)
-        yield url
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -7,22 +7,32 @@ faster than on disk; the disk stays the durable copy). A query that runs past th
 has its worker killed and replaced; other requests keep being served by the other
 workers, and a request that finds every worker busy waits a bounded time, then gets a
 clear 503.
+
+Answers stream: a worker sends a small answer whole, in one message, and a large one as
+chunks the HTTP response passes on as they come, so neither process holds all of it.
+Whether the row limit cut an answer is said in a header, before the body; so the worker
+holds the start of the answer (up to a configured size) until it knows. When the answer
+is larger than that and neither ended nor reached the limit yet, the worker runs the query
+a second time, only counting rows up to the limit, to decide; if the streamed pass then
+disagrees (a query with RAND() or the like), the answer is cut off visibly rather than
+contradict its header. A stream is bounded by the same time limit as the query: a
+client too slow to take the answer in time gets an incomplete response.
 """
 
 import asyncio
 import csv
-import io
 import json
 import multiprocessing
 import os
 import threading
 import time
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol, cast
 from xml.sax.saxutils import escape, quoteattr
 
 import httpx2 as httpx
@@ -44,6 +54,9 @@ RDF_FORMATS = {
     "jsonld": pyoxigraph.RdfFormat.JSON_LD,
     "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
 }
+CHUNK_BYTES = 64 * 1024  # the size of the pieces a larger answer streams in
+WRITE_BYTES = 8 * 1024  # serialized rows are written in pieces of about this size
+STOP = "stop"  # what the pool sends a worker whose answer nobody reads any more
 BOOLEAN_FORMATS = {
     "json": pyoxigraph.QueryResultsFormat.JSON,
     "xml": pyoxigraph.QueryResultsFormat.XML,
@@ -66,14 +79,14 @@ class QueryJob:
     protocol_dataset: bool = False
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    generation: int = 0
 
 
 @dataclass(frozen=True)
 class QueryAnswer:
-    """A serialized answer; `truncated` when the row limit cut it short."""
+    """A serialized answer: whole, or a stream of chunks when it is large. `truncated` when
+    the row limit cut it short, known before the first byte of the body."""
 
-    body: bytes
+    body: "bytes | AnswerStream"
     truncated: bool
 
 
@@ -153,8 +166,11 @@ class QueryPool:
     stopping them happen in background threads.
     """
 
-    def __init__(self, store_path: Path, size: int, timeout_s: float, wait_s: float) -> None:
+    def __init__(
+        self, store_path: Path, size: int, timeout_s: float, wait_s: float, buffer_bytes: int
+    ) -> None:
         self._store_path = store_path
+        self._buffer_bytes = buffer_bytes
         self._size = size
         self._timeout_s = timeout_s
         self._wait_s = wait_s
@@ -165,6 +181,7 @@ class QueryPool:
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._generation = 0
+        self._stopping: set[asyncio.Task[None]] = set()
 
     def invalidate(self) -> None:
         """The store changed: each worker reloads its copy before its next query."""
@@ -177,15 +194,37 @@ class QueryPool:
             self._replace()
 
     async def run(self, job: QueryJob) -> QueryAnswer:
-        """Run `job` on a free worker, stopping it if it takes longer than the limit."""
+        """Run `job` on a free worker, stopping it if it takes longer than the limit. A
+        large answer comes as a stream that keeps the worker until it is read or closed."""
         try:
             worker = await asyncio.wait_for(self._idle.get(), self._wait_s)
         except TimeoutError:
             raise UnavailableError(
                 f"all {self._size} query workers stayed busy for {self._wait_s:g} s; try again"
             ) from None
-        worker.connection.send(replace(job, generation=self._generation))
-        if not await self._answered(worker):
+        deadline = asyncio.get_running_loop().time() + self._timeout_s
+        worker.connection.send((self._generation, job))
+        try:
+            message = await self._receive(worker, deadline)
+        except asyncio.CancelledError:
+            self._release(worker, deadline)
+            raise
+        kind = message[0]
+        if kind == "head":
+            return QueryAnswer(body=AnswerStream(self, worker, deadline), truncated=message[1])
+        self._idle.put_nowait(worker)
+        if kind == "ok":
+            return QueryAnswer(body=message[1], truncated=message[2])
+        if kind == "syntax":
+            raise InputError(f"SPARQL syntax error {message[1]}")
+        if kind == "input":
+            raise InputError(message[1])
+        raise StoreError(f"the query failed: {message[1]}")
+
+    async def _receive(self, worker: "_Worker", deadline: float) -> tuple[Any, ...]:
+        """The worker's next message; past the deadline, or if the worker died, it is
+        replaced and the error raised."""
+        if not await self._readable(worker, deadline):
             self._retire(worker)
             self._replace()
             raise QueryTimeoutError(
@@ -193,33 +232,50 @@ class QueryPool:
                 "narrow it, or add a LIMIT"
             )
         try:
-            outcome = worker.connection.recv()
+            message: tuple[Any, ...] = worker.connection.recv()
         except (EOFError, OSError) as exc:
             self._retire(worker)
             self._replace()
             raise StoreError("the query worker died while answering") from exc
-        self._idle.put_nowait(worker)
-        return _answer_or_raise(outcome)
+        return message
 
-    async def _answered(self, worker: "_Worker") -> bool:
-        """Whether the worker's answer arrives within the time limit."""
+    async def _readable(self, worker: "_Worker", deadline: float) -> bool:
+        """Whether the worker's pipe has something to read before the deadline."""
         loop = asyncio.get_running_loop()
-        readable: asyncio.Future[None] = loop.create_future()
+        if loop.time() > deadline:
+            return False
+        readable: asyncio.Future[bool] = loop.create_future()
         descriptor = worker.connection.fileno()
 
-        def mark() -> None:
+        def settle(outcome: bool) -> None:
             if not readable.done():
-                readable.set_result(None)
+                readable.set_result(outcome)
 
-        loop.add_reader(descriptor, mark)
+        loop.add_reader(descriptor, settle, True)
+        timer = loop.call_at(deadline, settle, False)
         try:
-            await asyncio.wait_for(readable, self._timeout_s)
-        except TimeoutError:
-            return False
+            return await readable
         finally:
+            timer.cancel()
             loop.remove_reader(descriptor)
             os.set_blocking(descriptor, True)  # uvloop leaves watched descriptors non-blocking
-        return True
+
+    def _release(self, worker: "_Worker", deadline: float) -> None:
+        """A stream was closed before its end: tell the worker to stop, and take it back
+        once it has (in a task of its own, as the request may be being cancelled)."""
+        task = asyncio.get_running_loop().create_task(self._stop(worker, deadline))
+        self._stopping.add(task)
+        task.add_done_callback(self._stopping.discard)
+
+    async def _stop(self, worker: "_Worker", deadline: float) -> None:
+        try:
+            worker.connection.send(STOP)
+            while (await self._receive(worker, deadline))[0] in ("head", "chunk"):
+                pass
+        except (QueryTimeoutError, StoreError, OSError):
+            self._retire(worker)  # replaced already unless sending STOP failed
+            return
+        self._idle.put_nowait(worker)
 
     def status(self) -> dict[str, object]:
         """How many workers the pool has, and how many are idle now."""
@@ -242,7 +298,7 @@ class QueryPool:
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(theirs, str(self._store_path), self._generation),
+            args=(theirs, str(self._store_path), self._generation, self._buffer_bytes),
             daemon=True,
         )
         process.start()
@@ -270,24 +326,55 @@ class QueryPool:
         worker.connection.close()
 
 
+class AnswerStream:
+    """The rest of a large answer, read from its worker as the client takes it.
+
+    The worker is the stream's until the end mark; `close` (called by whoever serves the
+    stream, also when the client went away) tells an unfinished worker to stop and gives
+    it back to the pool. A time-out or a failure mid-stream raises out of the iteration:
+    the body is then incomplete, never a shorter document that looks whole.
+    """
+
+    def __init__(self, pool: QueryPool, worker: "_Worker", deadline: float) -> None:
+        self._pool = pool
+        self._worker: _Worker | None = worker
+        self.deadline = deadline
+        """When the answer must have been taken, in the event loop's time."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while (worker := self._worker) is not None:
+            try:
+                message = await self._pool._receive(worker, self.deadline)
+            except (QueryTimeoutError, StoreError):
+                self._worker = None  # retired and replaced by the pool
+                raise
+            if message[0] == "chunk":
+                yield message[1]
+                continue
+            self._worker = None
+            self._pool._idle.put_nowait(worker)
+            if message[0] != "end":
+                raise StoreError(f"the answer was cut off: {message[1]}")
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._pool._release(self._worker, self.deadline)
+            self._worker = None
+
+
 @dataclass(frozen=True, eq=False)
 class _Worker:
     process: BaseProcess
     connection: Connection
 
 
-def _answer_or_raise(outcome: tuple[Any, ...]) -> QueryAnswer:
-    kind = outcome[0]
-    if kind == "ok":
-        return QueryAnswer(body=outcome[1], truncated=outcome[2])
-    if kind == "syntax":
-        raise InputError(f"SPARQL syntax error {outcome[1]}")
-    if kind == "input":
-        raise InputError(outcome[1])
-    raise StoreError(f"the query failed: {outcome[1]}")
+class _StoppedError(Exception):
+    """The client went away: stop writing this answer."""
 
 
-def _worker_main(connection: Connection, store_path: str, generation: int) -> None:
+def _worker_main(
+    connection: Connection, store_path: str, generation: int, buffer_bytes: int
+) -> None:
     """A worker's life: copy the store into memory, then answer jobs until told to stop,
     copying it again when a job says the store has changed since."""
     try:
@@ -298,16 +385,19 @@ def _worker_main(connection: Connection, store_path: str, generation: int) -> No
     connection.send("ready")
     while True:
         try:
-            job = connection.recv()
+            message = connection.recv()
         except EOFError:
             return
-        if job.generation != generation:
+        if message == STOP:
+            continue  # for an answer that had ended as the STOP was sent
+        wanted, job = message
+        if wanted != generation:
             try:
-                memory, generation = _copy_of(store_path), job.generation
+                memory, generation = _copy_of(store_path), wanted
             except (OSError, RuntimeError) as exc:
                 connection.send(("store", f"cannot reload the store after a change: {exc}"))
                 continue
-        connection.send(_execute(memory, job))
+        _answer(memory, job, connection, buffer_bytes)
 
 
 def _copy_of(store_path: str, attempts: int = 10) -> pyoxigraph.Store:
@@ -329,46 +419,129 @@ def _copy_of(store_path: str, attempts: int = 10) -> pyoxigraph.Store:
             time.sleep(0.05 * failures)
 
 
-def _execute(store: pyoxigraph.Store, job: QueryJob) -> tuple[Any, ...]:
+def _answer(
+    store: pyoxigraph.Store, job: QueryJob, connection: Connection, buffer_bytes: int
+) -> None:
+    """Run `job` and send its answer: whole if it is small, else as a head, chunks and an
+    end mark; an error before the head as an error, after it as an abort."""
     started = time.perf_counter()
+    rows = _Capped(job.row_limit)
+    output = _Output(
+        connection,
+        buffer_bytes,
+        lambda: rows.more if rows.done else _more_than_limit(store, job),
+    )
     try:
-        dataset: dict[str, Any] = {}
-        if job.protocol_dataset:
-            dataset["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.default_graphs]
-            dataset["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.named_graphs]
-        result = store.query(
-            job.query,
-            base_iri=job.base_iri,
-            use_default_graph_as_union=job.union_default_graph,
-            **dataset,
-        )
-        body, truncated = _serialize(result, job.result_format, job.row_limit)
+        _serialize(_query(store, job), job.result_format, rows, output)
+        if output.streaming and output.truncated != rows.more:
+            raise OSError("its rows changed between two runs of the query (is it random?)")
+        output.finish(rows.more)
+        return
+    except _StoppedError:
+        connection.send(("stopped",))
+        return
     except SyntaxError as exc:
-        return ("syntax", str(exc).removeprefix("error "))
+        failure: tuple[str, str] = ("syntax", str(exc).removeprefix("error "))
     except (ValueError, TypeError, RuntimeError) as exc:  # evaluation errors the query caused
-        return ("input", str(exc))
+        failure = ("input", str(exc))
     except OSError as exc:
-        return ("store", f"{exc} (after {time.perf_counter() - started:.1f} s)")
-    return ("ok", body, truncated)
+        failure = ("store", f"{exc} (after {time.perf_counter() - started:.1f} s)")
+    connection.send(("abort", failure[1]) if output.streaming else failure)
 
 
-def _serialize(result: Any, result_format: str, limit: int) -> tuple[bytes, bool]:
+def _query(store: pyoxigraph.Store, job: QueryJob) -> Any:
+    dataset: dict[str, Any] = {}
+    if job.protocol_dataset:
+        dataset["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.default_graphs]
+        dataset["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.named_graphs]
+    return store.query(
+        job.query,
+        base_iri=job.base_iri,
+        use_default_graph_as_union=job.union_default_graph,
+        **dataset,
+    )
+
+
+def _more_than_limit(store: pyoxigraph.Store, job: QueryJob) -> bool:
+    """Whether the query has more rows than the limit, found by running it again and
+    counting (no row is kept): the store copy does not change during a job."""
+    result = _query(store, job)
+    return sum(1 for _ in islice(result, job.row_limit + 1)) > job.row_limit
+
+
+class _Capped:
+    """Passes on at most `limit` rows of an answer and notes whether there were more."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.more = False
+        self.done = False
+
+    def __call__(self, items: Iterable[Any]) -> Iterator[Any]:
+        for count, item in enumerate(items):
+            if count == self.limit:
+                self.more = True
+                break
+            yield item
+        self.done = True
+
+
+class _Output:
+    """Where an answer is written: held until it is complete or larger than `buffer_bytes`,
+    then sent on as a head (saying whether the limit cut it) and chunks of CHUNK_BYTES."""
+
+    def __init__(
+        self, connection: Connection, buffer_bytes: int, truncation: Callable[[], bool]
+    ) -> None:
+        self._connection = connection
+        self._buffer_bytes = buffer_bytes
+        self._truncation = truncation
+        self._buffer = bytearray()
+        self.streaming = False
+        self.truncated = False
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        if not self.streaming and len(self._buffer) > self._buffer_bytes:
+            self.truncated = self._truncation()
+            self._connection.send(("head", self.truncated))
+            self.streaming = True
+        if self.streaming and len(self._buffer) >= CHUNK_BYTES:
+            self._send_buffer()
+        return len(data)
+
+    def flush(self) -> None:
+        """Chunks go when full; serializers may call this at any time."""
+
+    def finish(self, truncated: bool) -> None:
+        if not self.streaming:
+            self._connection.send(("ok", bytes(self._buffer), truncated))
+            return
+        self._send_buffer()
+        self._connection.send(("end",))
+
+    def _send_buffer(self) -> None:
+        data = bytes(self._buffer)
+        self._buffer = bytearray()
+        for start in range(0, len(data), CHUNK_BYTES):
+            self._connection.send(("chunk", data[start : start + CHUNK_BYTES]))
+        if self._connection.poll():  # mid-answer, the pool sends nothing but STOP
+            self._connection.recv()
+            raise _StoppedError
+
+
+def _serialize(result: Any, result_format: str, rows: _Capped, output: _Output) -> None:
+    sink = cast(IO[bytes], output)  # pyoxigraph calls only write()
     if isinstance(result, pyoxigraph.QueryBoolean):
-        return result.serialize(format=BOOLEAN_FORMATS[result_format]) or b"", False
-    if isinstance(result, pyoxigraph.QueryTriples):
-        triples = list(islice(result, limit + 1))
-        kept = triples[:limit]
+        result.serialize(sink, format=BOOLEAN_FORMATS[result_format])
+    elif isinstance(result, pyoxigraph.QueryTriples):
+        triples: Iterable[Any] = rows(result)
         if result_format == "nquads":
-            quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in kept]
-            return pyoxigraph.serialize(quads, format=RDF_FORMATS["nquads"]) or b"", len(
-                triples
-            ) > limit
-        body = pyoxigraph.serialize(kept, format=RDF_FORMATS[result_format]) or b""
-        return body, len(triples) > limit
-    variables = [v.value for v in result.variables]
-    rows = list(islice(result, limit + 1))
-    writer = SOLUTION_WRITERS[result_format]
-    return writer(variables, rows[:limit]).encode("utf-8"), len(rows) > limit
+            triples = (pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+        pyoxigraph.serialize(triples, sink, format=RDF_FORMATS[result_format])
+    else:
+        variables = [v.value for v in result.variables]
+        SOLUTION_WRITERS[result_format](variables, rows(result), output)
 
 
 def _json_term(term: Any) -> dict[str, str]:
@@ -386,49 +559,70 @@ def _json_term(term: Any) -> dict[str, str]:
     return {"type": "triple", "value": str(term)}
 
 
-def _write_json(variables: list[str], rows: list[Any]) -> str:
-    bindings = [
-        {name: _json_term(term) for name in variables if (term := row[name]) is not None}
+def _write_json(variables: list[str], rows: Iterable[Any], output: _Output) -> None:
+    head = json.dumps({"head": {"vars": variables}})[:-1] + ', "results": {"bindings": ['
+    bindings = (
+        json.dumps(
+            {name: _json_term(term) for name in variables if (term := row[name]) is not None}
+        )
         for row in rows
-    ]
-    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}})
+    )
+    _write_batched(output, head, _separated(bindings, ", "), "]}}")
 
 
-def _write_xml(variables: list[str], rows: list[Any]) -> str:
-    parts = [
-        '<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
-    ]
-    parts += [f"<variable name={quoteattr(name)}/>" for name in variables]
-    parts.append("</head><results>")
-    for row in rows:
-        parts.append("<result>")
-        for name in variables:
-            term = row[name]
-            if term is None:
-                continue
-            value = _json_term(term)
-            if value["type"] == "literal":
-                attributes = "".join(
-                    f" {key}={quoteattr(value[key])}"
-                    for key in ("xml:lang", "datatype")
-                    if key in value
-                )
-                inner = f"<literal{attributes}>{escape(value['value'])}</literal>"
-            else:
-                inner = f"<{value['type']}>{escape(value['value'])}</{value['type']}>"
-            parts.append(f"<binding name={quoteattr(name)}>{inner}</binding>")
-        parts.append("</result>")
-    parts.append("</results></sparql>\n")
-    return "".join(parts)
+def _separated(items: Iterable[str], separator: str) -> Iterator[str]:
+    for index, item in enumerate(items):
+        yield item if index == 0 else separator + item
 
 
-def _write_csv(variables: list[str], rows: list[Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+def _write_xml(variables: list[str], rows: Iterable[Any], output: _Output) -> None:
+    head = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+        + "".join(f"<variable name={quoteattr(name)}/>" for name in variables)
+        + "</head><results>"
+    )
+    results = ("<result>" + "".join(_xml_bindings(variables, row)) + "</result>" for row in rows)
+    _write_batched(output, head, results, "</results></sparql>\n")
+
+
+def _xml_bindings(variables: list[str], row: Any) -> Iterator[str]:
+    for name in variables:
+        term = row[name]
+        if term is None:
+            continue
+        value = _json_term(term)
+        if value["type"] == "literal":
+            attributes = "".join(
+                f" {key}={quoteattr(value[key])}"
+                for key in ("xml:lang", "datatype")
+                if key in value
+            )
+            inner = f"<literal{attributes}>{escape(value['value'])}</literal>"
+        else:
+            inner = f"<{value['type']}>{escape(value['value'])}</{value['type']}>"
+        yield f"<binding name={quoteattr(name)}>{inner}</binding>"
+
+
+class _Lines(list[str]):
+    """A file-like list, for csv.writer to write its lines into."""
+
+    def write(self, text: str) -> None:
+        self.append(text)
+
+
+def _write_csv(variables: list[str], rows: Iterable[Any], output: _Output) -> None:
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\r\n")
     writer.writerow(variables)
-    for row in rows:
-        writer.writerow([_csv_value(row[name]) for name in variables])
-    return out.getvalue()
+    head = lines.pop()
+
+    def records() -> Iterator[str]:
+        for row in rows:
+            writer.writerow([_csv_value(row[name]) for name in variables])
+            yield lines.pop()
+
+    _write_batched(output, head, records(), "")
 
 
 def _csv_value(term: Any) -> str:
@@ -439,11 +633,29 @@ def _csv_value(term: Any) -> str:
     return str(term.value) if hasattr(term, "value") else str(term)
 
 
-def _write_tsv(variables: list[str], rows: list[Any]) -> str:
-    lines = ["\t".join(f"?{name}" for name in variables)]
-    for row in rows:
-        lines.append("\t".join("" if row[name] is None else str(row[name]) for name in variables))
-    return "\n".join(lines) + "\n"
+def _write_tsv(variables: list[str], rows: Iterable[Any], output: _Output) -> None:
+    head = "\t".join(f"?{name}" for name in variables) + "\n"
+    lines = (
+        "\t".join("" if row[name] is None else str(row[name]) for name in variables) + "\n"
+        for row in rows
+    )
+    _write_batched(output, head, lines, "")
+
+
+def _write_batched(output: _Output, head: str, parts: Iterable[str], tail: str) -> None:
+    """Write `head`, the parts and `tail` in pieces of about WRITE_BYTES: a write per row
+    would cost more than the row."""
+    batch = [head]
+    size = 0
+    for part in parts:
+        batch.append(part)
+        size += len(part)
+        if size >= WRITE_BYTES:
+            output.write("".join(batch).encode("utf-8"))
+            batch.clear()
+            size = 0
+    batch.append(tail)
+    output.write("".join(batch).encode("utf-8"))
 
 
 SOLUTION_WRITERS = {"json": _write_json, "xml": _write_xml, "csv": _write_csv, "tsv": _write_tsv}

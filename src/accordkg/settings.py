@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         ge=100,
         description="Most triples one /graph request reads from a remote store (store=remote).",
     )
+    answer_buffer_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1,
+        description="A query answer up to this size is sent whole; a larger one streams, "
+        "after a second, counting run of the query decides whether the row limit cut it.",
+    )
     service_allowlist: tuple[str, ...] = Field(
         default=(),
         description="IRI prefixes SERVICE may call (JSON list); none by default, never loopback.",

@@ -3,26 +3,33 @@
 The live server runs with a 3 s query timeout and a 50-row limit (tests/api/sparql_server).
 """
 
+import csv
+import io
+import json
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
 from accordkg.build import build
 from accordkg.settings import Settings
 from tests.conftest import INPUTS
-from tests.servers import BIN, free_port, running
+from tests.servers import BIN, free_port, running, started
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SIGNATORIES = "SELECT ?name WHERE { ?s <http://xmlns.com/foaf/0.1/name> ?name } ORDER BY ?name"
+PAIRS = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f }"  # about a million rows from the seed
+ASK_TRUE = b'{"head":{},"boolean":true}'
 
 
 def test_select_results_in_every_format(sparql: str) -> None:
@@ -122,6 +129,154 @@ def test_row_limit_is_never_silent(sparql: str) -> None:
     graph = httpx.get(sparql, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
     assert len(Graph().parse(data=graph.text, format="turtle")) == 50
     assert graph.headers["x-accordkg-truncated"] == "true; limit=50"
+
+
+@pytest.mark.parametrize(
+    "result_format",
+    ["json", "xml", "csv", "tsv", "turtle", "ntriples", "nquads", "jsonld", "rdfxml"],
+)
+def test_truncation_header_at_and_around_the_limit(sparql: str, result_format: str) -> None:
+    graph_form = result_format not in ("json", "xml", "csv", "tsv")
+    for count in (49, 50, 51):
+        values = " ".join(str(n) for n in range(count))
+        where = f"{{ VALUES ?n {{ {values} }} }}"
+        query = (
+            f"CONSTRUCT {{ <urn:s> <urn:p> ?n }} WHERE {where}"
+            if graph_form
+            else f"SELECT ?n WHERE {where}"
+        )
+        response = httpx.get(sparql, params={"query": query, "format": result_format})
+        assert response.status_code == 200
+        assert _count(response.text, result_format) == min(count, 50), count
+        truncated = response.headers.get("x-accordkg-truncated")
+        assert truncated == ("true; limit=50" if count > 50 else None), count
+
+
+def _count(text: str, result_format: str) -> int:
+    """Rows or triples in an answer."""
+    if result_format == "json":
+        return len(json.loads(text)["results"]["bindings"])
+    if result_format == "xml":
+        return text.count("<result>")
+    if result_format in ("csv", "tsv"):
+        delimiter = "," if result_format == "csv" else "\t"
+        return len(list(csv.reader(io.StringIO(text), delimiter=delimiter))) - 1
+    if result_format == "nquads":
+        return len(Dataset().parse(data=text, format="nquads"))
+    parser = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+    return len(Graph().parse(data=text, format=parser[result_format]))
+
+
+@contextmanager
+def _streaming_server(data_dir: Path, timeout_s: int) -> Iterator[tuple[str, int]]:
+    """A live server with one query worker, a row limit of a million and a 64 KiB
+    answer buffer, so that large answers stream; its URL and process id."""
+    build(Settings(data_dir=data_dir, input_dir=INPUTS))
+    port = free_port()
+    command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
+    environment = {**os.environ, "ACCORDKG_DATA_DIR": str(data_dir),
+                   "ACCORDKG_QUERY_WORKERS": "1", "ACCORDKG_ROW_LIMIT": "1000000",
+                   "ACCORDKG_ANSWER_BUFFER_BYTES": "65536", "ACCORDKG_QUERY_WAIT_S": "5",
+                   "ACCORDKG_QUERY_TIMEOUT_S": str(timeout_s)}  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    with started(command, f"{url}/health", environment) as process:
+        _wait_for_idle_workers(url, 1)
+        yield url, process.pid
+
+
+def _wait_for_idle_workers(url: str, count: int) -> None:
+    deadline = time.monotonic() + 20
+    while httpx.get(f"{url}/health").json()["query_workers"]["idle"] < count:
+        assert time.monotonic() < deadline, "the query workers did not start"
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def streaming(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    with _streaming_server(tmp_path_factory.mktemp("streaming"), timeout_s=60) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def hasty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """As `streaming`, with a 3 s time limit."""
+    with _streaming_server(tmp_path_factory.mktemp("hasty"), timeout_s=3) as (url, _):
+        yield url
+
+
+def _rss(pid: int) -> int:
+    """The resident memory of a process, in bytes."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("VmRSS:")[1].split()[0]) * 1024
+
+
+def test_a_large_answer_streams_and_the_server_does_not_hold_it(
+    streaming: tuple[str, int],
+) -> None:
+    url, pid = streaming
+    assert httpx.get(f"{url}/sparql", params={"query": "ASK {}"}).status_code == 200
+    before = peak = _rss(pid)
+    body = bytearray()
+    started_at = time.perf_counter()
+    query = f"{PAIRS} LIMIT 200000"
+    with httpx.stream("GET", f"{url}/sparql", params={"query": query}, timeout=60) as response:
+        assert response.headers["transfer-encoding"] == "chunked"
+        assert "x-accordkg-truncated" not in response.headers
+        for chunk in response.iter_raw():
+            if not body:
+                first_chunk_s = time.perf_counter() - started_at
+            body += chunk
+            peak = max(peak, _rss(pid))
+    total_s = time.perf_counter() - started_at
+    assert len(json.loads(body)["results"]["bindings"]) == 200_000
+    assert len(body) > 20_000_000
+    assert peak - before < len(body) / 4, (before, peak, len(body))
+    assert first_chunk_s < total_s / 2, (first_chunk_s, total_s)
+
+
+def test_a_large_answer_cut_by_the_row_limit_says_so_before_streaming(
+    streaming: tuple[str, int],
+) -> None:
+    url, _ = streaming
+    params = {"query": PAIRS, "format": "tsv"}  # 1047 * 1047 rows, over the limit of 1M
+    with httpx.stream("GET", f"{url}/sparql", params=params, timeout=60) as response:
+        assert response.headers["x-accordkg-truncated"] == "true; limit=1000000"
+        lines = sum(chunk.count(b"\n") for chunk in response.iter_raw())
+    assert lines == 1 + 1_000_000
+
+
+def test_a_client_that_goes_away_mid_stream_frees_the_worker(hasty: str) -> None:
+    query = f"{PAIRS} LIMIT 300000"
+    with httpx.stream("GET", f"{hasty}/sparql", params={"query": query}, timeout=30) as response:
+        assert response.status_code == 200
+        assert next(response.iter_raw())
+    started_at = time.perf_counter()  # the connection is closed; the one worker must be free
+    ask = httpx.get(f"{hasty}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    assert ask.status_code == 200
+    assert ask.content == ASK_TRUE
+    assert time.perf_counter() - started_at < 2.0
+
+
+def test_a_time_out_mid_stream_leaves_the_response_incomplete(hasty: str) -> None:
+    query = f"{PAIRS} LIMIT 300000"
+    with httpx.stream("GET", f"{hasty}/sparql", params={"query": query}, timeout=30) as response:
+        assert response.status_code == 200
+        chunks = response.iter_raw()
+        assert next(chunks)
+        time.sleep(4)  # longer than the 3 s the answer may take
+        with pytest.raises(httpx.RemoteProtocolError, match="incomplete chunked read"):
+            b"".join(chunks)
+    ask = httpx.get(f"{hasty}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    assert ask.content == ASK_TRUE  # on the replacement worker
+
+
+def test_errors_before_the_first_chunk_are_json(hasty: str) -> None:
+    syntax = httpx.get(f"{hasty}/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert syntax.status_code == 400
+    assert "SPARQL syntax error" in syntax.json()["detail"]
+    slow = httpx.get(f"{hasty}/sparql", params={"query": SLOW}, timeout=30)
+    assert slow.status_code == 503
+    assert "ran longer than 3 s" in slow.json()["detail"]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,202 @@
+"""The query worker pool on a real built store: answers sent whole or streamed, the row
+limit decided before the first byte in every format, and streams that end early (a
+closed stream, a reader too slow for the time limit) giving their worker back."""
+
+import asyncio
+import csv
+import io
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from rdflib import Dataset, Graph
+
+from accordkg.build import build
+from accordkg.errors import InputError, QueryTimeoutError, StoreError
+from accordkg.query_pool import AnswerStream, QueryAnswer, QueryJob, QueryPool
+from accordkg.settings import Settings
+from tests.conftest import INPUTS
+
+LIMIT = 50
+PADDING = "x" * 200  # so that a few rows make an answer larger than a small buffer
+SOLUTION_FORMATS = ("json", "xml", "csv", "tsv")
+GRAPH_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+T = TypeVar("T")
+
+
+def numbered(count: int) -> str:
+    """A WHERE clause with `count` solutions, each binding a distinct long ?text."""
+    values = " ".join(str(n) for n in range(1, count + 1))
+    return f'{{ VALUES ?n {{ {values} }} BIND(CONCAT("{PADDING} ", STR(?n)) AS ?text) }}'
+
+
+def job(query: str, result_format: str, row_limit: int = LIMIT) -> QueryJob:
+    return QueryJob(query, result_format, row_limit, union_default_graph=True)
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("pool"), input_dir=INPUTS)
+    build(settings)
+    return settings.store_dir
+
+
+def with_pool(
+    store_path: Path,
+    buffer_bytes: int,
+    use: Callable[[QueryPool], Awaitable[T]],
+    timeout_s: float = 10,
+) -> T:
+    """Run `use` with a started one-worker pool, closed after."""
+
+    async def main() -> T:
+        pool = QueryPool(store_path, 1, timeout_s, 30, buffer_bytes)
+        pool.start(asyncio.get_running_loop())
+        try:
+            return await use(pool)
+        finally:
+            await pool.close()
+
+    return asyncio.run(main())
+
+
+async def body_of(answer: QueryAnswer) -> bytes:
+    if isinstance(answer.body, bytes):
+        return answer.body
+    return b"".join([chunk async for chunk in answer.body])
+
+
+def count_rows(body: bytes, result_format: str) -> int:
+    text = body.decode("utf-8")
+    if result_format == "json":
+        return len(json.loads(text)["results"]["bindings"])
+    if result_format == "xml":
+        return text.count("<result>")
+    if result_format in ("csv", "tsv"):
+        delimiter = "," if result_format == "csv" else "\t"
+        return len(list(csv.reader(io.StringIO(text), delimiter=delimiter))) - 1
+    if result_format == "nquads":
+        return len(Dataset().parse(data=text, format="nquads"))
+    return len(Graph().parse(data=text, format=GRAPH_FORMATS[result_format]))
+
+
+@pytest.mark.parametrize(("buffer_bytes", "streamed"), [(4 * 1024 * 1024, False), (512, True)])
+def test_the_truncation_flag_is_right_at_and_around_the_limit_in_every_format(
+    store_path: Path, buffer_bytes: int, streamed: bool
+) -> None:
+    async def use(pool: QueryPool) -> list[tuple[str, int, bool, int, bool]]:
+        seen = []
+        for result_format in (*SOLUTION_FORMATS, *GRAPH_FORMATS, "nquads"):
+            graph_form = result_format not in SOLUTION_FORMATS
+            for count in (LIMIT - 1, LIMIT, LIMIT + 1):
+                query = (
+                    f"CONSTRUCT {{ <urn:s> <urn:p> ?text }} WHERE {numbered(count)}"
+                    if graph_form
+                    else f"SELECT ?n ?text WHERE {numbered(count)}"
+                )
+                answer = await pool.run(job(query, result_format))
+                stream = isinstance(answer.body, AnswerStream)
+                rows = count_rows(await body_of(answer), result_format)
+                seen.append((result_format, count, answer.truncated, rows, stream))
+        return seen
+
+    for result_format, count, truncated, rows, stream in with_pool(store_path, buffer_bytes, use):
+        assert truncated is (count > LIMIT), (result_format, count)
+        assert rows == min(count, LIMIT), (result_format, count)
+        assert stream is streamed, (result_format, count)
+
+
+def test_ask_and_small_answers_come_whole(store_path: Path) -> None:
+    async def use(pool: QueryPool) -> QueryAnswer:
+        return await pool.run(job("ASK { ?s ?p ?o }", "json"))
+
+    answer = with_pool(store_path, 4 * 1024 * 1024, use)
+    assert answer == QueryAnswer(body=b'{"head":{},"boolean":true}', truncated=False)
+
+
+def test_a_query_whose_rows_change_between_runs_is_cut_off_not_mislabelled(
+    store_path: Path,
+) -> None:
+    """The header comes from a counting run; a random query can disagree with it."""
+    query = f"SELECT ?n ?text WHERE {{ {numbered(2 * LIMIT)} FILTER(RAND() < 0.5) }}"
+
+    async def use(pool: QueryPool) -> tuple[int, list[tuple[bool, int]]]:
+        cut_off, consistent = 0, []
+        for _ in range(40):
+            answer = await pool.run(job(query, "json"))
+            try:
+                rows = count_rows(await body_of(answer), "json")
+            except StoreError as exc:
+                cut_off += "changed between two runs" in str(exc)
+            else:
+                consistent.append((answer.truncated, rows))
+        return cut_off, consistent
+
+    cut_off, consistent = with_pool(store_path, 512, use)
+    assert cut_off > 0  # each run disagrees with its count about half of the time
+    assert all(rows == LIMIT for truncated, rows in consistent if truncated)
+
+
+def test_errors_before_the_first_byte_are_raised_as_such(store_path: Path) -> None:
+    async def use(pool: QueryPool) -> list[BaseException]:
+        errors: list[BaseException] = []
+        for query in (
+            "SELECT * WHERE { ?s ?p }",
+            "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        ):
+            try:
+                await pool.run(job(query, "json", row_limit=10_000_000))
+            except (InputError, QueryTimeoutError) as exc:
+                errors.append(exc)
+        return errors
+
+    syntax, timeout = with_pool(store_path, 1024, use, timeout_s=1)
+    assert isinstance(syntax, InputError)
+    assert "SPARQL syntax error" in str(syntax)
+    assert isinstance(timeout, QueryTimeoutError)  # the counting run of 1M rows ran out
+
+
+def test_a_closed_stream_gives_its_worker_back_at_once(store_path: Path) -> None:
+    large = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"  # about a million rows
+
+    async def use(pool: QueryPool) -> tuple[int, float, dict[str, object]]:
+        answer = await pool.run(job(large, "json", row_limit=1_000_000))
+        assert isinstance(answer.body, AnswerStream)
+        chunks = aiter(answer.body)
+        first = await anext(chunks)
+        answer.body.close()  # as the HTTP layer does when the client goes away
+        started = asyncio.get_running_loop().time()
+        ask = await pool.run(job("ASK { ?s ?p ?o }", "json"))
+        waited = asyncio.get_running_loop().time() - started
+        assert ask.body == b'{"head":{},"boolean":true}'
+        return len(first), waited, pool.status()
+
+    first, waited, status = with_pool(store_path, 64 * 1024, use)
+    assert first > 0
+    assert waited < 2.0  # not the ~30 s the rest of the answer would take
+    assert status == {"size": 1, "idle": 1}
+
+
+def test_a_reader_slower_than_the_time_limit_gets_an_incomplete_stream(store_path: Path) -> None:
+    large = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 300000"
+
+    async def use(pool: QueryPool) -> tuple[int, BaseException | None, bytes]:
+        answer = await pool.run(job(large, "json", row_limit=1_000_000))
+        assert isinstance(answer.body, AnswerStream)
+        received, failure = 0, None
+        try:
+            async for chunk in answer.body:
+                received += len(chunk)
+                await asyncio.sleep(3)  # far slower than the 2 s limit
+        except QueryTimeoutError as exc:
+            failure = exc
+        after = await pool.run(job("ASK { ?s ?p ?o }", "json"))  # on the replacement
+        assert isinstance(after.body, bytes)
+        return received, failure, after.body
+
+    received, failure, after = with_pool(store_path, 64 * 1024, use, timeout_s=2)
+    assert isinstance(failure, QueryTimeoutError)
+    assert 0 < received < 10_000_000
+    assert after == b'{"head":{},"boolean":true}'
