@@ -39,17 +39,20 @@ def any_settings(request: pytest.FixtureRequest, settings: Settings, oxigraph_ur
     """Settings for each store implementation; the remote one starts empty."""
     if request.param == "embedded":
         return settings
-    remote = Settings(
-        data_dir=settings.data_dir,
-        input_dir=settings.input_dir,
-        store="remote",
-        sparql_query_url=f"{oxigraph_url}/query",
-        sparql_update_url=f"{oxigraph_url}/update",
-    )
+    return emptied_remote(settings, oxigraph_url)
+
+
+def emptied_remote(settings: Settings, oxigraph_url: str, **overrides: object) -> Settings:
+    """`settings` with the Oxigraph server as the store, after emptying it."""
     drop_all = httpx.post(
         f"{oxigraph_url}/update",
         content=b"DROP ALL",
         headers={"Content-Type": "application/sparql-update"},
     )
     drop_all.raise_for_status()
-    return remote
+    remote = {
+        "store": "remote",
+        "sparql_query_url": f"{oxigraph_url}/query",
+        "sparql_update_url": f"{oxigraph_url}/update",
+    }
+    return settings.model_copy(update=remote | overrides)

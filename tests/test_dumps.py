@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -25,7 +24,7 @@ from accordkg.dumps import (
 from accordkg.errors import InputError, NotFoundError
 from accordkg.settings import Settings
 from accordkg.store import Store, open_store
-from tests.conftest import INPUTS
+from tests.conftest import INPUTS, emptied_remote
 from tests.graphs import held_graphs, plain_strings, union
 
 PARSERS = {"nquads": "nquads", "ntriples": "nt", "turtle": "turtle", "jsonld": "json-ld"}
@@ -39,18 +38,7 @@ def built(
     """The seed built into each kind of store; `accordkg build` has written its dumps."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("dumps"), input_dir=INPUTS)
     if request.param == "remote":
-        httpx.post(
-            f"{oxigraph_url}/update",
-            content=b"DROP ALL",
-            headers={"Content-Type": "application/sparql-update"},
-        ).raise_for_status()
-        settings = settings.model_copy(
-            update={
-                "store": "remote",
-                "sparql_query_url": f"{oxigraph_url}/query",
-                "sparql_update_url": f"{oxigraph_url}/update",
-            }
-        )
+        settings = emptied_remote(settings, oxigraph_url)
     build(settings)
     with closing(open_store(settings)) as store:
         yield settings, store

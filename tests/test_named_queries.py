@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 
 from accordkg.build import build
@@ -19,7 +18,7 @@ from accordkg.named_queries import named_queries, named_query, run_named_query
 from accordkg.results import serialize_solutions
 from accordkg.settings import Settings
 from accordkg.store import Store, open_store
-from tests.conftest import INPUTS
+from tests.conftest import INPUTS, emptied_remote
 
 EXPECTED = Path(__file__).parent / "named_queries"
 BASE = "https://w3id.org/accordkg/id/"
@@ -31,18 +30,7 @@ def store(
 ) -> Iterator[Store]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("named"), input_dir=INPUTS)
     if request.param == "remote":
-        httpx.post(
-            f"{oxigraph_url}/update",
-            content=b"DROP ALL",
-            headers={"Content-Type": "application/sparql-update"},
-        ).raise_for_status()
-        settings = settings.model_copy(
-            update={
-                "store": "remote",
-                "sparql_query_url": f"{oxigraph_url}/query",
-                "sparql_update_url": f"{oxigraph_url}/update",
-            }
-        )
+        settings = emptied_remote(settings, oxigraph_url)
     build(settings)
     with closing(open_store(settings)) as opened:
         yield opened

@@ -3,26 +3,22 @@ limit decided before the first byte in every format, and streams that end early 
 closed stream, a reader too slow for the time limit) giving their worker back."""
 
 import asyncio
-import csv
-import io
-import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from rdflib import Dataset, Graph
 
 from accordkg.build import build
 from accordkg.errors import InputError, QueryTimeoutError, StoreError
 from accordkg.query_pool import AnswerStream, QueryAnswer, QueryJob, QueryPool
 from accordkg.settings import Settings
+from tests.answers import GRAPH_FORMATS, count_rows
 from tests.conftest import INPUTS
 
 LIMIT = 50
 PADDING = "x" * 200  # so that a few rows make an answer larger than a small buffer
 SOLUTION_FORMATS = ("json", "xml", "csv", "tsv")
-GRAPH_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 T = TypeVar("T")
 
 
@@ -68,20 +64,6 @@ async def body_of(answer: QueryAnswer) -> bytes:
     return b"".join([chunk async for chunk in answer.body])
 
 
-def count_rows(body: bytes, result_format: str) -> int:
-    text = body.decode("utf-8")
-    if result_format == "json":
-        return len(json.loads(text)["results"]["bindings"])
-    if result_format == "xml":
-        return text.count("<result>")
-    if result_format in ("csv", "tsv"):
-        delimiter = "," if result_format == "csv" else "\t"
-        return len(list(csv.reader(io.StringIO(text), delimiter=delimiter))) - 1
-    if result_format == "nquads":
-        return len(Dataset().parse(data=text, format="nquads"))
-    return len(Graph().parse(data=text, format=GRAPH_FORMATS[result_format]))
-
-
 @pytest.mark.parametrize(("buffer_bytes", "streamed"), [(4 * 1024 * 1024, False), (512, True)])
 def test_the_truncation_flag_is_right_at_and_around_the_limit_in_every_format(
     store_path: Path, buffer_bytes: int, streamed: bool
@@ -98,7 +80,7 @@ def test_the_truncation_flag_is_right_at_and_around_the_limit_in_every_format(
                 )
                 answer = await pool.run(job(query, result_format))
                 stream = isinstance(answer.body, AnswerStream)
-                rows = count_rows(await body_of(answer), result_format)
+                rows = count_rows((await body_of(answer)).decode("utf-8"), result_format)
                 seen.append((result_format, count, answer.truncated, rows, stream))
         return seen
 
@@ -127,7 +109,7 @@ def test_a_query_whose_rows_change_between_runs_is_cut_off_not_mislabelled(
         for _ in range(40):
             answer = await pool.run(job(query, "json"))
             try:
-                rows = count_rows(await body_of(answer), "json")
+                rows = count_rows((await body_of(answer)).decode("utf-8"), "json")
             except StoreError as exc:
                 cut_off += "changed between two runs" in str(exc)
             else:

@@ -13,7 +13,7 @@ from accordkg.api import create_app
 from accordkg.build import build
 from accordkg.settings import Settings
 from accordkg.traversal.formats import MEDIA_TYPES
-from tests.conftest import INPUTS
+from tests.conftest import INPUTS, emptied_remote
 
 DECLARATION = "instrument/us-uk-ai-research-declaration-2020"
 UK = "state/united-kingdom"
@@ -196,19 +196,7 @@ def test_graph_endpoints_over_real_http(server: str) -> None:
 
 
 def test_graph_endpoints_read_a_remote_store(settings: Settings, oxigraph_url: str) -> None:
-    remote = Settings(
-        data_dir=settings.data_dir,
-        input_dir=INPUTS,
-        store="remote",
-        sparql_query_url=f"{oxigraph_url}/query",
-        sparql_update_url=f"{oxigraph_url}/update",
-        graph_fetch_limit=200,
-    )
-    httpx.post(
-        f"{oxigraph_url}/update",
-        content=b"DROP ALL",
-        headers={"Content-Type": "application/sparql-update"},
-    ).raise_for_status()
+    remote = emptied_remote(settings, oxigraph_url, graph_fetch_limit=200)
     build(remote)
     with TestClient(create_app(remote)) as client:
         found = client.get(f"/graph/nodes/{UK}/neighbors").json()

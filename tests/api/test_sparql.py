@@ -3,8 +3,6 @@
 The live server runs with a 3 s query timeout and a 50-row limit (tests/api/sparql_server).
 """
 
-import csv
-import io
 import json
 import os
 import threading
@@ -17,11 +15,12 @@ from urllib.parse import quote
 import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from accordkg.build import build
 from accordkg.settings import Settings
+from tests.answers import count_rows
 from tests.conftest import INPUTS
 from tests.servers import BIN, free_port, running, started
 
@@ -147,24 +146,9 @@ def test_truncation_header_at_and_around_the_limit(sparql: str, result_format: s
         )
         response = httpx.get(sparql, params={"query": query, "format": result_format})
         assert response.status_code == 200
-        assert _count(response.text, result_format) == min(count, 50), count
+        assert count_rows(response.text, result_format) == min(count, 50), count
         truncated = response.headers.get("x-accordkg-truncated")
         assert truncated == ("true; limit=50" if count > 50 else None), count
-
-
-def _count(text: str, result_format: str) -> int:
-    """Rows or triples in an answer."""
-    if result_format == "json":
-        return len(json.loads(text)["results"]["bindings"])
-    if result_format == "xml":
-        return text.count("<result>")
-    if result_format in ("csv", "tsv"):
-        delimiter = "," if result_format == "csv" else "\t"
-        return len(list(csv.reader(io.StringIO(text), delimiter=delimiter))) - 1
-    if result_format == "nquads":
-        return len(Dataset().parse(data=text, format="nquads"))
-    parser = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
-    return len(Graph().parse(data=text, format=parser[result_format]))
 
 
 @contextmanager
