@@ -133,6 +133,9 @@ def test_neighbours_page_by_cursor_over_http(graph_client: TestClient) -> None:
         ("/graph/subgraph", 400, "types"),
         ("/graph/stats?centrality=betweenness", 400, "centrality"),
         (f"/graph/paths?source={UK}&target=state/atlantis", 404, "atlantis"),
+        ("/graph/nodes/state/x%3E%20%7D", 400, "cannot name"),
+        ("/graph/subgraph?types=State%3E%7D", 400, "cannot name"),
+        (f"/graph/neighborhood?node={UK}&predicate=party%3E", 400, "cannot name"),
     ],
 )
 def test_nonsense_gets_a_clear_4xx(
@@ -205,3 +208,5 @@ def test_graph_endpoints_read_a_remote_store(settings: Settings, oxigraph_url: s
         wide = client.get("/graph/neighborhood", params={"node": DECLARATION, "depth": 3}).json()
         assert wide["meta"]["fetch_limit_reached"] == 200
         assert wide["meta"]["truncated"] is True
+        hostile = client.get("/graph/subgraph", params={"types": "State> } UNION { ?s ?p ?o"})
+        assert hostile.status_code == 400

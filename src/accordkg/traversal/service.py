@@ -6,6 +6,7 @@ a projection is never changed once published, so no request sees a half-built gr
 With a remote store each request reads what its walk reaches (see `remote`).
 """
 
+import re
 import threading
 from collections.abc import Iterable
 
@@ -74,9 +75,7 @@ class Traversal:
     def node(self, name: str) -> str:
         """A node id from what a caller wrote: the short id of an instance IRI
         (`state/united-kingdom`), the full IRI, or the short name of a vocabulary term."""
-        name = name.strip()
-        if not name:
-            raise InputError("a node id is empty")
+        name = _checked(name.strip())
         if name.startswith(self.base_iri):
             return name[len(self.base_iri) :]
         return self.vocabulary.expand(name) if ":" in name else name
@@ -84,7 +83,8 @@ class Traversal:
     def types(self, names: Iterable[str]) -> frozenset[str]:
         """Class IRIs from `ak:State`, `State` or a full IRI."""
         return frozenset(
-            self.vocabulary.expand(name) if ":" in name else f"{AK}{name}" for name in names
+            self.vocabulary.expand(name) if ":" in name else f"{AK}{name}"
+            for name in map(_checked, names)
         )
 
     def predicates(self, names: Iterable[str]) -> frozenset[str]:
@@ -92,10 +92,26 @@ class Traversal:
         IRI), or the label of a collapsed edge such as `signed for`."""
         chosen = set()
         for name in names:
-            if name.startswith(("http://", "https://")):
+            if name in COLLAPSED_PREDICATES:
+                chosen.add(name)
+            elif _checked(name).startswith(("http://", "https://")):
                 chosen.add(self.vocabulary.curie(name))
-            elif ":" in name or name in COLLAPSED_PREDICATES:
+            elif ":" in name:
                 chosen.add(name)
             else:
                 chosen.add(f"ak:{name}")
         return frozenset(chosen)
+
+
+# What can be neither in an IRI nor in a short id (RFC 3987 and SPARQL's IRIREF).
+NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _checked(name: str) -> str:
+    """A node, type or predicate name as given, if it can name an IRI at all (the remote
+    mode writes names into SPARQL, so this is also what keeps a name from being syntax)."""
+    if not name:
+        raise InputError("a node, type or predicate name is empty")
+    if (bad := NOT_IN_IRIS.search(name)) is not None:
+        raise InputError(f"{name[:80]!r} cannot name a node, type or predicate: {bad.group()!r}")
+    return name
