@@ -194,11 +194,7 @@ def neighbors(
         per_predicate.setdefault(link.predicate, {"out": 0, "in": 0})[link.direction(node)] += 1
         neighbour = source.record(link.other(node))
         per_type[curie(neighbour.types[0]) if neighbour and neighbour.types else "untyped"] += 1
-    matching = [
-        link
-        for link in everything
-        if view.shows_link(link, node) and view.admits(source.record(link.other(node)))
-    ]
+    matching = view.shown(everything, node, source)
     after = decode_cursor(cursor) if cursor else None
     remaining = [link for link in matching if after is None or list(link_order(link, node)) > after]
     page = remaining[: applied["limit"]]
