@@ -3,10 +3,13 @@ limit decided before the first byte in every format, and streams that end early 
 closed stream, a reader too slow for the time limit) giving their worker back."""
 
 import asyncio
+import csv
+import io
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
+import pyoxigraph
 import pytest
 
 from accordkg.build import build
@@ -19,6 +22,11 @@ from tests.conftest import INPUTS
 LIMIT = 50
 PADDING = "x" * 200  # so that a few rows make an answer larger than a small buffer
 SOLUTION_FORMATS = ("json", "xml", "csv", "tsv")
+FORMATS = {
+    "json": pyoxigraph.QueryResultsFormat.JSON,
+    "xml": pyoxigraph.QueryResultsFormat.XML,
+    "tsv": pyoxigraph.QueryResultsFormat.TSV,
+}
 T = TypeVar("T")
 
 
@@ -96,6 +104,60 @@ def test_ask_and_small_answers_come_whole(store_path: Path) -> None:
 
     answer = with_pool(store_path, 4 * 1024 * 1024, use)
     assert answer == QueryAnswer(body=b'{"head":{},"boolean":true}', truncated=False)
+
+
+# Terms that each format must carry exactly: quotes, commas, tabs, line breaks and markup
+# in literals; languages and datatypes; blank nodes; unbound variables; and one IRI in two
+# variables and several rows (the writers make each term's text once per variable).
+AWKWARD = """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?a ?b ?c WHERE {
+  VALUES (?a ?b) {
+    (<http://example.org/s> "say \\"hi\\", then\\nleave\\tnow <&> \\r")
+    (<http://example.org/s> "chat"@fr)
+    (UNDEF 42)
+    ("2020-09-25"^^xsd:date <http://example.org/s>)
+    (UNDEF UNDEF)
+  }
+  BIND(IF(BOUND(?b), BNODE(), ?unbound) AS ?c)
+}"""
+
+
+def comparable(term: object) -> object:
+    """Blank nodes get fresh labels on every run: compare them by kind."""
+    return "blank node" if isinstance(term, pyoxigraph.BlankNode) else term
+
+
+def csv_text(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    assert isinstance(term, pyoxigraph.NamedNode | pyoxigraph.Literal)
+    return term.value
+
+
+def test_every_format_carries_every_kind_of_term_exactly(store_path: Path) -> None:
+    solutions = pyoxigraph.Store().query(AWKWARD)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+    expected = list(solutions)
+
+    async def use(pool: QueryPool) -> dict[str, bytes]:
+        return {f: await body_of(await pool.run(job(AWKWARD, f))) for f in SOLUTION_FORMATS}
+
+    bodies = with_pool(store_path, 4 * 1024 * 1024, use)
+    for name in ("json", "xml", "tsv"):
+        parsed = pyoxigraph.parse_query_results(bodies[name], format=FORMATS[name])
+        assert isinstance(parsed, pyoxigraph.QuerySolutions)
+        assert [v.value for v in parsed.variables] == ["a", "b", "c"]
+        assert [[comparable(row[i]) for i in range(3)] for row in parsed] == [
+            [comparable(row[i]) for i in range(3)] for row in expected
+        ], name
+    header, *records = csv.reader(io.StringIO(bodies["csv"].decode("utf-8"), newline=""))
+    assert header == ["a", "b", "c"]
+    assert [record[:2] for record in records] == [
+        [csv_text(row[0]), csv_text(row[1])] for row in expected
+    ]
+    assert [record[2].startswith("_:") for record in records] == [True] * 4 + [False]
 
 
 def test_a_query_whose_rows_change_between_runs_is_cut_off_not_mislabelled(

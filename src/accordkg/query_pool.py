@@ -20,7 +20,6 @@ client too slow to take the answer in time gets an incomplete response.
 """
 
 import asyncio
-import csv
 import json
 import multiprocessing
 import os
@@ -57,6 +56,7 @@ RDF_FORMATS = {
 CHUNK_BYTES = 64 * 1024  # the size of the pieces a larger answer streams in
 WRITE_BYTES = 8 * 1024  # serialized rows are written in pieces of about this size
 STOP = "stop"  # what the pool sends a worker whose answer nobody reads any more
+XML_TEXT = {"\r": "&#13;"}  # else XML parsers read a carriage return as a line feed
 BOOLEAN_FORMATS = {
     "json": pyoxigraph.QueryResultsFormat.JSON,
     "xml": pyoxigraph.QueryResultsFormat.XML,
@@ -540,106 +540,59 @@ def _serialize(result: Any, result_format: str, rows: _Capped, output: _Output) 
             triples = (pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
         pyoxigraph.serialize(triples, sink, format=RDF_FORMATS[result_format])
     else:
-        variables = [v.value for v in result.variables]
-        SOLUTION_WRITERS[result_format](variables, rows(result), output)
-
-
-def _json_term(term: Any) -> dict[str, str]:
-    if isinstance(term, pyoxigraph.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, pyoxigraph.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, pyoxigraph.Literal):
-        value = {"type": "literal", "value": term.value}
-        if term.language:
-            value["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            value["datatype"] = term.datatype.value
-        return value
-    return {"type": "triple", "value": str(term)}
-
-
-def _write_json(variables: list[str], rows: Iterable[Any], output: _Output) -> None:
-    head = json.dumps({"head": {"vars": variables}})[:-1] + ', "results": {"bindings": ['
-    bindings = (
-        json.dumps(
-            {name: _json_term(term) for name in variables if (term := row[name]) is not None}
+        _write_solutions(
+            SOLUTION_LAYOUTS[result_format],
+            [v.value for v in result.variables],
+            rows(result),
+            output,
         )
-        for row in rows
-    )
-    _write_batched(output, head, _separated(bindings, ", "), "]}}")
+
+
+@dataclass(frozen=True)
+class _SolutionLayout:
+    """How one result format lays out solutions: a head naming the variables, each row
+    as its bindings between `row_start` and `row_end`, and a tail."""
+
+    head: Callable[[list[str]], str]
+    binding: Callable[[str, Any], str]  # a bound variable's text: (name, term) -> text
+    unbound: str | None  # an unbound variable's text, or None to leave it out
+    row_start: str
+    separator: str  # between the bindings of a row
+    row_end: str
+    between_rows: str
+    tail: str
+
+
+def _write_solutions(
+    layout: _SolutionLayout, variables: list[str], rows: Iterable[Any], output: _Output
+) -> None:
+    """Write solutions in `layout`. Each term's text is made once per variable and then
+    looked up: answers repeat terms (the same party in many rows), and making the text
+    costs several times more than finding it."""
+    texts: list[dict[Any, str]] = [{} for _ in variables]
+    columns = list(enumerate(variables))
+
+    def row_text(row: Any) -> str:
+        parts = []
+        for index, name in columns:
+            term = row[index]
+            if term is None:
+                if layout.unbound is not None:
+                    parts.append(layout.unbound)
+                continue
+            text = texts[index].get(term)
+            if text is None:
+                text = texts[index][term] = layout.binding(name, term)
+            parts.append(text)
+        return layout.row_start + layout.separator.join(parts) + layout.row_end
+
+    rows_text = _separated(map(row_text, rows), layout.between_rows)
+    _write_batched(output, layout.head(variables), rows_text, layout.tail)
 
 
 def _separated(items: Iterable[str], separator: str) -> Iterator[str]:
     for index, item in enumerate(items):
         yield item if index == 0 else separator + item
-
-
-def _write_xml(variables: list[str], rows: Iterable[Any], output: _Output) -> None:
-    head = (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
-        + "".join(f"<variable name={quoteattr(name)}/>" for name in variables)
-        + "</head><results>"
-    )
-    results = ("<result>" + "".join(_xml_bindings(variables, row)) + "</result>" for row in rows)
-    _write_batched(output, head, results, "</results></sparql>\n")
-
-
-def _xml_bindings(variables: list[str], row: Any) -> Iterator[str]:
-    for name in variables:
-        term = row[name]
-        if term is None:
-            continue
-        value = _json_term(term)
-        if value["type"] == "literal":
-            attributes = "".join(
-                f" {key}={quoteattr(value[key])}"
-                for key in ("xml:lang", "datatype")
-                if key in value
-            )
-            inner = f"<literal{attributes}>{escape(value['value'])}</literal>"
-        else:
-            inner = f"<{value['type']}>{escape(value['value'])}</{value['type']}>"
-        yield f"<binding name={quoteattr(name)}>{inner}</binding>"
-
-
-class _Lines(list[str]):
-    """A file-like list, for csv.writer to write its lines into."""
-
-    def write(self, text: str) -> None:
-        self.append(text)
-
-
-def _write_csv(variables: list[str], rows: Iterable[Any], output: _Output) -> None:
-    lines = _Lines()
-    writer = csv.writer(lines, lineterminator="\r\n")
-    writer.writerow(variables)
-    head = lines.pop()
-
-    def records() -> Iterator[str]:
-        for row in rows:
-            writer.writerow([_csv_value(row[name]) for name in variables])
-            yield lines.pop()
-
-    _write_batched(output, head, records(), "")
-
-
-def _csv_value(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, pyoxigraph.BlankNode):
-        return f"_:{term.value}"
-    return str(term.value) if hasattr(term, "value") else str(term)
-
-
-def _write_tsv(variables: list[str], rows: Iterable[Any], output: _Output) -> None:
-    head = "\t".join(f"?{name}" for name in variables) + "\n"
-    lines = (
-        "\t".join("" if row[name] is None else str(row[name]) for name in variables) + "\n"
-        for row in rows
-    )
-    _write_batched(output, head, lines, "")
 
 
 def _write_batched(output: _Output, head: str, parts: Iterable[str], tail: str) -> None:
@@ -658,4 +611,92 @@ def _write_batched(output: _Output, head: str, parts: Iterable[str], tail: str) 
     output.write("".join(batch).encode("utf-8"))
 
 
-SOLUTION_WRITERS = {"json": _write_json, "xml": _write_xml, "csv": _write_csv, "tsv": _write_tsv}
+def _json_term(term: Any) -> dict[str, str]:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, pyoxigraph.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, pyoxigraph.Literal):
+        value = {"type": "literal", "value": term.value}
+        if term.language:
+            value["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            value["datatype"] = term.datatype.value
+        return value
+    return {"type": "triple", "value": str(term)}
+
+
+def _xml_binding(name: str, term: Any) -> str:
+    value = _json_term(term)
+    if value["type"] == "literal":
+        attributes = "".join(
+            f" {key}={quoteattr(value[key])}" for key in ("xml:lang", "datatype") if key in value
+        )
+        inner = f"<literal{attributes}>{escape(value['value'], XML_TEXT)}</literal>"
+    else:
+        inner = f"<{value['type']}>{escape(value['value'])}</{value['type']}>"
+    return f"<binding name={quoteattr(name)}>{inner}</binding>"
+
+
+def _csv_field(_: str, term: Any) -> str:
+    if isinstance(term, pyoxigraph.BlankNode):
+        return _csv_text(f"_:{term.value}")
+    return _csv_text(str(term.value) if hasattr(term, "value") else str(term))
+
+
+def _csv_text(text: str) -> str:
+    """RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled."""
+    if any(character in text for character in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+SOLUTION_LAYOUTS = {
+    "json": _SolutionLayout(
+        head=lambda variables: (
+            json.dumps({"head": {"vars": variables}})[:-1] + ', "results": {"bindings": ['
+        ),
+        binding=lambda name, term: f"{json.dumps(name)}: {json.dumps(_json_term(term))}",
+        unbound=None,
+        row_start="{",
+        separator=", ",
+        row_end="}",
+        between_rows=", ",
+        tail="]}}",
+    ),
+    "xml": _SolutionLayout(
+        head=lambda variables: (
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+            + "".join(f"<variable name={quoteattr(name)}/>" for name in variables)
+            + "</head><results>"
+        ),
+        binding=_xml_binding,
+        unbound=None,
+        row_start="<result>",
+        separator="",
+        row_end="</result>",
+        between_rows="",
+        tail="</results></sparql>\n",
+    ),
+    "csv": _SolutionLayout(
+        head=lambda variables: ",".join(map(_csv_text, variables)) + "\r\n",
+        binding=_csv_field,
+        unbound="",
+        row_start="",
+        separator=",",
+        row_end="\r\n",
+        between_rows="",
+        tail="",
+    ),
+    "tsv": _SolutionLayout(
+        head=lambda variables: "\t".join(f"?{name}" for name in variables) + "\n",
+        binding=lambda _, term: str(term),
+        unbound="",
+        row_start="",
+        separator="\t",
+        row_end="\n",
+        between_rows="",
+        tail="",
+    ),
+}
