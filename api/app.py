@@ -44,7 +44,7 @@ from accordkg.reconcile import Reconciler
 from accordkg.resources import ontology_graph
 from accordkg.results import MEDIA_TYPES, serialize_solutions
 from accordkg.settings import Settings
-from accordkg.store import open_store
+from accordkg.store import RemoteStore, open_store
 from accordkg.traversal.service import Traversal
 
 # Most specific first: the first class an error is an instance of decides its status.
@@ -82,11 +82,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ontology = ontology_graph()
 
     runner: QueryRunner
-    if settings.store == "remote" and settings.sparql_query_url is not None:
-        runner = RemoteQueries(settings.sparql_query_url, settings.query_timeout_s)
+    if isinstance(store, RemoteStore):
+        runner = RemoteQueries(store.query_url, settings.query_timeout_s)
     else:
         runner = QueryPool(
-            settings.store_dir,
+            store,
             settings.query_workers,
             settings.query_timeout_s,
             settings.query_wait_s,

@@ -6,16 +6,19 @@ import asyncio
 import csv
 import io
 from collections.abc import Awaitable, Callable
+from contextlib import closing
 from pathlib import Path
 from typing import TypeVar
 
 import pyoxigraph
 import pytest
 
+from accordkg import query_pool
 from accordkg.build import build
-from accordkg.errors import InputError, QueryTimeoutError, StoreError
+from accordkg.errors import InputError, QueryTimeoutError, StoreError, UnavailableError
 from accordkg.query_pool import AnswerStream, QueryAnswer, QueryJob, QueryPool
 from accordkg.settings import Settings
+from accordkg.store import EmbeddedStore
 from tests.answers import GRAPH_FORMATS, count_rows
 from tests.conftest import INPUTS
 
@@ -52,16 +55,20 @@ def with_pool(
     buffer_bytes: int,
     use: Callable[[QueryPool], Awaitable[T]],
     timeout_s: float = 10,
+    wait_s: float = 30,
 ) -> T:
     """Run `use` with a started one-worker pool, closed after."""
 
     async def main() -> T:
-        pool = QueryPool(store_path, 1, timeout_s, 30, buffer_bytes)
-        pool.start(asyncio.get_running_loop())
-        try:
-            return await use(pool)
-        finally:
-            await pool.close()
+        with closing(EmbeddedStore(store_path)) as store:
+            pool = QueryPool(store, 1, timeout_s, wait_s, buffer_bytes)
+            pool.start(asyncio.get_running_loop())
+            while pool.status()["idle"] == 0:  # the worker is loading its copy of the store
+                await asyncio.sleep(0.05)
+            try:
+                return await use(pool)
+            finally:
+                await pool.close()
 
     return asyncio.run(main())
 
@@ -244,3 +251,85 @@ def test_a_reader_slower_than_the_time_limit_gets_an_incomplete_stream(store_pat
     assert isinstance(failure, QueryTimeoutError)
     assert 0 < received < 10_000_000
     assert after == b'{"head":{},"boolean":true}'
+
+
+LARGE = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"  # about a million rows: streamed
+ASK = job("ASK { ?s ?p ?o }", "json")
+
+
+async def answers_while_the_worker_is_busy(pool: QueryPool, light: QueryJob) -> bool:
+    """Whether `light` is answered while the only worker is held by an unread stream."""
+    held = await pool.run(job(LARGE, "json", row_limit=1_000_000))
+    assert isinstance(held.body, AnswerStream)
+    try:
+        await pool.run(light)
+    except UnavailableError:
+        return False
+    finally:
+        held.body.close()
+    return True
+
+
+def test_a_query_a_worker_answered_quickly_is_answered_in_process_after(
+    store_path: Path,
+) -> None:
+    """Shown by the only worker being busy: a light query answers at once, an unknown
+    one waits for the worker and gives up."""
+    unknown = job("ASK { ?s a ?type }", "json")
+
+    async def use(pool: QueryPool) -> tuple[bool, bool, bool]:
+        before = await answers_while_the_worker_is_busy(pool, ASK)
+        first = await pool.run(ASK)  # on the worker, which finds it light
+        after = await answers_while_the_worker_is_busy(pool, ASK)
+        assert (await pool.run(ASK)) == first
+        return before, after, await answers_while_the_worker_is_busy(pool, unknown)
+
+    assert with_pool(store_path, 64 * 1024, use, wait_s=0.5) == (False, True, False)
+
+
+def test_answers_in_process_are_the_workers_answers_with_the_same_truncation(
+    store_path: Path,
+) -> None:
+    queries = [
+        job(f"SELECT ?n ?text WHERE {numbered(LIMIT + 1)}", result_format)
+        for result_format in SOLUTION_FORMATS
+    ] + [job(AWKWARD.replace("BNODE()", '"b"'), "xml"), ASK]
+
+    async def use(pool: QueryPool) -> list[tuple[QueryAnswer, QueryAnswer, bool]]:
+        pairs = []
+        for query in queries:
+            on_worker = await pool.run(query)
+            here = await pool.run(query)
+            pairs.append((on_worker, here, await answers_while_the_worker_is_busy(pool, query)))
+        return pairs
+
+    pairs = with_pool(store_path, 4 * 1024 * 1024, use, wait_s=0.5)
+    for on_worker, here, in_process in pairs:
+        assert in_process
+        assert here == on_worker
+    assert [on_worker.truncated for on_worker, _, _ in pairs] == [True] * 4 + [False, False]
+
+
+def test_a_change_to_the_store_sends_light_queries_back_to_the_workers(
+    store_path: Path,
+) -> None:
+    async def use(pool: QueryPool) -> tuple[bool, bool]:
+        await pool.run(ASK)
+        light = await answers_while_the_worker_is_busy(pool, ASK)
+        pool.invalidate()
+        return light, await answers_while_the_worker_is_busy(pool, ASK)
+
+    assert with_pool(store_path, 64 * 1024, use, wait_s=0.5) == (True, False)
+
+
+def test_a_light_query_that_runs_slowly_in_process_goes_back_to_the_workers(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(query_pool, "LIGHT_HERE_S", 0.0)  # every run here is too slow
+
+    async def use(pool: QueryPool) -> tuple[bool, bool]:
+        await pool.run(ASK)
+        here = await answers_while_the_worker_is_busy(pool, ASK)  # ran here, too slowly
+        return here, await answers_while_the_worker_is_busy(pool, ASK)
+
+    assert with_pool(store_path, 64 * 1024, use, wait_s=0.5) == (True, False)

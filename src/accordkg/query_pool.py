@@ -8,6 +8,13 @@ has its worker killed and replaced; other requests keep being served by the othe
 workers, and a request that finds every worker busy waits a bounded time, then gets a
 clear 503.
 
+A query that a worker has answered quickly on the current data is light: the next time
+it comes, it runs right here, in the server's own process, on the durable store, and
+skips the two hops to a worker and back (on this kind of machine each hop, a wake-up of
+another process, costs more than a light query itself). Only what a worker has shown to
+be light runs here, and a run here that takes longer than LIGHT_HERE_S sends the query
+back to the workers, so nothing that could need stopping runs where it cannot be stopped.
+
 Answers stream: a worker sends a small answer whole, in one message, and a large one as
 chunks the HTTP response passes on as they come, so neither process holds all of it.
 Whether the row limit cut an answer is said in a header, before the body; so the worker
@@ -25,13 +32,14 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from json.encoder import encode_basestring_ascii as json_string
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from pathlib import Path
-from typing import IO, Any, Protocol, cast
+from typing import IO, Any, NoReturn, Protocol, cast
 from xml.sax.saxutils import escape, quoteattr
 
 import httpx2 as httpx
@@ -44,6 +52,7 @@ from accordkg.errors import (
     UnavailableError,
 )
 from accordkg.results import MEDIA_TYPES
+from accordkg.store import EmbeddedStore
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_FORMATS = {
@@ -56,6 +65,10 @@ RDF_FORMATS = {
 CHUNK_BYTES = 64 * 1024  # the size of the pieces a larger answer streams in
 WRITE_BYTES = 8 * 1024  # serialized rows are written in pieces of about this size
 STOP = "stop"  # what the pool sends a worker whose answer nobody reads any more
+LIGHT_S = 0.002  # a query a worker answered within this time may run in the server's process
+LIGHT_HERE_S = 0.01  # a light query that took longer here goes back to the workers
+LIGHT_JOBS = 1024  # how many light queries are remembered, the least recently used forgotten
+QUERY_ERRORS = (SyntaxError, ValueError, TypeError, RuntimeError, OSError)
 XML_TEXT = {"\r": "&#13;"}  # else XML parsers read a carriage return as a line feed
 BOOLEAN_FORMATS = {
     "json": pyoxigraph.QueryResultsFormat.JSON,
@@ -159,17 +172,19 @@ class RemoteQueries:
 
 
 class QueryPool:
-    """A fixed number of query workers over a copy of the store at `store_path`.
+    """A fixed number of query workers over copies of `store`, which light queries use
+    directly.
 
-    `run` is a coroutine that waits on the worker's pipe in the event loop itself (no
-    thread hand-offs on the way), which keeps light queries fast; starting workers and
-    stopping them happen in background threads.
+    `run` is a coroutine that runs a light query in place and otherwise waits on the
+    worker's pipe in the event loop itself (no thread hand-offs on the way); starting
+    workers and stopping them happen in background threads.
     """
 
     def __init__(
-        self, store_path: Path, size: int, timeout_s: float, wait_s: float, buffer_bytes: int
+        self, store: EmbeddedStore, size: int, timeout_s: float, wait_s: float, buffer_bytes: int
     ) -> None:
-        self._store_path = store_path
+        self._store = store
+        self._light: OrderedDict[QueryJob, int] = OrderedDict()  # job: the generation it was
         self._buffer_bytes = buffer_bytes
         self._size = size
         self._timeout_s = timeout_s
@@ -194,8 +209,13 @@ class QueryPool:
             self._replace()
 
     async def run(self, job: QueryJob) -> QueryAnswer:
-        """Run `job` on a free worker, stopping it if it takes longer than the limit. A
-        large answer comes as a stream that keeps the worker until it is read or closed."""
+        """Run `job` here if it is light, else on a free worker, stopping it if it takes
+        longer than the limit. A large answer comes as a stream that keeps the worker
+        until it is read or closed."""
+        if self._light.get(job) == self._generation:
+            answer = self._run_here(job)
+            if answer is not None:
+                return answer
         try:
             worker = await asyncio.wait_for(self._idle.get(), self._wait_s)
         except TimeoutError:
@@ -203,7 +223,8 @@ class QueryPool:
                 f"all {self._size} query workers stayed busy for {self._wait_s:g} s; try again"
             ) from None
         deadline = asyncio.get_running_loop().time() + self._timeout_s
-        worker.connection.send((self._generation, job))
+        generation = self._generation
+        worker.connection.send((generation, job))
         try:
             message = await self._receive(worker, deadline)
         except asyncio.CancelledError:
@@ -213,13 +234,28 @@ class QueryPool:
         if kind == "head":
             return QueryAnswer(body=AnswerStream(self, worker, deadline), truncated=message[1])
         self._idle.put_nowait(worker)
-        if kind == "ok":
-            return QueryAnswer(body=message[1], truncated=message[2])
-        if kind == "syntax":
-            raise InputError(f"SPARQL syntax error {message[1]}")
-        if kind == "input":
-            raise InputError(message[1])
-        raise StoreError(f"the query failed: {message[1]}")
+        if kind != "ok":
+            _raise_failure(kind, message[1])
+        if message[3] <= LIGHT_S:
+            self._light[job] = generation
+            if len(self._light) > LIGHT_JOBS:
+                self._light.popitem(last=False)
+        return QueryAnswer(body=message[1], truncated=message[2])
+
+    def _run_here(self, job: QueryJob) -> QueryAnswer | None:
+        """A light job's answer, run in this process on the store itself; None if it turned
+        out too large to hold. A slow or failed run makes it a worker's job again."""
+        started = time.perf_counter()
+        try:
+            answer = _answer_here(self._store.oxigraph, job, self._buffer_bytes)
+        except QUERY_ERRORS as exc:
+            del self._light[job]
+            _raise_failure(*_failure(exc, started))
+        if answer is None or time.perf_counter() - started > LIGHT_HERE_S:
+            del self._light[job]
+        else:
+            self._light.move_to_end(job)
+        return answer
 
     async def _receive(self, worker: "_Worker", deadline: float) -> tuple[Any, ...]:
         """The worker's next message; past the deadline, or if the worker died, it is
@@ -298,7 +334,7 @@ class QueryPool:
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(theirs, str(self._store_path), self._generation, self._buffer_bytes),
+            args=(theirs, str(self._store.path), self._generation, self._buffer_bytes),
             daemon=True,
         )
         process.start()
@@ -372,6 +408,35 @@ class _StoppedError(Exception):
     """The client went away: stop writing this answer."""
 
 
+class _TooLargeError(Exception):
+    """An answer run in the server's process grew larger than it may hold."""
+
+
+class _Sink(Protocol):
+    """Where serialized answers are written: pyoxigraph and the writers call only these."""
+
+    def write(self, data: bytes) -> int: ...
+
+    def flush(self) -> None: ...
+
+
+class _Held:
+    """An answer held whole, up to `limit` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.data = bytearray()
+        self._limit = limit
+
+    def write(self, data: bytes) -> int:
+        self.data += data
+        if len(self.data) > self._limit:
+            raise _TooLargeError
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to do: the answer is held until it is complete."""
+
+
 def _worker_main(
     connection: Connection, store_path: str, generation: int, buffer_bytes: int
 ) -> None:
@@ -422,8 +487,9 @@ def _copy_of(store_path: str, attempts: int = 10) -> pyoxigraph.Store:
 def _answer(
     store: pyoxigraph.Store, job: QueryJob, connection: Connection, buffer_bytes: int
 ) -> None:
-    """Run `job` and send its answer: whole if it is small, else as a head, chunks and an
-    end mark; an error before the head as an error, after it as an abort."""
+    """Run `job` and send its answer: whole if it is small (with the seconds it took),
+    else as a head, chunks and an end mark; an error before the head as an error, after
+    it as an abort."""
     started = time.perf_counter()
     rows = _Capped(job.row_limit)
     output = _Output(
@@ -435,18 +501,40 @@ def _answer(
         _serialize(_query(store, job), job.result_format, rows, output)
         if output.streaming and output.truncated != rows.more:
             raise OSError("its rows changed between two runs of the query (is it random?)")
-        output.finish(rows.more)
-        return
+        output.finish(rows.more, time.perf_counter() - started)
     except _StoppedError:
         connection.send(("stopped",))
-        return
-    except SyntaxError as exc:
-        failure: tuple[str, str] = ("syntax", str(exc).removeprefix("error "))
-    except (ValueError, TypeError, RuntimeError) as exc:  # evaluation errors the query caused
-        failure = ("input", str(exc))
-    except OSError as exc:
-        failure = ("store", f"{exc} (after {time.perf_counter() - started:.1f} s)")
-    connection.send(("abort", failure[1]) if output.streaming else failure)
+    except QUERY_ERRORS as exc:
+        failure = _failure(exc, started)
+        connection.send(("abort", failure[1]) if output.streaming else failure)
+
+
+def _answer_here(store: pyoxigraph.Store, job: QueryJob, buffer_bytes: int) -> QueryAnswer | None:
+    """Run `job` and hold its answer whole; None if it grows beyond `buffer_bytes`."""
+    rows = _Capped(job.row_limit)
+    held = _Held(buffer_bytes)
+    try:
+        _serialize(_query(store, job), job.result_format, rows, held)
+    except _TooLargeError:
+        return None
+    return QueryAnswer(body=bytes(held.data), truncated=rows.more)
+
+
+def _failure(exc: Exception, started: float) -> tuple[str, str]:
+    """A failed query's exception as the kind and message `_raise_failure` takes."""
+    if isinstance(exc, SyntaxError):
+        return ("syntax", str(exc).removeprefix("error "))
+    if isinstance(exc, OSError):
+        return ("store", f"{exc} (after {time.perf_counter() - started:.1f} s)")
+    return ("input", str(exc))  # evaluation errors the query caused
+
+
+def _raise_failure(kind: str, message: str) -> NoReturn:
+    if kind == "syntax":
+        raise InputError(f"SPARQL syntax error {message}")
+    if kind == "input":
+        raise InputError(message)
+    raise StoreError(f"the query failed: {message}")
 
 
 def _query(store: pyoxigraph.Store, job: QueryJob) -> Any:
@@ -513,9 +601,9 @@ class _Output:
     def flush(self) -> None:
         """Chunks go when full; serializers may call this at any time."""
 
-    def finish(self, truncated: bool) -> None:
+    def finish(self, truncated: bool, seconds: float) -> None:
         if not self.streaming:
-            self._connection.send(("ok", bytes(self._buffer), truncated))
+            self._connection.send(("ok", bytes(self._buffer), truncated, seconds))
             return
         self._send_buffer()
         self._connection.send(("end",))
@@ -530,8 +618,8 @@ class _Output:
             raise _StoppedError
 
 
-def _serialize(result: Any, result_format: str, rows: _Capped, output: _Output) -> None:
-    sink = cast(IO[bytes], output)  # pyoxigraph calls only write()
+def _serialize(result: Any, result_format: str, rows: _Capped, output: _Sink) -> None:
+    sink = cast(IO[bytes], output)  # pyoxigraph calls only write() and flush()
     if isinstance(result, pyoxigraph.QueryBoolean):
         result.serialize(sink, format=BOOLEAN_FORMATS[result_format])
     elif isinstance(result, pyoxigraph.QueryTriples):
@@ -564,7 +652,7 @@ class _SolutionLayout:
 
 
 def _write_solutions(
-    layout: _SolutionLayout, variables: list[str], rows: Iterable[Any], output: _Output
+    layout: _SolutionLayout, variables: list[str], rows: Iterable[Any], output: _Sink
 ) -> None:
     """Write solutions in `layout`. Each term's text is made once per variable and then
     looked up: answers repeat terms (the same party in many rows), and making the text
@@ -595,7 +683,7 @@ def _separated(items: Iterable[str], separator: str) -> Iterator[str]:
         yield item if index == 0 else separator + item
 
 
-def _write_batched(output: _Output, head: str, parts: Iterable[str], tail: str) -> None:
+def _write_batched(output: _Sink, head: str, parts: Iterable[str], tail: str) -> None:
     """Write `head`, the parts and `tail` in pieces of about WRITE_BYTES: a write per row
     would cost more than the row."""
     batch = [head]
@@ -624,6 +712,14 @@ def _json_term(term: Any) -> dict[str, str]:
             value["datatype"] = term.datatype.value
         return value
     return {"type": "triple", "value": str(term)}
+
+
+def _json_value(term: Any) -> str:
+    """The term as a SPARQL JSON binding value: what json.dumps(_json_term(term)) writes,
+    several times faster."""
+    value = _json_term(term)
+    members = [f"{json_string(key)}: {json_string(text)}" for key, text in value.items()]
+    return "{" + ", ".join(members) + "}"
 
 
 def _xml_binding(name: str, term: Any) -> str:
@@ -656,7 +752,7 @@ SOLUTION_LAYOUTS = {
         head=lambda variables: (
             json.dumps({"head": {"vars": variables}})[:-1] + ', "results": {"bindings": ['
         ),
-        binding=lambda name, term: f"{json.dumps(name)}: {json.dumps(_json_term(term))}",
+        binding=lambda name, term: f"{json_string(name)}: {_json_value(term)}",
         unbound=None,
         row_start="{",
         separator=", ",

@@ -84,7 +84,7 @@ class Store(Protocol):
         """Release the store (files, locks, connections); use with `contextlib.closing`."""
 
 
-def open_store(settings: Settings) -> Store:
+def open_store(settings: Settings) -> "EmbeddedStore | RemoteStore":
     """The store the settings name."""
     if settings.store == "remote":
         if settings.sparql_query_url is None or settings.sparql_update_url is None:
@@ -115,6 +115,7 @@ class EmbeddedStore:
 
     def __init__(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
+        self.path = path
         try:
             self._store: pyoxigraph.Store | None = pyoxigraph.Store(str(path))
         except OSError as exc:
@@ -129,14 +130,15 @@ class EmbeddedStore:
         return self._generation
 
     @property
-    def _oxigraph(self) -> pyoxigraph.Store:
+    def oxigraph(self) -> pyoxigraph.Store:
+        """The Oxigraph store itself, for the query pool's runs in this process."""
         if self._store is None:
             raise StoreError("the store is closed")
         return self._store
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
         try:
-            self._oxigraph.update(replacement_update(graphs, drop))
+            self.oxigraph.update(replacement_update(graphs, drop))
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot replace graphs {sorted(graphs)}: {exc}") from exc
         finally:
@@ -158,7 +160,7 @@ class EmbeddedStore:
     ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
         """Run a query over the union of the graphs, with pyoxigraph's errors translated."""
         try:
-            return self._oxigraph.query(query, use_default_graph_as_union=True)
+            return self.oxigraph.query(query, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise InputError(f"not a valid SPARQL query: {exc}") from exc
         except OSError as exc:
@@ -186,7 +188,7 @@ class EmbeddedStore:
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         try:
-            self._oxigraph.update(sparql, base_iri=base_iri)
+            self.oxigraph.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
             raise InputError(f"SPARQL syntax error {str(exc).removeprefix('error ')}") from exc
         except RuntimeError as exc:  # an operation failed: the transaction changed nothing
@@ -195,16 +197,16 @@ class EmbeddedStore:
             raise StoreError(f"the update failed: {exc}") from exc
         finally:
             self._generation += 1  # after the write, so nothing derived before it looks current
-        self._oxigraph.flush()  # so query workers that reload read what was written
+        self.oxigraph.flush()  # so query workers that reload read what was written
 
     def graph_names(self) -> list[str]:
-        return sorted(graph.value for graph in self._oxigraph.named_graphs())
+        return sorted(graph.value for graph in self.oxigraph.named_graphs())
 
     def triple_count(self) -> int:
-        return len(self._oxigraph)
+        return len(self.oxigraph)
 
     def dump_nquads(self, output: IO[bytes]) -> None:
-        store = self._oxigraph
+        store = self.oxigraph
         quads = chain.from_iterable(
             store.quads_for_pattern(None, None, None, graph) for graph in store.named_graphs()
         )
@@ -223,7 +225,7 @@ class RemoteStore:
     """A SPARQL 1.1 server reached over the protocol: queries and updates by POST."""
 
     def __init__(self, query_url: str, update_url: str, timeout_s: float) -> None:
-        self._query_url = query_url
+        self.query_url = query_url
         self._update_url = update_url
         self._client = httpx.Client(timeout=timeout_s)
         self._generation = 0
@@ -243,7 +245,7 @@ class RemoteStore:
                 for binding in bindings_json
             ]
         except (KeyError, TypeError) as exc:
-            raise StoreError(f"{self._query_url} answered with a malformed term: {exc}") from exc
+            raise StoreError(f"{self.query_url} answered with a malformed term: {exc}") from exc
         return Solutions(names, rows)
 
     def rows(self, query: str) -> Iterator[Row]:
@@ -254,23 +256,23 @@ class RemoteStore:
     def _results(self, query: str) -> tuple[list[str], list[dict[str, dict[str, str]]]]:
         """The variables and bindings of a SELECT answered in SPARQL JSON."""
         response = self._post(
-            self._query_url, query, "application/sparql-query", "application/sparql-results+json"
+            self.query_url, query, "application/sparql-query", "application/sparql-results+json"
         )
         try:
             body = response.json()
             return list(body["head"]["vars"]), list(body["results"]["bindings"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise StoreError(f"{self._query_url} answered a SELECT with no results: {exc}") from exc
+            raise StoreError(f"{self.query_url} answered a SELECT with no results: {exc}") from exc
 
     def construct(self, query: str) -> Graph:
         response = self._post(
-            self._query_url, query, "application/sparql-query", "application/n-triples"
+            self.query_url, query, "application/sparql-query", "application/n-triples"
         )
         try:
             return Graph().parse(data=response.text, format="nt")
         except Exception as exc:  # rdflib raises many unrelated types for bad syntax
             raise StoreError(
-                f"{self._query_url} answered a CONSTRUCT with bad N-Triples: {exc}"
+                f"{self.query_url} answered a CONSTRUCT with bad N-Triples: {exc}"
             ) from exc
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
@@ -298,14 +300,14 @@ class RemoteStore:
                 media_type = body.headers.get("content-type", "").partition(";")[0].strip()
                 rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type)
                 if rdf_format is None:
-                    raise StoreError(f"{self._query_url} answered a CONSTRUCT with {media_type!r}")
+                    raise StoreError(f"{self.query_url} answered a CONSTRUCT with {media_type!r}")
                 triples = pyoxigraph.parse(io.BufferedReader(_ChunkReader(body.iter_bytes())),
                                            rdf_format)  # fmt: skip
                 quads = (_scoped_quad(triple, graph, f"g{number}x") for triple in triples)
                 try:
                     pyoxigraph.serialize(quads, output, pyoxigraph.RdfFormat.N_QUADS)
                 except SyntaxError as exc:
-                    raise StoreError(f"{self._query_url} sent graph {name} garbled: {exc}") from exc
+                    raise StoreError(f"{self.query_url} sent graph {name} garbled: {exc}") from exc
 
     def close(self) -> None:
         self._client.close()
@@ -316,16 +318,16 @@ class RemoteStore:
         try:
             with self._client.stream(
                 "POST",
-                self._query_url,
+                self.query_url,
                 content=query.encode("utf-8"),
                 headers={"Content-Type": QUERY_CONTENT, "Accept": accept},
             ) as response:
                 if response.status_code >= 300:
                     response.read()
-                    _raise_for_status(self._query_url, response)
+                    _raise_for_status(self.query_url, response)
                 yield response
         except httpx.HTTPError as exc:
-            raise StoreError(f"the SPARQL server at {self._query_url} failed: {exc}") from exc
+            raise StoreError(f"the SPARQL server at {self.query_url} failed: {exc}") from exc
 
     def _post(self, url: str, body: str, content_type: str, accept: str) -> httpx.Response:
         try:
