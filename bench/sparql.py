@@ -3,7 +3,8 @@
 Run with `make bench-sparql` (which also prepares rdflib-endpoint in its own venv).
 For each corpus size it generates the same synthetic agreements (fixed seed), loads them
 into all three servers on loopback, and measures in the same run, over HTTP: the median
-latency of five queries, and ASK throughput with 8 concurrent clients. Prints Markdown;
+latency of five queries, and ASK throughput with 8 concurrent clients; and, as the floor
+under any Python endpoint, uvicorn answering with no work at all. Prints Markdown;
 `--write` appends it to bench/RESULTS.md.
 """
 
@@ -142,6 +143,16 @@ def rdflib_endpoint(triples: Path, peer_bin: Path) -> Iterator[str]:
         yield url.split("?")[0]  # rdflib-endpoint 0.6 answers at the root
 
 
+@contextmanager
+def http_floor() -> Iterator[str]:
+    """uvicorn serving bench/http_floor.py, with uvicorn's defaults as `accordkg serve`."""
+    port = free_port()
+    command = [str(BIN / "uvicorn"), "bench.http_floor:app", "--app-dir", str(ROOT),
+               "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    with running(command, f"http://127.0.0.1:{port}/sparql") as url:
+        yield url
+
+
 def median_latency(url: str, query: str, runs: int, budget_s: float) -> float:
     timings: list[float] = []
     deadline = time.monotonic() + budget_s
@@ -195,6 +206,8 @@ def run(sizes: list[int], runs: int, budget_s: float, peer_bin: Path) -> str:
                     f"{rdflib_s * 1000:.1f} | {oxigraph_s / ours:.2f} | {rdflib_s / ours:.1f} |"
                 )
             rates = {server: throughput(url, QUERIES["ASK"], 8, 5) for server, url in urls.items()}
+            with http_floor() as floor_url:
+                floor = median_latency(floor_url, QUERIES["ASK"], runs, budget_s)
             ratio = rates["accordkg"] / rates["oxigraph serve"]
             count = sum(1 for _ in triples.open())
             sections.append(
@@ -204,7 +217,9 @@ def run(sizes: list[int], runs: int, budget_s: float, peer_bin: Path) -> str:
                 + "\n".join(rows)
                 + "\n\nASK with 8 concurrent clients, requests/s: "
                 + ", ".join(f"{server} {rate:,.0f}" for server, rate in rates.items())
-                + f" (accordkg / oxigraph serve = {ratio:.2f})\n"
+                + f" (accordkg / oxigraph serve = {ratio:.2f})\n\n"
+                f"HTTP floor: uvicorn answering every request with a fixed ASK answer and no "
+                f"work (bench/http_floor.py), same client: {floor * 1000:.1f} ms median.\n"
             )
     return (
         f"\n## SPARQL endpoints — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"

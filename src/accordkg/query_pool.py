@@ -236,7 +236,7 @@ class QueryPool:
         self._idle.put_nowait(worker)
         if kind != "ok":
             _raise_failure(kind, message[1])
-        if message[3] <= LIGHT_S:
+        if message[3] <= LIGHT_S and LIGHT_HERE_S < self._timeout_s:
             self._light[job] = generation
             if len(self._light) > LIGHT_JOBS:
                 self._light.popitem(last=False)
