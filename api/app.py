@@ -158,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "graphs": store.graph_names(),
             "triples": store.triple_count(),
             "query_workers": runner.status(),
+            "graph": traversal.status(),
         }
 
     @app.get("/queries", tags=["queries"])

@@ -14,6 +14,8 @@ skips the two hops to a worker and back (on this kind of machine each hop, a wak
 another process, costs more than a light query itself). Only what a worker has shown to
 be light runs here, and a run here that takes longer than LIGHT_HERE_S sends the query
 back to the workers, so nothing that could need stopping runs where it cannot be stopped.
+It runs in the event loop itself, not in a thread: handing it to a thread and back costs
+about three times what a light query takes (150 against 40 microseconds for an ASK).
 
 Answers stream: a worker sends a small answer whole, in one message, and a large one as
 chunks the HTTP response passes on as they come, so neither process holds all of it.
@@ -184,7 +186,7 @@ class QueryPool:
         self, store: EmbeddedStore, size: int, timeout_s: float, wait_s: float, buffer_bytes: int
     ) -> None:
         self._store = store
-        self._light: OrderedDict[QueryJob, int] = OrderedDict()  # job: the generation it was
+        self._light: OrderedDict[QueryJob, int] = OrderedDict()  # job: generation it was light in
         self._buffer_bytes = buffer_bytes
         self._size = size
         self._timeout_s = timeout_s
@@ -236,7 +238,7 @@ class QueryPool:
         self._idle.put_nowait(worker)
         if kind != "ok":
             _raise_failure(kind, message[1])
-        if message[3] <= LIGHT_S and LIGHT_HERE_S < self._timeout_s:
+        if message[3] <= LIGHT_S and self._timeout_s > LIGHT_HERE_S:
             self._light[job] = generation
             if len(self._light) > LIGHT_JOBS:
                 self._light.popitem(last=False)
@@ -314,8 +316,10 @@ class QueryPool:
         self._idle.put_nowait(worker)
 
     def status(self) -> dict[str, object]:
-        """How many workers the pool has, and how many are idle now."""
-        return {"size": self._size, "idle": self._idle.qsize()}
+        """How many workers the pool has, how many are idle now, and how many light queries
+        it knows for the store as it is."""
+        light = sum(1 for generation in self._light.values() if generation == self._generation)
+        return {"size": self._size, "idle": self._idle.qsize(), "light_queries": light}
 
     async def close(self) -> None:
         self._closed.set()
@@ -530,6 +534,7 @@ def _failure(exc: Exception, started: float) -> tuple[str, str]:
 
 
 def _raise_failure(kind: str, message: str) -> NoReturn:
+    """The accordkg error for a failed query, wherever it ran."""
     if kind == "syntax":
         raise InputError(f"SPARQL syntax error {message}")
     if kind == "input":

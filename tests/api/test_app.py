@@ -25,6 +25,9 @@ def test_health_reports_the_store(client: TestClient) -> None:
     assert body["version"] == accordkg.__version__
     assert body["graphs"] == GRAPHS
     assert body["triples"] > len(ontology_graph()) + 500
+    assert body["query_workers"]["size"] == 2
+    client.get("/graph/stats")  # the /graph projection is ready once a request has used it
+    assert client.get("/health").json()["graph"] == "ready"
 
 
 def test_ontology_page_is_html(client: TestClient) -> None:

@@ -333,13 +333,13 @@ def test_a_slow_query_is_stopped_and_others_keep_their_latency(sparql: str) -> N
     assert outcome["status"] == 503
     assert "ran longer than 3 s and was stopped" in str(outcome["detail"])
     assert 3 <= float(str(outcome["seconds"])) < 10
-    assert max(latencies) < 1.0, latencies  # served by the other worker meanwhile
+    assert max(latencies) < 1.0, latencies  # by the other worker, or in process once light
     health = httpx.get(sparql.removesuffix("/sparql") + "/health").json()
     deadline = time.monotonic() + 20
     while health["query_workers"]["idle"] < 2 and time.monotonic() < deadline:
         time.sleep(0.2)  # the stopped worker's replacement loads its copy of the store
         health = httpx.get(sparql.removesuffix("/sparql") + "/health").json()
-    assert health["query_workers"] == {"size": 2, "idle": 2}
+    assert health["query_workers"]["idle"] == 2
 
 
 def _ask(sparql: str) -> bool:

@@ -60,6 +60,15 @@ class Traversal:
                 current = self._projection = self.build()
             return current
 
+    def status(self) -> str:
+        """ "ready" when /graph answers from a projection of the store as it is; "pending"
+        while the first one, built at start-up, or the one after a change is still to
+        come; "per request" with a remote store."""
+        if self.remote_fetch_limit is not None:
+            return "per request"
+        current = self._projection
+        return "ready" if current and current.version == self.store.generation else "pending"
+
     def build(self) -> Projection:
         """Project the whole store (the generation is read first: a write during the
         build leaves the result stale, and the next request builds again)."""
