@@ -1,13 +1,17 @@
 """SHACL validation: the example conforms; each kind of breakage is rejected by name."""
 
 from collections.abc import Callable
+from contextlib import closing
 
 import pytest
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, XSD
 
+from accordkg.build import build
 from accordkg.errors import ValidationError
 from accordkg.namespaces import AK, OA
+from accordkg.settings import Settings
+from accordkg.store import EmbeddedStore
 from accordkg.validation import validate
 
 ID = "https://w3id.org/accordkg/id/"
@@ -55,11 +59,14 @@ def _unilateral_with_one_party(graph: Graph) -> None:
     graph.add((DECLARATION, RDF.type, AK.UnilateralInstrument))
 
 
-def _position_after_end(graph: Graph) -> None:
-    target = graph.value(EVIDENCE, OA.hasTarget)
-    for selector in graph.objects(target, OA.hasSelector):
-        if (selector, RDF.type, OA.TextPositionSelector) in graph:
-            graph.set((selector, OA.start, Literal(500, datatype=XSD.nonNegativeInteger)))
+def _start_at(start: Literal) -> Breakage:
+    def breakage(graph: Graph) -> None:
+        target = graph.value(EVIDENCE, OA.hasTarget)
+        for selector in graph.objects(target, OA.hasSelector):
+            if (selector, RDF.type, OA.TextPositionSelector) in graph:
+                graph.set((selector, OA.start, start))
+
+    return breakage
 
 
 def _evidence_without_target(graph: Graph) -> None:
@@ -102,7 +109,13 @@ BREAKAGES = [
     ("commitment without position", _remove(COMMITMENT, AK.position), "1-based position"),
     ("commitment without evidence", _remove(COMMITMENT, AK.evidence), "needs evidence"),
     ("commitment without modality", _remove(COMMITMENT, AK.modality), "modality"),
-    ("evidence span ends before it starts", _position_after_end, "before its oa:end"),
+    (
+        "evidence span ends before it starts",
+        _start_at(Literal(500, datatype=XSD.nonNegativeInteger)),
+        "before its oa:end",
+    ),
+    ("negative offset", _start_at(Literal(-1, datatype=XSD.integer)), "before its oa:end"),
+    ("offset as text", _start_at(Literal("10")), "before its oa:end"),
     ("evidence without selectors", _evidence_without_target, "Evidence needs a target"),
 ]
 
@@ -135,3 +148,15 @@ def test_violation_names_the_focus_node_and_path(example: Graph) -> None:
     assert violation.focus_node == SIGNATURE.n3()
     assert violation.path == AK.signatory.n3()
     assert SIGNATURE.n3() in str(caught.value)
+
+
+def test_what_the_store_gives_back_conforms(settings: Settings) -> None:
+    """Oxigraph keeps an xsd:nonNegativeInteger offset as the xsd:integer of the same
+    value: the graph read back from the store (as dumps and exports read it) must still
+    conform."""
+    build(settings)
+    with closing(EmbeddedStore(settings.store_dir)) as store:
+        graph = store.construct("CONSTRUCT WHERE { ?s ?p ?o }")
+    offsets = {o.datatype for o in graph.objects(None, OA.start) if isinstance(o, Literal)}
+    assert offsets == {XSD.integer}
+    validate(graph)
