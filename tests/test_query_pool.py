@@ -288,6 +288,20 @@ def test_a_query_a_worker_answered_quickly_is_answered_in_process_after(
     assert with_pool(store_path, 64 * 1024, use, wait_s=0.5) == (False, True, False)
 
 
+def test_a_query_whose_runs_vary_is_never_run_in_process(store_path: Path) -> None:
+    """A quick run of a query with RAND() says nothing about its next run."""
+    varying = job("SELECT ?n WHERE { VALUES ?n { 1 2 3 } FILTER(RAND() < 2) }", "json")
+
+    async def use(pool: QueryPool) -> tuple[bool, object]:
+        await pool.run(varying)
+        return await answers_while_the_worker_is_busy(pool, varying), pool.status()
+
+    in_process, status = with_pool(store_path, 64 * 1024, use, wait_s=0.5)
+    assert not in_process
+    assert isinstance(status, dict)
+    assert status["light_queries"] == 0
+
+
 def test_answers_in_process_are_the_workers_answers_with_the_same_truncation(
     store_path: Path,
 ) -> None:

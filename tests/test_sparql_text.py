@@ -3,7 +3,7 @@
 import pytest
 
 from accordkg.errors import InputError
-from accordkg.sparql_text import inspect_query, with_protocol_dataset
+from accordkg.sparql_text import inspect_query, runs_alike, with_protocol_dataset
 
 WIKIDATA = "https://query.wikidata.org/"
 
@@ -87,3 +87,20 @@ def test_protocol_dataset_is_written_before_each_operations_where() -> None:
 def test_protocol_dataset_conflicts_with_using_or_with() -> None:
     with pytest.raises(InputError, match="conflict"):
         with_protocol_dataset("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["urn:d"], [])
+
+
+@pytest.mark.parametrize(
+    ("query", "alike"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", True),
+        ('SELECT * WHERE { ?s ?p "RAND() NOW()" } # UUID()', True),
+        ("PREFIX now: <urn:now#> SELECT * WHERE { now:a ?p <urn:rand> }", True),
+        ("SELECT * WHERE { ?s ?p ?o FILTER(rand() < 0.5) }", False),
+        ("ASK { FILTER(NOW() > '2030-01-01T00:00:00Z'^^<urn:dt>) }", False),
+        ("SELECT (STRUUID() AS ?u) WHERE {}", False),
+        ("SELECT * WHERE { BIND(UUID() AS ?u) }", False),
+        ("SELECT * WHERE { SERVICE <https://example.org/sparql> { ?s ?p ?o } }", False),
+    ],
+)
+def test_runs_alike_unless_it_calls_something_that_varies(query: str, alike: bool) -> None:
+    assert runs_alike(query) is alike

@@ -30,6 +30,7 @@ BRACE_OR_WHERE = re.compile(r"[{}]|" + KEYWORD_START + r"WHERE(?![\w:])", re.IGN
 DELETE_BEFORE = re.compile(KEYWORD_START + r"DELETE\s*$", re.IGNORECASE)
 SERVICE_TARGET = re.compile(r"(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?<([^<>\s]*)>", re.IGNORECASE)
 READ_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+VARYING = re.compile(KEYWORD_START + r"(RAND|NOW|UUID|STRUUID|SERVICE)(?![\w:])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,13 @@ def inspect_query(text: str, service_allowlist: tuple[str, ...] = ()) -> QuerySh
         )
     _check_services(text, code, service_allowlist)
     return QueryShape(form=keyword, has_dataset=DATASET_CLAUSE.search(code) is not None)
+
+
+def runs_alike(text: str) -> bool:
+    """Whether every run of the query on the same data does the same work: it calls none
+    of RAND, NOW, UUID and STRUUID (a filter on their values can make one run much
+    longer than another) and no SERVICE (another server's time)."""
+    return VARYING.search(LEXICAL_NOISE.sub(" ", text)) is None
 
 
 def inspect_update(text: str, service_allowlist: tuple[str, ...] = ()) -> None:
