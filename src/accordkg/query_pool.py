@@ -14,7 +14,9 @@ skips the two hops to a worker and back (on this kind of machine each hop, a wak
 another process, costs more than a light query itself). Only what a worker has shown to
 be light runs here, only if every run of it does the same work (no RAND() and the like),
 and a run here that takes longer than LIGHT_HERE_S sends the query back to the workers:
-nothing that could need stopping runs where it cannot be stopped.
+nothing that could need stopping runs where it cannot be stopped. Its answer is the
+same, except that rows without ORDER BY may come in another order (the durable store
+and the in-memory copies keep different ones), as SPARQL allows.
 It runs in the event loop itself, not in a thread: handing it to a thread and back costs
 about three times what a light query takes (150 against 40 microseconds for an ASK).
 
