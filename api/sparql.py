@@ -98,7 +98,7 @@ class SparqlQueries:
             return _service_description(request, self._store, fields.get("format"))
         if len(queries) > 1:
             raise InputError("the `query` parameter is given more than once")
-        shape = inspect_query(queries[0], settings.service_allowlist)
+        shape = inspect_query(queries[0], settings.service_endpoints)
         offers = GRAPH_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
         result_format = choose_format(offers, fields.get("format"), request.headers.get("accept"))
         default_graphs = tuple(fields.get("default-graph-uri", []))

@@ -75,7 +75,7 @@ def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
         """A SPARQL 1.1 update, as a form (`update=`) or as `application/sparql-update`."""
         writes.authorize(request)
         update = await _update_text(request)
-        inspect_update(update, settings.service_allowlist)
+        inspect_update(update, settings.service_endpoints)
         store.update(update, base_iri=str(request.url.replace(query="")))
         writes.changed()
         return Response(status_code=204)

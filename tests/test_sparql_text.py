@@ -1,11 +1,9 @@
-"""Reading a query's form, dataset use and SERVICE calls before running it."""
+"""Reading a query's form and dataset use before running it (SERVICE: test_federation)."""
 
 import pytest
 
 from accordkg.errors import InputError
 from accordkg.sparql_text import inspect_query, runs_alike, with_protocol_dataset
-
-WIKIDATA = "https://query.wikidata.org/"
 
 
 @pytest.mark.parametrize(
@@ -33,32 +31,6 @@ def test_form_and_dataset(query: str, form: str, has_dataset: bool) -> None:
 def test_updates_are_not_queries(update: str) -> None:
     with pytest.raises(InputError, match="update endpoint"):
         inspect_query(update)
-
-
-def test_service_is_refused_without_an_allowlist() -> None:
-    with pytest.raises(InputError, match=r"SERVICE .* is disabled"):
-        inspect_query("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }")
-
-
-def test_service_on_the_allowlist_passes() -> None:
-    query = "SELECT * WHERE { SERVICE SILENT <https://query.wikidata.org/sparql> { ?s ?p ?o } }"
-    assert inspect_query(query, (WIKIDATA,)).form == "SELECT"
-
-
-@pytest.mark.parametrize(
-    ("query", "message"),
-    [
-        ("SELECT * WHERE { SERVICE <http://127.0.0.1:7878/query> { ?s ?p ?o } }", "allow-list"),
-        ("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }", "full IRI"),
-        ("PREFIX wd: <https://query.wikidata.org/> SELECT * WHERE { SERVICE wd:sparql {} }",
-         "full IRI"),
-        ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> {} "
-         "SERVICE <http://169.254.169.254/latest> {} }", "allow-list"),
-    ],
-)  # fmt: skip
-def test_service_off_the_allowlist_is_refused(query: str, message: str) -> None:
-    with pytest.raises(InputError, match=message):
-        inspect_query(query, (WIKIDATA,))
 
 
 def test_keywords_in_strings_comments_and_iris_do_not_count() -> None:

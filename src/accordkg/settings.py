@@ -1,13 +1,14 @@
 """Settings, read once at the edge (CLI or app factory) and passed down from there."""
 
-import ipaddress
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from accordkg.errors import InputError
+from accordkg.federation import Endpoint, endpoint, is_public_host
 from accordkg.namespaces import CC_BY_4, DEFAULT_BASE_IRI
 
 
@@ -108,14 +109,21 @@ class Settings(BaseSettings):
     @field_validator("service_allowlist")
     @classmethod
     def _public_services_only(cls, prefixes: tuple[str, ...]) -> tuple[str, ...]:
-        """Allow only http(s) prefixes whose host is a public name or address."""
+        """Allow only http(s) prefixes whose host, read as a resolver reads it, is a public
+        name or address."""
         for prefix in prefixes:
-            parts = urlsplit(prefix)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"{prefix!r} is not an http(s) IRI prefix with a host")
-            if not _is_public_host(parts.hostname):
-                raise ValueError(f"{prefix!r} names a loopback or private host")
+            try:
+                host = endpoint(prefix).host
+            except InputError as exc:
+                raise ValueError(str(exc)) from None
+            if not is_public_host(host):
+                raise ValueError(f"{prefix!r} names a loopback, private or local host")
         return prefixes
+
+    @cached_property
+    def service_endpoints(self) -> tuple[Endpoint, ...]:
+        """The allow-list, parsed once."""
+        return tuple(endpoint(prefix) for prefix in self.service_allowlist)
 
     @property
     def store_dir(self) -> Path:
@@ -137,13 +145,3 @@ class Settings(BaseSettings):
     @property
     def dumps_dir(self) -> Path:
         return self.data_dir / "dumps"
-
-
-def _is_public_host(host: str) -> bool:
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return False
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return True  # a name; what it resolves to is the operator's responsibility
-    return address.is_global

@@ -1,20 +1,22 @@
 """What a SPARQL request is, read off its text before anything runs.
 
 The form (SELECT, ASK, CONSTRUCT, DESCRIBE, or an update) decides the formats to
-negotiate; dataset clauses decide whether the default graph may be the union; SERVICE
-clauses are refused unless their IRI is on the allow-list. Keywords are looked for in
-the text with comments, strings and IRIs blanked out, so none can hide in or be faked
-by them. The full parse happens where the query runs.
+negotiate; dataset clauses decide whether the default graph may be the union. Keywords
+are looked for in the text with comments, strings and IRIs blanked out. What may fetch
+from the network (SERVICE, LOAD) is not decided here, on the text, but on a parse
+(accordkg.federation); the full parse happens where the query runs.
 """
 
 import re
 from dataclasses import dataclass
 
 from accordkg.errors import InputError
+from accordkg.federation import Endpoint, check_query, check_update, may_call_service
 
-LEXICAL_NOISE = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+LEXICAL_NOISE = re.compile(  # strings, IRIs and comments, as the SPARQL grammar ends them
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\r\n]*"
 )
 KEYWORD_START = r"(?<![\w:?$])"
 FORM = re.compile(
@@ -23,14 +25,11 @@ FORM = re.compile(
     re.IGNORECASE,
 )
 DATASET_CLAUSE = re.compile(KEYWORD_START + r"FROM(?![\w:])", re.IGNORECASE)
-SERVICE = re.compile(KEYWORD_START + r"SERVICE(?![\w:])", re.IGNORECASE)
-LOAD = re.compile(KEYWORD_START + r"LOAD(?![\w:])", re.IGNORECASE)
 OWN_DATASET = re.compile(KEYWORD_START + r"(USING|WITH)(?![\w:])", re.IGNORECASE)
 BRACE_OR_WHERE = re.compile(r"[{}]|" + KEYWORD_START + r"WHERE(?![\w:])", re.IGNORECASE)
 DELETE_BEFORE = re.compile(KEYWORD_START + r"DELETE\s*$", re.IGNORECASE)
-SERVICE_TARGET = re.compile(r"(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?<([^<>\s]*)>", re.IGNORECASE)
 READ_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
-VARYING = re.compile(KEYWORD_START + r"(RAND|NOW|UUID|STRUUID|SERVICE)(?![\w:])", re.IGNORECASE)
+VARYING = re.compile(KEYWORD_START + r"(RAND|NOW|UUID|STRUUID)(?![\w:])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class QueryShape:
     has_dataset: bool
 
 
-def inspect_query(text: str, service_allowlist: tuple[str, ...] = ()) -> QueryShape:
+def inspect_query(text: str, service_allowlist: tuple[Endpoint, ...] = ()) -> QueryShape:
     """The form and dataset use of a query; InputError for an update or a refused SERVICE."""
     code = LEXICAL_NOISE.sub(" ", text)
     form = FORM.search(code)
@@ -52,26 +51,24 @@ def inspect_query(text: str, service_allowlist: tuple[str, ...] = ()) -> QuerySh
         raise InputError(
             f"{keyword} is a SPARQL update; send updates to the update endpoint, not as a query"
         )
-    _check_services(text, code, service_allowlist)
+    check_query(text, service_allowlist)
     return QueryShape(form=keyword, has_dataset=DATASET_CLAUSE.search(code) is not None)
 
 
 def runs_alike(text: str) -> bool:
     """Whether every run of the query on the same data does the same work: it calls none
     of RAND, NOW, UUID and STRUUID (a filter on their values can make one run much
-    longer than another) and no SERVICE (another server's time)."""
-    return VARYING.search(LEXICAL_NOISE.sub(" ", text)) is None
+    longer than another) and could name no SERVICE (another server's time)."""
+    return not may_call_service(text) and VARYING.search(LEXICAL_NOISE.sub(" ", text)) is None
 
 
-def inspect_update(text: str, service_allowlist: tuple[str, ...] = ()) -> None:
+def inspect_update(text: str, service_allowlist: tuple[Endpoint, ...] = ()) -> None:
     """InputError unless `text` is an update that loads nothing from anywhere."""
     code = LEXICAL_NOISE.sub(" ", text)
     form = FORM.search(code)
     if form is None or form[1].upper() in READ_FORMS:
         raise InputError("not a SPARQL update: send queries to /sparql")
-    if LOAD.search(code):
-        raise InputError("LOAD is refused: this server fetches nothing from the network")
-    _check_services(text, code, service_allowlist)
+    check_update(text, service_allowlist)
 
 
 def with_protocol_dataset(update: str, default_graphs: list[str], named_graphs: list[str]) -> str:
@@ -101,26 +98,3 @@ def with_protocol_dataset(update: str, default_graphs: list[str], named_graphs: 
     for position in reversed(insertions):
         update = f"{update[:position]}{clauses} {update[position:]}"
     return update
-
-
-def _check_services(text: str, code: str, allowlist: tuple[str, ...]) -> None:
-    """Refuse SERVICE unless every target is an IRI under an allowed prefix."""
-    uses = len(SERVICE.findall(code))
-    if uses == 0:
-        return
-    if not allowlist:
-        raise InputError(
-            "SERVICE (federated query) is disabled on this endpoint; "
-            "the operator can allow given endpoints with ACCORDKG_SERVICE_ALLOWLIST"
-        )
-    targets = SERVICE_TARGET.findall(LEXICAL_NOISE.sub(_keep_iris, text))
-    if len(targets) != uses:
-        raise InputError("SERVICE needs a full IRI here (<https://...>), not a variable or prefix")
-    refused = [t for t in targets if not any(t.startswith(prefix) for prefix in allowlist)]
-    if refused:
-        raise InputError(f"SERVICE <{refused[0]}> is not on this endpoint's allow-list")
-
-
-def _keep_iris(match: re.Match[str]) -> str:
-    token = match[0]
-    return token if token.startswith("<") else " "

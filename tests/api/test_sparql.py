@@ -21,8 +21,10 @@ from rdflib.namespace import RDF
 from accordkg.build import build
 from accordkg.settings import Settings
 from tests.answers import count_rows
+from tests.api.conftest import TOKEN
 from tests.conftest import INPUTS
 from tests.servers import BIN, free_port, running, started
+from tests.test_federation import QUERY_FORMS, UPDATE_FORMS, Listener
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -277,6 +279,46 @@ def test_refused_queries_say_why(sparql: str, query: str, message: str) -> None:
     response = httpx.post(sparql, data={"query": query})
     assert response.status_code == 400
     assert message in response.json()["detail"]
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    served = Listener()
+    yield served
+    served.server.shutdown()
+
+
+@pytest.mark.parametrize("form", QUERY_FORMS.values(), ids=QUERY_FORMS.keys())
+def test_no_service_form_reaches_another_listener(
+    sparql: str, listener: Listener, form: str
+) -> None:
+    """Over GET, form POST and direct POST, with no token: a 400 that names SERVICE, and
+    nothing reaches the listener."""
+    query = form.format(U=f"http://127.0.0.1:{listener.port}/x", H=f"127.0.0.1:{listener.port}")
+    for response in (
+        httpx.get(sparql, params={"query": query}),
+        httpx.post(sparql, data={"query": query}),
+        httpx.post(
+            sparql, content=query.encode(), headers={"Content-Type": "application/sparql-query"}
+        ),
+    ):
+        assert response.status_code == 400
+        assert "SERVICE" in response.json()["detail"]
+    assert listener.hits == 0
+
+
+@pytest.mark.parametrize("form", UPDATE_FORMS.values(), ids=UPDATE_FORMS.keys())
+def test_no_update_form_reaches_another_listener(
+    writable: str, listener: Listener, form: str
+) -> None:
+    update = form.format(U=f"http://127.0.0.1:{listener.port}/x", H=f"127.0.0.1:{listener.port}")
+    response = httpx.post(
+        f"{writable}/sparql/update",
+        content=update.encode(),
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
+    assert response.status_code == 400
+    assert listener.hits == 0
 
 
 def test_dataset_parameters_must_be_iris(sparql: str) -> None:
