@@ -31,6 +31,7 @@ from accordkg.errors import (
     InputError,
     NotAcceptableError,
     NotFoundError,
+    QueryMemoryError,
     QueryTimeoutError,
     StoreError,
     UnauthorizedError,
@@ -56,6 +57,7 @@ STATUS_BY_ERROR: dict[type[AccordError], int] = {
     NotFoundError: 404,
     NotAcceptableError: 406,
     QueryTimeoutError: 503,
+    QueryMemoryError: 503,
     UnavailableError: 503,
     ValidationError: 422,
     StoreError: 503,
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.query_timeout_s,
             settings.query_wait_s,
             settings.answer_buffer_bytes,
+            settings.query_memory_bytes,
         )
 
     traversal = Traversal.for_settings(store, settings)

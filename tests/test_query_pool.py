@@ -15,7 +15,13 @@ import pytest
 
 from accordkg import query_pool
 from accordkg.build import build
-from accordkg.errors import InputError, QueryTimeoutError, StoreError, UnavailableError
+from accordkg.errors import (
+    InputError,
+    QueryMemoryError,
+    QueryTimeoutError,
+    StoreError,
+    UnavailableError,
+)
 from accordkg.query_pool import AnswerStream, QueryAnswer, QueryJob, QueryPool
 from accordkg.settings import Settings
 from accordkg.store import EmbeddedStore
@@ -54,14 +60,16 @@ def with_pool(
     store_path: Path,
     buffer_bytes: int,
     use: Callable[[QueryPool], Awaitable[T]],
+    *,
     timeout_s: float = 10,
     wait_s: float = 30,
+    memory_bytes: int = Settings().query_memory_bytes,
 ) -> T:
     """Run `use` with a started one-worker pool, closed after."""
 
     async def main() -> T:
         with closing(EmbeddedStore(store_path)) as store:
-            pool = QueryPool(store, 1, timeout_s, wait_s, buffer_bytes)
+            pool = QueryPool(store, 1, timeout_s, wait_s, buffer_bytes, memory_bytes)
             pool.start(asyncio.get_running_loop())
             while pool.status()["idle"] == 0:  # the worker is loading its copy of the store
                 await asyncio.sleep(0.05)
@@ -348,3 +356,37 @@ def test_a_light_query_that_runs_slowly_in_process_goes_back_to_the_workers(
         return here, await answers_while_the_worker_is_busy(pool, ASK)
 
     assert with_pool(store_path, 64 * 1024, use, wait_s=0.5) == (True, False)
+
+
+def doubling(times: int) -> str:
+    """A short query whose one string doubles in length `times` times."""
+    binds = " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(times))
+    seed = 'BIND("0123456789abcdef" AS ?a0)'
+    return f"SELECT ?n WHERE {{ {seed} {binds} BIND(STRLEN(?a{times}) AS ?n) }}"
+
+
+def test_a_query_past_the_memory_limit_is_stopped_and_the_worker_replaced(
+    store_path: Path,
+) -> None:
+    async def use(pool: QueryPool) -> tuple[Exception, bytes]:
+        try:
+            await pool.run(job(doubling(40), "csv"))
+        except QueryMemoryError as exc:
+            failure: Exception = exc
+        small = await pool.run(job(doubling(4), "csv"))
+        return failure, await body_of(small)
+
+    failure, small = with_pool(store_path, 1 << 20, use, memory_bytes=512 * 1024**2)
+    assert "more than the 512 MiB a query worker may use" in str(failure)
+    assert small.splitlines() == [b"n", b"256"]  # a new worker answers the next query
+
+
+def test_deep_nesting_does_not_kill_a_worker(store_path: Path) -> None:
+    """A worker's stack is deep enough for what the nesting limit lets through and more."""
+    depth = 6000
+    query = "SELECT ?s WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth + " LIMIT 1"
+
+    async def use(pool: QueryPool) -> bytes:
+        return await body_of(await pool.run(job(query, "csv")))
+
+    assert with_pool(store_path, 1 << 20, use).startswith(b"s\r\n")

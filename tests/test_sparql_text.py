@@ -3,7 +3,7 @@
 import pytest
 
 from accordkg.errors import InputError
-from accordkg.sparql_text import inspect_query, runs_alike, with_protocol_dataset
+from accordkg.sparql_text import inspect_query, inspect_update, runs_alike, with_protocol_dataset
 
 
 @pytest.mark.parametrize(
@@ -76,3 +76,41 @@ def test_protocol_dataset_conflicts_with_using_or_with() -> None:
 )
 def test_runs_alike_unless_it_calls_something_that_varies(query: str, alike: bool) -> None:
     assert runs_alike(query) is alike
+
+
+DEEP = {
+    "10,000 nested groups": "SELECT * WHERE " + "{" * 10_000 + " ?s ?p ?o " + "}" * 10_000,
+    "40,000 UNIONs": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 40_000) + " }",
+    "5,000 OPTIONALs": "SELECT * { ?s ?p ?o " + " ".join(["OPTIONAL { ?s ?p ?o }"] * 5_000) + " }",
+    "brackets in what looks like an IRI": (
+        "SELECT * { FILTER(?a<" + "(" * 1_000 + "1" + ")" * 1_000 + ">?b) }"
+    ),
+    "IRIs that close brackets": "SELECT * { FILTER(" + "(<)>=" * 1_000 + "1" + ")" * 1_001 + " }",
+    "a chain of ||": "ASK { FILTER(" + " || ".join(["?a"] * 1_000) + ") }",
+}
+NOT_DEEP = {
+    "100 UNIONs": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 100) + " }",
+    "5,000 VALUES rows": (
+        "SELECT * { VALUES (?a ?b) { " + " ".join(['(<urn:a(1)> "(")'] * 5_000) + " } }"
+    ),
+    "IRIs with brackets": (
+        "SELECT * { " + " ".join(["<http://en.wikipedia.org/wiki/A_(b)> ?p ?o ."] * 500) + " }"
+    ),
+    "brackets in strings and comments": 'SELECT * { ?s ?p "' + "{" * 1_000 + '" } # ' + "(" * 999,
+}
+
+
+@pytest.mark.parametrize("query", DEEP.values(), ids=DEEP.keys())
+def test_deep_nesting_is_refused_before_it_runs(query: str) -> None:
+    with pytest.raises(InputError, match=r"levels deep .* at most 256"):
+        inspect_query(query)
+
+
+@pytest.mark.parametrize("query", NOT_DEEP.values(), ids=NOT_DEEP.keys())
+def test_long_but_shallow_queries_pass(query: str) -> None:
+    assert inspect_query(query).form == "SELECT"
+
+
+def test_deep_updates_are_refused_before_they_run() -> None:
+    with pytest.raises(InputError, match="4000 levels deep"):
+        inspect_update("INSERT { <urn:a> <urn:b> <urn:c> } WHERE " + "{" * 4_000 + "}" * 4_000)

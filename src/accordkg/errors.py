@@ -11,6 +11,7 @@ Third-party exceptions are translated into these where they enter the code, so c
     ├── ForbiddenError          a write with wrong credentials, or writes switched off
     ├── NotAcceptableError      no representation the client accepts can be given
     ├── QueryTimeoutError       a query ran past its time limit and was stopped
+    ├── QueryMemoryError        a query needed more memory than a query worker may use
     ├── UnavailableError        no query worker became free in time
     ├── ValidationError         a graph breaks the SHACL shapes; carries the violations
     ├── InconsistencyError      the reasoner proves the ontology plus data inconsistent
@@ -51,6 +52,10 @@ class NotAcceptableError(AccordError):
 
 class QueryTimeoutError(AccordError):
     """A query ran past the time limit; its worker was stopped and replaced."""
+
+
+class QueryMemoryError(AccordError):
+    """A query needed more memory than a query worker may use; the worker was replaced."""
 
 
 class UnavailableError(AccordError):

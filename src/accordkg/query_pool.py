@@ -35,6 +35,8 @@ import asyncio
 import json
 import multiprocessing
 import os
+import resource
+import signal
 import threading
 import time
 from collections import OrderedDict
@@ -52,6 +54,7 @@ import pyoxigraph
 
 from accordkg.errors import (
     InputError,
+    QueryMemoryError,
     QueryTimeoutError,
     StoreError,
     UnavailableError,
@@ -75,6 +78,10 @@ LIGHT_S = 0.002  # a query a worker answered within this time may run in the ser
 LIGHT_HERE_S = 0.01  # a light query that took longer here goes back to the workers
 LIGHT_JOBS = 1024  # how many light queries are remembered, the least recently used forgotten
 QUERY_ERRORS = (SyntaxError, ValueError, TypeError, RuntimeError, OSError)
+# A worker answers on a thread with a stack this large: the engine's parser and planner
+# recurse once per level of nesting, and a main thread's 8 MiB overflows at a few
+# thousand levels, killing the process. Pages of it are used only as deep as a query goes.
+WORKER_STACK_BYTES = 64 * 1024**2
 XML_TEXT = {"\r": "&#13;"}  # else XML parsers read a carriage return as a line feed
 BOOLEAN_FORMATS = {
     "json": pyoxigraph.QueryResultsFormat.JSON,
@@ -187,9 +194,16 @@ class QueryPool:
     """
 
     def __init__(
-        self, store: EmbeddedStore, size: int, timeout_s: float, wait_s: float, buffer_bytes: int
+        self,
+        store: EmbeddedStore,
+        size: int,
+        timeout_s: float,
+        wait_s: float,
+        buffer_bytes: int,
+        memory_bytes: int,
     ) -> None:
         self._store = store
+        self._memory_bytes = memory_bytes
         self._light: OrderedDict[QueryJob, int] = OrderedDict()  # job: generation it was light in
         self._buffer_bytes = buffer_bytes
         self._size = size
@@ -276,8 +290,15 @@ class QueryPool:
         try:
             message: tuple[Any, ...] = worker.connection.recv()
         except (EOFError, OSError) as exc:
+            worker.process.join(timeout=1)
+            out_of_memory = worker.process.exitcode == -signal.SIGABRT  # the engine's way
             self._retire(worker)
             self._replace()
+            if out_of_memory:
+                raise QueryMemoryError(
+                    f"the query needed more than the {self._memory_bytes // 1024**2} MiB a "
+                    "query worker may use and was stopped; narrow it, or add a LIMIT"
+                ) from exc
             raise StoreError("the query worker died while answering") from exc
         return message
 
@@ -342,7 +363,13 @@ class QueryPool:
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(theirs, str(self._store.path), self._generation, self._buffer_bytes),
+            args=(
+                theirs,
+                str(self._store.path),
+                self._generation,
+                self._buffer_bytes,
+                self._memory_bytes,
+            ),
             daemon=True,
         )
         process.start()
@@ -446,10 +473,22 @@ class _Held:
 
 
 def _worker_main(
-    connection: Connection, store_path: str, generation: int, buffer_bytes: int
+    connection: Connection, store_path: str, generation: int, buffer_bytes: int, memory_bytes: int
 ) -> None:
-    """A worker's life: copy the store into memory, then answer jobs until told to stop,
-    copying it again when a job says the store has changed since."""
+    """A worker's life, bounded in memory (the engine aborts the process when an allocation
+    fails, which the pool reads as out of memory) and run on a thread with a deep stack."""
+    resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+    threading.stack_size(WORKER_STACK_BYTES)
+    serving = threading.Thread(
+        target=_serve, args=(connection, store_path, generation, buffer_bytes)
+    )
+    serving.start()
+    serving.join()
+
+
+def _serve(connection: Connection, store_path: str, generation: int, buffer_bytes: int) -> None:
+    """Copy the store into memory, then answer jobs until told to stop, copying it again
+    when a job says the store has changed since."""
     try:
         memory = _copy_of(store_path)
     except (OSError, RuntimeError) as exc:

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(
         default=30.0, gt=0, description="A SPARQL query running longer is stopped (503)."
     )
+    query_memory_bytes: int = Field(
+        default=3 * 1024**3,
+        ge=256 * 1024**2,
+        description="Memory one query worker may use, its copy of the store included; a "
+        "query that needs more is stopped (503) and the worker replaced.",
+    )
     query_workers: int = Field(
         default=2, ge=1, le=64, description="Worker processes that run SPARQL queries."
     )

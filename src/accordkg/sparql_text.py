@@ -28,6 +28,15 @@ DATASET_CLAUSE = re.compile(KEYWORD_START + r"FROM(?![\w:])", re.IGNORECASE)
 OWN_DATASET = re.compile(KEYWORD_START + r"(USING|WITH)(?![\w:])", re.IGNORECASE)
 BRACE_OR_WHERE = re.compile(r"[{}]|" + KEYWORD_START + r"WHERE(?![\w:])", re.IGNORECASE)
 DELETE_BEFORE = re.compile(KEYWORD_START + r"DELETE\s*$", re.IGNORECASE)
+NESTING = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'|#[^\r\n]*'
+    r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)|(?P<open>[{(\[])|(?P<close>[})\]])"
+    + KEYWORD_START
+    + r"|(?P<chain>UNION|OPTIONAL|MINUS)(?![\w:])|(?P<operator>&&|\|\|)",
+    re.IGNORECASE,
+)
+MAX_NESTING = 256  # far beyond real queries, far below what the engine's stack takes
 READ_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 VARYING = re.compile(KEYWORD_START + r"(RAND|NOW|UUID|STRUUID)(?![\w:])", re.IGNORECASE)
 
@@ -51,6 +60,7 @@ def inspect_query(text: str, service_allowlist: tuple[Endpoint, ...] = ()) -> Qu
         raise InputError(
             f"{keyword} is a SPARQL update; send updates to the update endpoint, not as a query"
         )
+    check_nesting(text)
     check_query(text, service_allowlist)
     return QueryShape(form=keyword, has_dataset=DATASET_CLAUSE.search(code) is not None)
 
@@ -68,7 +78,43 @@ def inspect_update(text: str, service_allowlist: tuple[Endpoint, ...] = ()) -> N
     form = FORM.search(code)
     if form is None or form[1].upper() in READ_FORMS:
         raise InputError("not a SPARQL update: send queries to /sparql")
+    check_nesting(text)
     check_update(text, service_allowlist)
+
+
+def check_nesting(text: str) -> None:
+    """InputError when the request nests deeper than MAX_NESTING: groups and brackets
+    nest, and so does each UNION, OPTIONAL, MINUS, && or || chained in one group (the
+    engine builds them into a tree as deep as the chain is long).
+
+    A `<` may be an IRI's start or an operator, and only the parser knows which; so text
+    that looks like an IRI counts its opening brackets at their deepest and its closing
+    ones only as far as they balance its own: the count is never lower than the real depth.
+    """
+    depth = deepest = 0
+    frames: list[int] = []  # for each open bracket, the chain links counted inside it
+    for match in NESTING.finditer(text):
+        kind = match.lastgroup
+        if kind == "iri":
+            iri = match["iri"]
+            opened = sum(iri.count(bracket) for bracket in "([")
+            deepest = max(deepest, depth + opened)
+            depth += max(0, opened - sum(iri.count(bracket) for bracket in ")]"))
+        elif kind == "open":
+            frames.append(0)
+            depth += 1
+        elif kind == "close" and frames:
+            depth -= 1 + frames.pop()
+        elif kind in ("chain", "operator"):
+            if frames:
+                frames[-1] += 1
+            depth += 1
+        deepest = max(deepest, depth)
+    if deepest > MAX_NESTING:
+        raise InputError(
+            f"the request nests {deepest} levels deep (groups, brackets and chains of UNION, "
+            f"OPTIONAL, MINUS, && or ||); at most {MAX_NESTING} are taken"
+        )
 
 
 def with_protocol_dataset(update: str, default_graphs: list[str], named_graphs: list[str]) -> str:

@@ -16,7 +16,11 @@ from tests.servers import BIN, free_port, running
 
 W3C = INPUTS.parent.parent / "shared" / "w3c" / "sparql11-protocol"
 KASEI = "http://kasei.us/2009/09/sparql/data/"
-LIMITS = {"ACCORDKG_QUERY_TIMEOUT_S": "3", "ACCORDKG_ROW_LIMIT": "50"}
+LIMITS = {
+    "ACCORDKG_QUERY_TIMEOUT_S": "3",
+    "ACCORDKG_ROW_LIMIT": "50",
+    "ACCORDKG_QUERY_MEMORY_BYTES": str(1024**3),
+}
 
 
 @contextmanager

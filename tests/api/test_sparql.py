@@ -25,6 +25,7 @@ from tests.api.conftest import TOKEN
 from tests.conftest import INPUTS
 from tests.servers import BIN, free_port, running, started
 from tests.test_federation import QUERY_FORMS, UPDATE_FORMS, Listener
+from tests.test_query_pool import doubling
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -273,6 +274,8 @@ def test_errors_before_the_first_chunk_are_json(hasty: str) -> None:
         ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "send updates to the update endpoint"),
         ("DROP ALL", "send updates to the update endpoint"),
         ("this is not sparql", "not a SPARQL query"),
+        ("SELECT * WHERE " + "{" * 10_000 + "}" * 10_000, "nests 10000 levels deep"),
+        ("SELECT * { " + " UNION ".join(["{}"] * 40_000) + " }", "nests 40001 levels deep"),
     ],
 )
 def test_refused_queries_say_why(sparql: str, query: str, message: str) -> None:
@@ -319,6 +322,29 @@ def test_no_update_form_reaches_another_listener(
     )
     assert response.status_code == 400
     assert listener.hits == 0
+
+
+def test_a_query_past_the_memory_limit_gets_a_503_and_the_next_one_an_answer(
+    sparql: str,
+) -> None:
+    """A 1 KB query that doubles a string until it would fill the machine."""
+    response = httpx.post(sparql, data={"query": doubling(40)})
+    assert response.status_code == 503
+    assert "more than the 1024 MiB a query worker may use" in response.json()["detail"]
+    small = httpx.post(sparql, data={"query": doubling(4)}, headers={"Accept": "text/csv"})
+    assert small.text.splitlines() == ["n", "256"]
+
+
+def test_a_deeply_nested_update_is_refused_and_the_server_lives(writable: str) -> None:
+    update = "INSERT { <urn:a> <urn:b> <urn:c> } WHERE " + "{" * 4_000 + "}" * 4_000
+    response = httpx.post(
+        f"{writable}/sparql/update",
+        content=update.encode(),
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
+    assert response.status_code == 400
+    assert "nests 4000 levels deep" in response.json()["detail"]
+    assert httpx.get(f"{writable}/health").status_code == 200
 
 
 def test_dataset_parameters_must_be_iris(sparql: str) -> None:
