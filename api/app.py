@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.query_timeout_s,
             settings.query_wait_s,
             settings.answer_buffer_bytes,
-            settings.query_memory_bytes,
+            memory_bytes=settings.query_memory_bytes,
         )
 
     traversal = Traversal.for_settings(store, settings)

@@ -69,7 +69,7 @@ def with_pool(
 
     async def main() -> T:
         with closing(EmbeddedStore(store_path)) as store:
-            pool = QueryPool(store, 1, timeout_s, wait_s, buffer_bytes, memory_bytes)
+            pool = QueryPool(store, 1, timeout_s, wait_s, buffer_bytes, memory_bytes=memory_bytes)
             pool.start(asyncio.get_running_loop())
             while pool.status()["idle"] == 0:  # the worker is loading its copy of the store
                 await asyncio.sleep(0.05)

@@ -200,6 +200,7 @@ class QueryPool:
         timeout_s: float,
         wait_s: float,
         buffer_bytes: int,
+        *,
         memory_bytes: int,
     ) -> None:
         self._store = store
