@@ -153,16 +153,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"error": "InputError", "detail": problems}, status_code=400)
 
     @app.get("/health", tags=["service"])
-    def health() -> dict[str, object]:
-        """Liveness and what the store holds."""
-        return {
-            "status": "ok",
+    def health() -> JSONResponse:
+        """What the store holds, and whether queries can be answered yet: 503 with status
+        "starting" while the query workers load their copies of the store."""
+        ready = runner.ready()
+        health = {
+            "status": "ok" if ready else "starting",
             "version": accordkg.__version__,
             "graphs": store.graph_names(),
             "triples": store.triple_count(),
             "query_workers": runner.status(),
             "graph": traversal.status(),
         }
+        return JSONResponse(health, status_code=200 if ready else 503)
 
     @app.get("/queries", tags=["queries"])
     def list_queries(request: Request) -> list[dict[str, object]]:

@@ -32,7 +32,8 @@ def running(
 def started(
     command: list[str], url: str, env: dict[str, str] | None = None, startup_s: float = 30
 ) -> Iterator["subprocess.Popen[bytes]"]:
-    """Start `command`, wait until `url` answers, yield the process, and stop it."""
+    """Start `command`, wait until `url` answers other than 503, yield the process, and
+    stop it."""
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + startup_s
@@ -41,12 +42,13 @@ def started(
                 stderr = process.stderr.read() if process.stderr else b""
                 raise RuntimeError(f"{command[0]} exited: {stderr.decode(errors='replace')}")
             try:
-                httpx.get(url, timeout=1)
-                break
+                if httpx.get(url, timeout=1).status_code != 503:  # 503: still starting
+                    break
             except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} did not answer within {startup_s:g} s") from None
-                time.sleep(0.1)
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} was not ready within {startup_s:g} s") from None
+            time.sleep(0.1)
         yield process
     finally:
         process.terminate()

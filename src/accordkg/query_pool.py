@@ -127,6 +127,8 @@ class QueryRunner(Protocol):
 
     def status(self) -> dict[str, object]: ...
 
+    def ready(self) -> bool: ...
+
     async def close(self) -> None: ...
 
 
@@ -178,6 +180,10 @@ class RemoteQueries:
     def status(self) -> dict[str, object]:
         return {"remote": self._query_url}
 
+    def ready(self) -> bool:
+        """Whether the remote server answers is found out per query."""
+        return self._client is not None
+
     async def close(self) -> None:
         if self._client is not None:
             await self._client.aclose()
@@ -215,6 +221,7 @@ class QueryPool:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = threading.Event()
         self._workers: set[_Worker] = set()
+        self._loaded: set[_Worker] = set()  # the workers whose copy of the store is ready
         self._lock = threading.Lock()
         self._generation = 0
         self._stopping: set[asyncio.Task[None]] = set()
@@ -240,6 +247,10 @@ class QueryPool:
         try:
             worker = await asyncio.wait_for(self._idle.get(), self._wait_s)
         except TimeoutError:
+            if not self._loaded:
+                raise UnavailableError(
+                    "the query workers are still loading their copy of the store; try again"
+                ) from None
             raise UnavailableError(
                 f"all {self._size} query workers stayed busy for {self._wait_s:g} s; try again"
             ) from None
@@ -342,10 +353,19 @@ class QueryPool:
         self._idle.put_nowait(worker)
 
     def status(self) -> dict[str, object]:
-        """How many workers the pool has, how many are idle now, and how many light queries
-        it knows for the store as it is."""
+        """How many workers the pool has, how many have loaded the store and are ready, how
+        many are idle now, and how many light queries it knows for the store as it is."""
         light = sum(1 for generation in self._light.values() if generation == self._generation)
-        return {"size": self._size, "idle": self._idle.qsize(), "light_queries": light}
+        return {
+            "size": self._size,
+            "ready": len(self._loaded),
+            "idle": self._idle.qsize(),
+            "light_queries": light,
+        }
+
+    def ready(self) -> bool:
+        """Whether a worker has loaded the store, so queries can be answered."""
+        return bool(self._loaded)
 
     async def close(self) -> None:
         self._closed.set()
@@ -385,6 +405,8 @@ class QueryPool:
         if ready != "ready" or self._closed.is_set() or self._loop is None:
             self._retire(worker)
             return
+        with self._lock:
+            self._loaded.add(worker)
         self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
 
     def _retire(self, worker: "_Worker") -> None:
@@ -393,6 +415,7 @@ class QueryPool:
             if worker not in self._workers:
                 return
             self._workers.discard(worker)
+            self._loaded.discard(worker)
         worker.process.kill()
         worker.process.join(timeout=5)
         worker.connection.close()

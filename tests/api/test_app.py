@@ -1,5 +1,7 @@
 """The HTTP surface of the foundation, through the ASGI client and over real HTTP."""
 
+import time
+
 import httpx2 as httpx
 from fastapi.testclient import TestClient
 from rdflib import Graph
@@ -17,8 +19,23 @@ GRAPHS = [
 ]
 
 
-def test_health_reports_the_store(client: TestClient) -> None:
+def test_health_says_starting_until_a_query_worker_is_ready(client: TestClient) -> None:
+    """Workers are processes that load a copy of the store: not ready the instant the app
+    has started. Until one is, /health is a 503 that says so, then a 200."""
     response = client.get("/health")
+    assert (response.status_code, response.json()["status"]) == (503, "starting")
+    assert response.json()["query_workers"]["ready"] == 0
+    deadline = time.monotonic() + 30
+    while (response := client.get("/health")).status_code == 503 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (response.status_code, response.json()["status"]) == (200, "ok")
+    assert response.json()["query_workers"]["ready"] >= 1
+
+
+def test_health_reports_the_store(client: TestClient) -> None:
+    deadline = time.monotonic() + 30
+    while (response := client.get("/health")).status_code == 503 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
