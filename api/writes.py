@@ -2,6 +2,10 @@
 Protocol at /store. Both are off unless ACCORDKG_UPDATE_TOKEN is set, and then need
 `Authorization: Bearer <token>` (401 without it, 403 with a wrong one). Every write is
 one transaction, and the query workers reload their copy of the store afterwards.
+
+The default graph is the union of the named graphs, as at /sparql: `/store?default` reads
+it and refuses to write it (405), so nothing is written that the dumps and counts would
+leave out.
 """
 
 import hmac
@@ -9,7 +13,7 @@ import uuid
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from rdflib import Graph, URIRef
 
 from accordkg.api.sparql import (
@@ -43,6 +47,10 @@ RDF_PARSERS = {
     "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
 }
+DEFAULT_GRAPH_READ_ONLY = (
+    "the default graph is the union of the named graphs: it is read here, not written; "
+    "name the graph to write with ?graph=<IRI>"
+)
 
 
 class _Writes:
@@ -82,12 +90,7 @@ def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
 
     @router.get("/sparql/update", include_in_schema=False)
     def sparql_update_get() -> Response:
-        return Response(
-            '{"error": "MethodNotAllowed", "detail": "updates are POSTed"}',
-            status_code=405,
-            media_type="application/json",
-            headers={"Allow": "POST"},
-        )
+        return _method_not_allowed("updates are POSTed", allow="POST")
 
     return router
 
@@ -99,7 +102,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
 
     @router.api_route("/store", methods=["GET", "HEAD"])
     async def store_get(request: Request) -> Response:
-        """A graph, negotiated: `?graph=<IRI>` or `?default`."""
+        """A graph, negotiated: `?graph=<IRI>`, or `?default` for the union of them all."""
         graph = _target(request)
         if graph is not None and str(graph) not in store.graph_names():
             raise NotFoundError(f"no graph {graph} in the store")
@@ -112,7 +115,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
             query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}",
             result_format=result_format,
             row_limit=settings.row_limit,
-            union_default_graph=False,
+            union_default_graph=graph is None,
         )
         return await run_job(runner, job, settings.row_limit, MEDIA_TYPES[result_format])
 
@@ -120,19 +123,19 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
     async def store_put(request: Request) -> Response:
         """Replace a graph with the RDF in the body (201 if it is new, 204 if it was there)."""
         writes.authorize(request)
-        graph, content = _target(request), await _rdf_body(request)
-        existed = graph is None or str(graph) in store.graph_names()
+        graph = _target(request)
         if graph is None:
-            store.update("DROP SILENT DEFAULT ;\n" + _insert_default(content))
-        else:
-            store.replace_graphs({graph: content})
+            return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
+        content = await _rdf_body(request)
+        existed = str(graph) in store.graph_names()
+        store.replace_graphs({graph: content})
         writes.changed()
         return Response(status_code=204 if existed else 201)
 
     @router.post("/store")
     async def store_post(request: Request) -> Response:
         """Add RDF to a graph: the body, or each file of a multipart/form-data body. Without
-        ?graph or ?default, a new graph is made and its address given in Location (201)."""
+        ?graph, a new graph is made and its address given in Location (201)."""
         writes.authorize(request)
         if not request.query_params:
             new_graph = URIRef(f"{settings.base_iri}graph/upload-{uuid.uuid4()}")
@@ -140,12 +143,12 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
             writes.changed()
             location = str(request.url.include_query_params(graph=str(new_graph)))
             return Response(status_code=201, headers={"Location": location})
-        graph, content = _target(request), await _rdf_content(request)
-        existed = graph is None or str(graph) in store.graph_names()
+        graph = _target(request)
         if graph is None:
-            store.update(_insert_default(content))
-        else:
-            store.update(_insert_into(graph, content))
+            return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
+        content = await _rdf_content(request)
+        existed = str(graph) in store.graph_names()
+        store.update(_insert_into(graph, content))
         writes.changed()
         return Response(status_code=204 if existed else 201)
 
@@ -155,15 +158,21 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         writes.authorize(request)
         graph = _target(request)
         if graph is None:
-            store.update("DROP SILENT DEFAULT")
-        elif str(graph) not in store.graph_names():
+            return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
+        if str(graph) not in store.graph_names():
             raise NotFoundError(f"no graph {graph} in the store")
-        else:
-            store.replace_graphs({}, drop=[graph])
+        store.replace_graphs({}, drop=[graph])
         writes.changed()
         return Response(status_code=204)
 
     return router
+
+
+def _method_not_allowed(detail: str, allow: str) -> Response:
+    """A 405 in the shape of every other error, with the methods that are allowed."""
+    return JSONResponse(
+        {"error": "MethodNotAllowed", "detail": detail}, status_code=405, headers={"Allow": allow}
+    )
 
 
 async def _update_text(request: Request) -> str:
@@ -244,7 +253,3 @@ def _parse_rdf(body: bytes, media_type: str, charset: str, base: str) -> Graph:
 def _insert_into(graph: URIRef, content: Graph) -> str:
     triples = content.serialize(format="nt", encoding="utf-8").decode()
     return f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{triples}}} }}"
-
-
-def _insert_default(content: Graph) -> str:
-    return f"INSERT DATA {{\n{content.serialize(format='nt', encoding='utf-8').decode()}}}"

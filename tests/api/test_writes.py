@@ -187,13 +187,33 @@ def test_graph_store_put_get_post_delete(base: str) -> None:
     assert httpx.get(store).status_code == 404
 
 
-def test_graph_store_default_graph(base: str) -> None:
-    """PUT - default graph, GET of PUT - default graph."""
+def test_graph_store_default_graph_is_the_union_and_read_only(base: str) -> None:
+    """GET of the default graph: the union of the named graphs, as at /sparql. PUT, POST
+    and DELETE of it are refused (405) and change nothing: a write there would be left out
+    of the dumps and of the counts."""
+    httpx.put(f"{base}/store?graph=urn:test:g", content=PERSON_TTL.encode(), headers=TURTLE)
+    triples = httpx.get(f"{base}/health").json()["triples"]
     store = f"{base}/store?default"
-    assert httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE).status_code == 204
+    for method in ("PUT", "POST", "DELETE"):
+        refused = httpx.request(method, store, content=MORE_TTL.encode(), headers=TURTLE)
+        assert refused.status_code == 405, method
+        assert refused.headers["allow"] == "GET, HEAD"
+        assert "union of the named graphs" in refused.json()["detail"]
+    assert httpx.get(f"{base}/health").json()["triples"] == triples
+    assert not _ask(base, f"ASK {{ <{PERSON}> <http://xmlns.com/foaf/0.1/nick> ?nick }}")
     response = httpx.get(store, headers={"Accept": "application/n-triples"})
     assert response.headers["content-type"].startswith("application/n-triples")
-    assert len(Graph().parse(data=response.text, format="nt")) == 1
+    union = Graph().parse(data=response.text, format="nt")
+    assert (URIRef(PERSON), URIRef("http://xmlns.com/foaf/0.1/name"), Literal("Jane Doe")) in union
+
+
+def test_the_triple_count_leaves_out_the_stored_default_graph(base: str) -> None:
+    """An update without GRAPH still writes Oxigraph's own default graph; the count (as
+    the dumps, and a remote store's count) covers the named graphs only."""
+    triples = httpx.get(f"{base}/health").json()["triples"]
+    update = b"INSERT DATA { <urn:test:a> <urn:test:b> <urn:test:c> }"
+    assert httpx.post(f"{base}/sparql/update", content=update, headers=UPDATE).status_code == 204
+    assert httpx.get(f"{base}/health").json()["triples"] == triples
 
 
 def test_graph_store_missing_graphs(base: str) -> None:
