@@ -3,9 +3,10 @@ Protocol at /store. Both are off unless ACCORDKG_UPDATE_TOKEN is set, and then n
 `Authorization: Bearer <token>` (401 without it, 403 with a wrong one). Every write is
 one transaction, and the query workers reload their copy of the store afterwards.
 
-The default graph is the union of the named graphs, as at /sparql: `/store?default` reads
-it and refuses to write it (405), so nothing is written that the dumps and counts would
-leave out.
+The store is read and written in a thread, never in the event loop: with a remote store,
+one slow call would otherwise hold every other request. The default graph is the union
+of the named graphs, as at /sparql: `/store?default` reads it and refuses to write it
+(405), so nothing is written that the dumps and counts would leave out.
 """
 
 import hmac
@@ -15,6 +16,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import Graph, URIRef
+from starlette.concurrency import run_in_threadpool
 
 from accordkg.api.sparql import (
     FORM_CONTENT,
@@ -54,10 +56,14 @@ DEFAULT_GRAPH_READ_ONLY = (
 
 
 class _Writes:
-    """What every write needs: the token check, and telling the query workers."""
+    """What every write needs: the token check, and the write itself, made in a thread and
+    followed by telling the query workers (in that thread too, so a request cancelled
+    while it waits cannot leave them reading an older store)."""
 
-    def __init__(self, settings: Settings, runner: QueryRunner) -> None:
+    def __init__(self, settings: Settings, store: Store, runner: QueryRunner) -> None:
         self._token = settings.update_token
+        self._allowlist = settings.service_allowlist
+        self._store = store
         self._runner = runner
 
     def authorize(self, request: Request) -> None:
@@ -69,23 +75,43 @@ class _Writes:
         if not hmac.compare_digest(given.encode(), self._token.get_secret_value().encode()):
             raise ForbiddenError("the bearer token is not the one this server takes")
 
-    def changed(self) -> None:
+    def update(self, update: str, base_iri: str) -> None:
+        inspect_update(update, self._allowlist)
+        self._store.update(update, base_iri=base_iri)
+        self._runner.invalidate()
+
+    def put(self, graph: URIRef, content: Graph) -> bool:
+        """Replace `graph` by `content`; whether it is a new graph."""
+        created = str(graph) not in self._store.graph_names()
+        self._store.replace_graphs({graph: content})
+        self._runner.invalidate()
+        return created
+
+    def post(self, graph: URIRef, content: Graph) -> bool:
+        """Add `content` to `graph`; whether it is a new graph."""
+        created = str(graph) not in self._store.graph_names()
+        self._store.update(_insert_into(graph, content))
+        self._runner.invalidate()
+        return created
+
+    def delete(self, graph: URIRef) -> None:
+        if str(graph) not in self._store.graph_names():
+            raise NotFoundError(f"no graph {graph} in the store")
+        self._store.replace_graphs({}, drop=[graph])
         self._runner.invalidate()
 
 
 def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIRouter:
     """POST /sparql/update: the SPARQL 1.1 Protocol update operation."""
     router = APIRouter(tags=["writes"])
-    writes = _Writes(settings, runner)
+    writes = _Writes(settings, store, runner)
 
     @router.post("/sparql/update", status_code=204)
     async def sparql_update(request: Request) -> Response:
         """A SPARQL 1.1 update, as a form (`update=`) or as `application/sparql-update`."""
         writes.authorize(request)
         update = await _update_text(request)
-        inspect_update(update, settings.service_allowlist)
-        store.update(update, base_iri=str(request.url.replace(query="")))
-        writes.changed()
+        await run_in_threadpool(writes.update, update, str(request.url.replace(query="")))
         return Response(status_code=204)
 
     @router.get("/sparql/update", include_in_schema=False)
@@ -98,13 +124,13 @@ def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
 def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) -> APIRouter:
     """/store: the SPARQL 1.1 Graph Store HTTP Protocol."""
     router = APIRouter(tags=["writes"])
-    writes = _Writes(settings, runner)
+    writes = _Writes(settings, store, runner)
 
     @router.api_route("/store", methods=["GET", "HEAD"])
     async def store_get(request: Request) -> Response:
         """A graph, negotiated: `?graph=<IRI>`, or `?default` for the union of them all."""
         graph = _target(request)
-        if graph is not None and str(graph) not in store.graph_names():
+        if graph is not None and str(graph) not in await run_in_threadpool(store.graph_names):
             raise NotFoundError(f"no graph {graph} in the store")
         result_format = choose_format(
             GRAPH_OFFERS, multi(request.query_params.multi_items()).get("format"),
@@ -127,10 +153,8 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         if graph is None:
             return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
         content = await _rdf_body(request)
-        existed = str(graph) in store.graph_names()
-        store.replace_graphs({graph: content})
-        writes.changed()
-        return Response(status_code=204 if existed else 201)
+        created = await run_in_threadpool(writes.put, graph, content)
+        return Response(status_code=201 if created else 204)
 
     @router.post("/store")
     async def store_post(request: Request) -> Response:
@@ -138,19 +162,16 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         ?graph, a new graph is made and its address given in Location (201)."""
         writes.authorize(request)
         if not request.query_params:
-            new_graph = URIRef(f"{settings.base_iri}graph/upload-{uuid.uuid4()}")
-            store.update(_insert_into(new_graph, await _rdf_content(request)))
-            writes.changed()
-            location = str(request.url.include_query_params(graph=str(new_graph)))
+            graph = URIRef(f"{settings.base_iri}graph/upload-{uuid.uuid4()}")
+            await run_in_threadpool(writes.post, graph, await _rdf_content(request))
+            location = str(request.url.include_query_params(graph=str(graph)))
             return Response(status_code=201, headers={"Location": location})
-        graph = _target(request)
-        if graph is None:
+        target = _target(request)
+        if target is None:
             return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
         content = await _rdf_content(request)
-        existed = str(graph) in store.graph_names()
-        store.update(_insert_into(graph, content))
-        writes.changed()
-        return Response(status_code=204 if existed else 201)
+        created = await run_in_threadpool(writes.post, target, content)
+        return Response(status_code=201 if created else 204)
 
     @router.delete("/store", status_code=204)
     def store_delete(request: Request) -> Response:
@@ -159,10 +180,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         graph = _target(request)
         if graph is None:
             return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
-        if str(graph) not in store.graph_names():
-            raise NotFoundError(f"no graph {graph} in the store")
-        store.replace_graphs({}, drop=[graph])
-        writes.changed()
+        writes.delete(graph)
         return Response(status_code=204)
 
     return router

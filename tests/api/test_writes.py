@@ -4,13 +4,16 @@ The update cases of the W3C protocol manifest are encoded (named in docstrings; 
 update-dataset ones are in test_update_datasets), and so are the Graph Store cases.
 """
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 
 from tests.api.conftest import TOKEN
+from tests.api.slow_store import DELAY_S
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 UPDATE = {"Content-Type": "application/sparql-update", **AUTH}
@@ -279,3 +282,30 @@ def test_graph_store_post_creates_a_new_graph(base: str) -> None:
     again = httpx.get(location, headers={"Accept": "text/turtle"})
     assert len(Graph().parse(data=again.text, format="turtle")) == 1
     assert httpx.delete(location, headers=AUTH).status_code == 204
+
+
+SLOW_UPDATE = b"INSERT DATA { GRAPH <urn:test:g> { <urn:a> <urn:b> <urn:c> } }"
+SLOW_REQUESTS = {
+    "update": ("POST", "/sparql/update", UPDATE, SLOW_UPDATE),
+    "put": ("PUT", "/store?graph=urn:test:g", TURTLE, PERSON_TTL.encode()),
+    "post": ("POST", "/store?graph=urn:test:g", TURTLE, MORE_TTL.encode()),
+    "get": ("GET", "/store?graph=urn:test:g", {}, b""),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(SLOW_REQUESTS))
+def test_a_write_waiting_for_a_slow_store_holds_no_other_request(
+    slow_store: str, kind: str
+) -> None:
+    """With a remote store that takes seconds per call, other requests are answered while
+    a write (or a Graph Store read) waits for it."""
+    method, path, headers, body = SLOW_REQUESTS[kind]
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(
+            httpx.request, method, f"{slow_store}{path}", content=body, headers=headers,
+            timeout=60,
+        )  # fmt: skip
+        time.sleep(0.5)
+        assert httpx.get(f"{slow_store}/queries", timeout=DELAY_S / 2).status_code == 200
+        assert not pending.done()
+        assert pending.result().status_code < 500
