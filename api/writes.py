@@ -3,10 +3,12 @@ Protocol at /store. Both are off unless ACCORDKG_UPDATE_TOKEN is set, and then n
 `Authorization: Bearer <token>` (401 without it, 403 with a wrong one). Every write is
 one transaction, and the query workers reload their copy of the store afterwards.
 
-The store is read and written in a thread, never in the event loop: with a remote store,
-one slow call would otherwise hold every other request. The default graph is the union
-of the named graphs, as at /sparql: `/store?default` reads it and refuses to write it
-(405), so nothing is written that the dumps and counts would leave out.
+A body larger than ACCORDKG_MAX_IMPORT_BYTES is refused (413) before more of it is read.
+Uploaded RDF is parsed by accordkg.rdf_input in a process of its own, stopped past
+ACCORDKG_UPLOAD_TIMEOUT_S, and the store is read and written in a thread: the event loop
+only reads bodies and waits, so other requests are answered meanwhile. The default graph
+is the union of the named graphs, as at /sparql: `/store?default` reads it and refuses to
+write it (405), so nothing is written that the dumps and counts would leave out.
 """
 
 import hmac
@@ -15,8 +17,9 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Message
 
 from accordkg.api.sparql import (
     FORM_CONTENT,
@@ -28,6 +31,7 @@ from accordkg.api.sparql import (
     run_job,
 )
 from accordkg.errors import (
+    ContentTooLargeError,
     ForbiddenError,
     InputError,
     NotFoundError,
@@ -35,6 +39,7 @@ from accordkg.errors import (
     UnsupportedMediaTypeError,
 )
 from accordkg.query_pool import QueryJob, QueryRunner
+from accordkg.rdf_input import RdfPart, parse_in_worker
 from accordkg.results import MEDIA_TYPES
 from accordkg.settings import Settings
 from accordkg.sparql_text import inspect_update, with_protocol_dataset
@@ -56,12 +61,14 @@ DEFAULT_GRAPH_READ_ONLY = (
 
 
 class _Writes:
-    """What every write needs: the token check, and the write itself, made in a thread and
-    followed by telling the query workers (in that thread too, so a request cancelled
-    while it waits cannot leave them reading an older store)."""
+    """What every write needs: the token check, the body limit, and the write itself,
+    made in a thread and followed by telling the query workers (in that thread too, so a
+    request cancelled while it waits cannot leave them reading an older store)."""
 
     def __init__(self, settings: Settings, store: Store, runner: QueryRunner) -> None:
         self._token = settings.update_token
+        self._body_limit = settings.max_import_bytes
+        self._upload_timeout_s = settings.upload_timeout_s
         self._allowlist = settings.service_allowlist
         self._store = store
         self._runner = runner
@@ -75,22 +82,44 @@ class _Writes:
         if not hmac.compare_digest(given.encode(), self._token.get_secret_value().encode()):
             raise ForbiddenError("the bearer token is not the one this server takes")
 
+    def capped(self, request: Request) -> Request:
+        """The request, its body refused (413) once it is over the limit: at once if its
+        Content-Length says so, else as soon as the bytes that arrived pass it (a chunked
+        body), so no more than one chunk past the limit is ever read."""
+        limit = self._body_limit
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(limit)
+        received = 0
+
+        async def receive() -> Message:
+            nonlocal received
+            message = await request.receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _too_large(limit)
+            return message
+
+        return Request(request.scope, receive)
+
     def update(self, update: str, base_iri: str) -> None:
         inspect_update(update, self._allowlist)
         self._store.update(update, base_iri=base_iri)
         self._runner.invalidate()
 
-    def put(self, graph: URIRef, content: Graph) -> bool:
-        """Replace `graph` by `content`; whether it is a new graph."""
+    def put(self, graph: URIRef, parts: list[RdfPart], base: str) -> bool:
+        """Replace `graph` by the parts' triples; whether it is a new graph."""
+        triples = parse_in_worker(parts, base, self._upload_timeout_s)
         created = str(graph) not in self._store.graph_names()
-        self._store.replace_graphs({graph: content})
+        self._store.update(f"DROP SILENT GRAPH {graph.n3()} ;\n" + _insert_into(graph, triples))
         self._runner.invalidate()
         return created
 
-    def post(self, graph: URIRef, content: Graph) -> bool:
-        """Add `content` to `graph`; whether it is a new graph."""
+    def post(self, graph: URIRef, parts: list[RdfPart], base: str) -> bool:
+        """Add the parts' triples to `graph`; whether it is a new graph."""
+        triples = parse_in_worker(parts, base, self._upload_timeout_s)
         created = str(graph) not in self._store.graph_names()
-        self._store.update(_insert_into(graph, content))
+        self._store.update(_insert_into(graph, triples))
         self._runner.invalidate()
         return created
 
@@ -110,7 +139,7 @@ def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
     async def sparql_update(request: Request) -> Response:
         """A SPARQL 1.1 update, as a form (`update=`) or as `application/sparql-update`."""
         writes.authorize(request)
-        update = await _update_text(request)
+        update = await _update_text(writes.capped(request))
         await run_in_threadpool(writes.update, update, str(request.url.replace(query="")))
         return Response(status_code=204)
 
@@ -152,8 +181,8 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         graph = _target(request)
         if graph is None:
             return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
-        content = await _rdf_body(request)
-        created = await run_in_threadpool(writes.put, graph, content)
+        parts = await _rdf_parts(writes.capped(request))
+        created = await run_in_threadpool(writes.put, graph, parts, str(request.url))
         return Response(status_code=201 if created else 204)
 
     @router.post("/store")
@@ -163,14 +192,15 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         writes.authorize(request)
         if not request.query_params:
             graph = URIRef(f"{settings.base_iri}graph/upload-{uuid.uuid4()}")
-            await run_in_threadpool(writes.post, graph, await _rdf_content(request))
+            parts = await _rdf_parts(writes.capped(request))
+            await run_in_threadpool(writes.post, graph, parts, str(request.url))
             location = str(request.url.include_query_params(graph=str(graph)))
             return Response(status_code=201, headers={"Location": location})
         target = _target(request)
         if target is None:
             return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
-        content = await _rdf_content(request)
-        created = await run_in_threadpool(writes.post, target, content)
+        parts = await _rdf_parts(writes.capped(request))
+        created = await run_in_threadpool(writes.post, target, parts, str(request.url))
         return Response(status_code=201 if created else 204)
 
     @router.delete("/store", status_code=204)
@@ -190,6 +220,13 @@ def _method_not_allowed(detail: str, allow: str) -> Response:
     """A 405 in the shape of every other error, with the methods that are allowed."""
     return JSONResponse(
         {"error": "MethodNotAllowed", "detail": detail}, status_code=405, headers={"Allow": allow}
+    )
+
+
+def _too_large(limit: int) -> ContentTooLargeError:
+    return ContentTooLargeError(
+        f"the request body is larger than this server takes ({limit} bytes); "
+        "send it in smaller parts"
     )
 
 
@@ -232,42 +269,31 @@ def _target(request: Request) -> URIRef | None:
     return URIRef(iri)
 
 
-async def _rdf_body(request: Request) -> Graph:
-    """The request body parsed as RDF in its declared media type, all of it or an error."""
+async def _rdf_parts(request: Request) -> list[RdfPart]:
+    """The RDF of a PUT or POST, unparsed: its body, or each file of a multipart form."""
     media_type, charset = media_type_and_charset(request)
-    return _parse_rdf(await request.body(), media_type, charset, str(request.url))
-
-
-async def _rdf_content(request: Request) -> Graph:
-    """The RDF of a POST: its body, or the union of the files of a multipart form."""
-    media_type, _ = media_type_and_charset(request)
     if media_type != "multipart/form-data":
-        return await _rdf_body(request)
-    merged = Graph()
+        return [_rdf_part(await request.body(), media_type, charset, "the body")]
+    parts = []
     async with request.form() as form:
         for _, part in form.multi_items():
             if isinstance(part, str):
                 raise InputError("a multipart Graph Store POST carries RDF files, not fields")
             file_type, _, parameters = (part.content_type or "").partition(";")
             charset = parameters.partition("charset=")[2].strip() or "utf-8"
-            merged += _parse_rdf(await part.read(), file_type.strip().lower(), charset,
-                                 str(request.url))  # fmt: skip
-    return merged
+            name = part.filename or "a file"
+            parts.append(_rdf_part(await part.read(), file_type.strip().lower(), charset, name))
+    return parts
 
 
-def _parse_rdf(body: bytes, media_type: str, charset: str, base: str) -> Graph:
+def _rdf_part(body: bytes, media_type: str, charset: str, name: str) -> RdfPart:
     parser = RDF_PARSERS.get(media_type)
     if parser is None:
         raise UnsupportedMediaTypeError(
             f"RDF bodies are {', '.join(RDF_PARSERS)}; not {media_type or 'none'}"
         )
-    text = decode_body(body, charset)
-    try:
-        return Graph().parse(data=text, format=parser, publicID=base)
-    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise InputError(f"the body is not valid {media_type}: {exc}") from exc
+    return RdfPart(decode_body(body, charset), parser, media_type, name)
 
 
-def _insert_into(graph: URIRef, content: Graph) -> str:
-    triples = content.serialize(format="nt", encoding="utf-8").decode()
-    return f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{triples}}} }}"
+def _insert_into(graph: URIRef, triples: bytes) -> str:
+    return f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{triples.decode()}}} }}"

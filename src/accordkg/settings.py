@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(
         default=30.0, gt=0, description="A SPARQL query running longer is stopped (503)."
     )
+    upload_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Parsing one Graph Store upload longer than this is stopped (413).",
+    )
     query_workers: int = Field(
         default=2, ge=1, le=64, description="Worker processes that run SPARQL queries."
     )
@@ -102,7 +107,10 @@ class Settings(BaseSettings):
         description="Name of the agent that publishes the dataset.",
     )
     max_import_bytes: int = Field(
-        default=50_000_000, gt=0, description="Largest file `accordkg import` accepts."
+        default=50_000_000,
+        gt=0,
+        description="Largest file `accordkg import` accepts, and largest request body a "
+        "Graph Store upload or SPARQL update may carry (413).",
     )
 
     @field_validator("service_allowlist")
