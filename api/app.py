@@ -27,6 +27,7 @@ from accordkg.api.sparql import (
 from accordkg.api.writes import graph_store_router, update_router
 from accordkg.errors import (
     AccordError,
+    ContentTooLargeError,
     ForbiddenError,
     InputError,
     NotAcceptableError,
@@ -51,6 +52,7 @@ from accordkg.traversal.service import Traversal
 # Most specific first: the first class an error is an instance of decides its status.
 STATUS_BY_ERROR: dict[type[AccordError], int] = {
     UnsupportedMediaTypeError: 415,
+    ContentTooLargeError: 413,
     InputError: 400,
     UnauthorizedError: 401,
     ForbiddenError: 403,

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import accordkg
@@ -95,7 +96,9 @@ class SparqlQueries:
         if not queries:
             if set(fields) - {"format"}:
                 raise InputError("no query: give the query in the `query` parameter")
-            return _service_description(request, self._store, fields.get("format"))
+            return await run_in_threadpool(
+                _service_description, request, self._store, fields.get("format")
+            )  # it reads the store, which may be a remote server
         if len(queries) > 1:
             raise InputError("the `query` parameter is given more than once")
         shape = inspect_query(queries[0], settings.service_endpoints)

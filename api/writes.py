@@ -2,6 +2,13 @@
 Protocol at /store. Both are off unless ACCORDKG_UPDATE_TOKEN is set, and then need
 `Authorization: Bearer <token>` (401 without it, 403 with a wrong one). Every write is
 one transaction, and the query workers reload their copy of the store afterwards.
+
+A body larger than ACCORDKG_MAX_IMPORT_BYTES is refused (413) before more of it is read.
+Uploaded RDF is parsed by accordkg.rdf_input in a process of its own, stopped past
+ACCORDKG_UPLOAD_TIMEOUT_S, and the store is read and written in a thread: the event loop
+only reads bodies and waits, so other requests are answered meanwhile. The default graph
+is the union of the named graphs, as at /sparql: `/store?default` reads it and refuses to
+write it (405), so nothing is written that the dumps and counts would leave out.
 """
 
 import hmac
@@ -9,8 +16,10 @@ import uuid
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
-from rdflib import Graph, URIRef
+from fastapi.responses import JSONResponse, Response
+from rdflib import URIRef
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Message
 
 from accordkg.api.sparql import (
     FORM_CONTENT,
@@ -22,6 +31,7 @@ from accordkg.api.sparql import (
     run_job,
 )
 from accordkg.errors import (
+    ContentTooLargeError,
     ForbiddenError,
     InputError,
     NotFoundError,
@@ -29,6 +39,7 @@ from accordkg.errors import (
     UnsupportedMediaTypeError,
 )
 from accordkg.query_pool import QueryJob, QueryRunner
+from accordkg.rdf_input import RdfPart, parse_in_worker
 from accordkg.results import MEDIA_TYPES
 from accordkg.settings import Settings
 from accordkg.sparql_text import inspect_update, with_protocol_dataset
@@ -43,13 +54,23 @@ RDF_PARSERS = {
     "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
 }
+DEFAULT_GRAPH_READ_ONLY = (
+    "the default graph is the union of the named graphs: it is read here, not written; "
+    "name the graph to write with ?graph=<IRI>"
+)
 
 
 class _Writes:
-    """What every write needs: the token check, and telling the query workers."""
+    """What every write needs: the token check, the body limit, and the write itself,
+    made in a thread and followed by telling the query workers (in that thread too, so a
+    request cancelled while it waits cannot leave them reading an older store)."""
 
-    def __init__(self, settings: Settings, runner: QueryRunner) -> None:
+    def __init__(self, settings: Settings, store: Store, runner: QueryRunner) -> None:
         self._token = settings.update_token
+        self._body_limit = settings.max_import_bytes
+        self._upload_timeout_s = settings.upload_timeout_s
+        self._allowlist = settings.service_endpoints
+        self._store = store
         self._runner = runner
 
     def authorize(self, request: Request) -> None:
@@ -61,33 +82,70 @@ class _Writes:
         if not hmac.compare_digest(given.encode(), self._token.get_secret_value().encode()):
             raise ForbiddenError("the bearer token is not the one this server takes")
 
-    def changed(self) -> None:
+    def capped(self, request: Request) -> Request:
+        """The request, its body refused (413) once it is over the limit: at once if its
+        Content-Length says so, else as soon as the bytes that arrived pass it (a chunked
+        body), so no more than one chunk past the limit is ever read."""
+        limit = self._body_limit
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(limit)
+        received = 0
+
+        async def receive() -> Message:
+            nonlocal received
+            message = await request.receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _too_large(limit)
+            return message
+
+        return Request(request.scope, receive)
+
+    def update(self, update: str, base_iri: str) -> None:
+        inspect_update(update, self._allowlist)
+        self._store.update(update, base_iri=base_iri)
+        self._runner.invalidate()
+
+    def put(self, graph: URIRef, parts: list[RdfPart], base: str) -> bool:
+        """Replace `graph` by the parts' triples; whether it is a new graph."""
+        triples = parse_in_worker(parts, base, self._upload_timeout_s)
+        created = str(graph) not in self._store.graph_names()
+        self._store.update(f"DROP SILENT GRAPH {graph.n3()} ;\n" + _insert_into(graph, triples))
+        self._runner.invalidate()
+        return created
+
+    def post(self, graph: URIRef, parts: list[RdfPart], base: str) -> bool:
+        """Add the parts' triples to `graph`; whether it is a new graph."""
+        triples = parse_in_worker(parts, base, self._upload_timeout_s)
+        created = str(graph) not in self._store.graph_names()
+        self._store.update(_insert_into(graph, triples))
+        self._runner.invalidate()
+        return created
+
+    def delete(self, graph: URIRef) -> None:
+        if str(graph) not in self._store.graph_names():
+            raise NotFoundError(f"no graph {graph} in the store")
+        self._store.replace_graphs({}, drop=[graph])
         self._runner.invalidate()
 
 
 def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIRouter:
     """POST /sparql/update: the SPARQL 1.1 Protocol update operation."""
     router = APIRouter(tags=["writes"])
-    writes = _Writes(settings, runner)
+    writes = _Writes(settings, store, runner)
 
     @router.post("/sparql/update", status_code=204)
     async def sparql_update(request: Request) -> Response:
         """A SPARQL 1.1 update, as a form (`update=`) or as `application/sparql-update`."""
         writes.authorize(request)
-        update = await _update_text(request)
-        inspect_update(update, settings.service_endpoints)
-        store.update(update, base_iri=str(request.url.replace(query="")))
-        writes.changed()
+        update = await _update_text(writes.capped(request))
+        await run_in_threadpool(writes.update, update, str(request.url.replace(query="")))
         return Response(status_code=204)
 
     @router.get("/sparql/update", include_in_schema=False)
     def sparql_update_get() -> Response:
-        return Response(
-            '{"error": "MethodNotAllowed", "detail": "updates are POSTed"}',
-            status_code=405,
-            media_type="application/json",
-            headers={"Allow": "POST"},
-        )
+        return _method_not_allowed("updates are POSTed", allow="POST")
 
     return router
 
@@ -95,13 +153,13 @@ def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
 def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) -> APIRouter:
     """/store: the SPARQL 1.1 Graph Store HTTP Protocol."""
     router = APIRouter(tags=["writes"])
-    writes = _Writes(settings, runner)
+    writes = _Writes(settings, store, runner)
 
     @router.api_route("/store", methods=["GET", "HEAD"])
     async def store_get(request: Request) -> Response:
-        """A graph, negotiated: `?graph=<IRI>` or `?default`."""
+        """A graph, negotiated: `?graph=<IRI>`, or `?default` for the union of them all."""
         graph = _target(request)
-        if graph is not None and str(graph) not in store.graph_names():
+        if graph is not None and str(graph) not in await run_in_threadpool(store.graph_names):
             raise NotFoundError(f"no graph {graph} in the store")
         result_format = choose_format(
             GRAPH_OFFERS, multi(request.query_params.multi_items()).get("format"),
@@ -112,7 +170,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
             query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}",
             result_format=result_format,
             row_limit=settings.row_limit,
-            union_default_graph=False,
+            union_default_graph=graph is None,
         )
         return await run_job(runner, job, settings.row_limit, MEDIA_TYPES[result_format])
 
@@ -120,34 +178,30 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
     async def store_put(request: Request) -> Response:
         """Replace a graph with the RDF in the body (201 if it is new, 204 if it was there)."""
         writes.authorize(request)
-        graph, content = _target(request), await _rdf_body(request)
-        existed = graph is None or str(graph) in store.graph_names()
+        graph = _target(request)
         if graph is None:
-            store.update("DROP SILENT DEFAULT ;\n" + _insert_default(content))
-        else:
-            store.replace_graphs({graph: content})
-        writes.changed()
-        return Response(status_code=204 if existed else 201)
+            return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
+        parts = await _rdf_parts(writes.capped(request))
+        created = await run_in_threadpool(writes.put, graph, parts, str(request.url))
+        return Response(status_code=201 if created else 204)
 
     @router.post("/store")
     async def store_post(request: Request) -> Response:
         """Add RDF to a graph: the body, or each file of a multipart/form-data body. Without
-        ?graph or ?default, a new graph is made and its address given in Location (201)."""
+        ?graph, a new graph is made and its address given in Location (201)."""
         writes.authorize(request)
         if not request.query_params:
-            new_graph = URIRef(f"{settings.base_iri}graph/upload-{uuid.uuid4()}")
-            store.update(_insert_into(new_graph, await _rdf_content(request)))
-            writes.changed()
-            location = str(request.url.include_query_params(graph=str(new_graph)))
+            graph = URIRef(f"{settings.base_iri}graph/upload-{uuid.uuid4()}")
+            parts = await _rdf_parts(writes.capped(request))
+            await run_in_threadpool(writes.post, graph, parts, str(request.url))
+            location = str(request.url.include_query_params(graph=str(graph)))
             return Response(status_code=201, headers={"Location": location})
-        graph, content = _target(request), await _rdf_content(request)
-        existed = graph is None or str(graph) in store.graph_names()
-        if graph is None:
-            store.update(_insert_default(content))
-        else:
-            store.update(_insert_into(graph, content))
-        writes.changed()
-        return Response(status_code=204 if existed else 201)
+        target = _target(request)
+        if target is None:
+            return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
+        parts = await _rdf_parts(writes.capped(request))
+        created = await run_in_threadpool(writes.post, target, parts, str(request.url))
+        return Response(status_code=201 if created else 204)
 
     @router.delete("/store", status_code=204)
     def store_delete(request: Request) -> Response:
@@ -155,15 +209,25 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         writes.authorize(request)
         graph = _target(request)
         if graph is None:
-            store.update("DROP SILENT DEFAULT")
-        elif str(graph) not in store.graph_names():
-            raise NotFoundError(f"no graph {graph} in the store")
-        else:
-            store.replace_graphs({}, drop=[graph])
-        writes.changed()
+            return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
+        writes.delete(graph)
         return Response(status_code=204)
 
     return router
+
+
+def _method_not_allowed(detail: str, allow: str) -> Response:
+    """A 405 in the shape of every other error, with the methods that are allowed."""
+    return JSONResponse(
+        {"error": "MethodNotAllowed", "detail": detail}, status_code=405, headers={"Allow": allow}
+    )
+
+
+def _too_large(limit: int) -> ContentTooLargeError:
+    return ContentTooLargeError(
+        f"the request body is larger than this server takes ({limit} bytes); "
+        "send it in smaller parts"
+    )
 
 
 async def _update_text(request: Request) -> str:
@@ -205,46 +269,31 @@ def _target(request: Request) -> URIRef | None:
     return URIRef(iri)
 
 
-async def _rdf_body(request: Request) -> Graph:
-    """The request body parsed as RDF in its declared media type, all of it or an error."""
+async def _rdf_parts(request: Request) -> list[RdfPart]:
+    """The RDF of a PUT or POST, unparsed: its body, or each file of a multipart form."""
     media_type, charset = media_type_and_charset(request)
-    return _parse_rdf(await request.body(), media_type, charset, str(request.url))
-
-
-async def _rdf_content(request: Request) -> Graph:
-    """The RDF of a POST: its body, or the union of the files of a multipart form."""
-    media_type, _ = media_type_and_charset(request)
     if media_type != "multipart/form-data":
-        return await _rdf_body(request)
-    merged = Graph()
+        return [_rdf_part(await request.body(), media_type, charset, "the body")]
+    parts = []
     async with request.form() as form:
         for _, part in form.multi_items():
             if isinstance(part, str):
                 raise InputError("a multipart Graph Store POST carries RDF files, not fields")
             file_type, _, parameters = (part.content_type or "").partition(";")
             charset = parameters.partition("charset=")[2].strip() or "utf-8"
-            merged += _parse_rdf(await part.read(), file_type.strip().lower(), charset,
-                                 str(request.url))  # fmt: skip
-    return merged
+            name = part.filename or "a file"
+            parts.append(_rdf_part(await part.read(), file_type.strip().lower(), charset, name))
+    return parts
 
 
-def _parse_rdf(body: bytes, media_type: str, charset: str, base: str) -> Graph:
+def _rdf_part(body: bytes, media_type: str, charset: str, name: str) -> RdfPart:
     parser = RDF_PARSERS.get(media_type)
     if parser is None:
         raise UnsupportedMediaTypeError(
             f"RDF bodies are {', '.join(RDF_PARSERS)}; not {media_type or 'none'}"
         )
-    text = decode_body(body, charset)
-    try:
-        return Graph().parse(data=text, format=parser, publicID=base)
-    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise InputError(f"the body is not valid {media_type}: {exc}") from exc
+    return RdfPart(decode_body(body, charset), parser, media_type, name)
 
 
-def _insert_into(graph: URIRef, content: Graph) -> str:
-    triples = content.serialize(format="nt", encoding="utf-8").decode()
-    return f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{triples}}} }}"
-
-
-def _insert_default(content: Graph) -> str:
-    return f"INSERT DATA {{\n{content.serialize(format='nt', encoding='utf-8').decode()}}}"
+def _insert_into(graph: URIRef, triples: bytes) -> str:
+    return f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{triples.decode()}}} }}"

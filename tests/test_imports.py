@@ -103,6 +103,10 @@ def test_importing_again_replaces_the_graph(settings: Settings, tmp_path: Path) 
     assert len(_graph(settings, report.graph)) == 2
 
 
+ENTITIES = '<!ENTITY a "aaaaaaaaaa">' + "".join(  # each ten of the one before: 1 GB
+    f'<!ENTITY {name} "{("&" + previous + ";") * 10}">'
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
 BROKEN = {
     "syntax.ttl": ("<a> <b> .", "not valid turtle"),
     "empty.nt": ("   \n", "empty"),
@@ -113,6 +117,16 @@ BROKEN = {
     "import-context.jsonld": (
         json.dumps({"@context": {"@import": "https://example.org/c.jsonld"}, "@id": "urn:x"}),
         "would have to be fetched",
+    ),
+    "laughs.rdf": (
+        f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{ENTITIES}]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="urn:ex:">'
+        '<rdf:Description rdf:about="urn:a"><ex:p>&i;</ex:p></rdf:Description></rdf:RDF>',
+        "DOCTYPE is refused",
+    ),
+    "deep.ttl": (
+        "<urn:a> <urn:p> " + "[ <urn:p> " * 4000 + "1" + " ]" * 4000 + " .",
+        "nested more than 64 levels deep",
     ),
     "unknown-term.ttl": (
         f"<{TREATY}> <https://w3id.org/accordkg/ontology#tilte> 'x' .",

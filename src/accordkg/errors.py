@@ -5,7 +5,8 @@ Third-party exceptions are translated into these where they enter the code, so c
 
     AccordError                 anything accordkg refuses or fails to do
     ├── InputError              a file or value from outside cannot be read or parsed
-    │   └── UnsupportedMediaTypeError   a request body of a type we do not read
+    │   ├── UnsupportedMediaTypeError   a request body of a type we do not read
+    │   └── ContentTooLargeError        a request body past the size or parsing-time limit
     ├── NotFoundError           something asked for by name does not exist
     ├── UnauthorizedError       a write without credentials
     ├── ForbiddenError          a write with wrong credentials, or writes switched off
@@ -32,6 +33,11 @@ class InputError(AccordError):
 
 class UnsupportedMediaTypeError(InputError):
     """A request body arrived in a media type this operation does not read."""
+
+
+class ContentTooLargeError(InputError):
+    """A request body larger than the server takes, or one that took longer to parse than
+    the limit allows (it was stopped): either way, send less at a time."""
 
 
 class NotFoundError(AccordError):

@@ -6,11 +6,10 @@ its graph in one transaction: a bad file is refused with every problem named and
 store keeps what it had. Validation: the syntax; every `ak:` term must be one the
 ontology defines; the SHACL shapes, over the file together with what the store says about
 the entities it mentions; for SSSOM, the table's own rules and that each mapping touches
-an entity of this graph. JSON-LD is read without fetching anything: a context must be
-inline.
+an entity of this graph. RDF is read as accordkg.rdf_input reads it: nothing is fetched
+(a JSON-LD context must be inline), no XML entities, no deep nesting.
 """
 
-import json
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from accordkg.build import imports_prefix
 from accordkg.errors import InputError, ValidationError
 from accordkg.extraction.registry import slug
 from accordkg.namespaces import AK, ONTOLOGY_IRI
+from accordkg.rdf_input import parse_rdf
 from accordkg.resources import ontology_graph, shapes_graph
 from accordkg.settings import Settings
 from accordkg.sssom import ABSOLUTE_IRI, MAPPING_PREDICATES, parse_sssom, to_graph
@@ -151,46 +151,15 @@ def _utf8(data: bytes, path: Path) -> str:
 
 
 def _parse_rdf(data: bytes, file_format: str, path: Path, base_iri: str) -> Graph:
-    """The file's triples; relative IRIs resolve against the base IRI, as in data/records."""
-    graph = Graph()
+    """The file's triples; relative IRIs resolve against the base IRI, as in data/records.
+    Parsed as the server parses uploads: nothing fetched, no entities, bounded nesting."""
     try:
-        if file_format == "rdfxml":  # XML declares its own encoding
-            graph.parse(data=data, format="xml", publicID=base_iri)
-        else:
-            text = _utf8(data, path)
-            if file_format == "jsonld":
-                _refuse_remote_contexts(text, path)
-            graph.parse(data=text, format=PARSERS[file_format], publicID=base_iri)
-    except InputError:
-        raise
-    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise InputError(f"{path}: not valid {file_format}: {exc}") from exc
+        graph = parse_rdf(data, PARSERS[file_format], base_iri, file_format)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from exc
     if not graph:
         raise InputError(f"{path}: no triples in the file")
     return graph
-
-
-def _refuse_remote_contexts(text: str, path: Path) -> None:
-    """JSON-LD parsers fetch a context named by IRI; nothing here reaches the network."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from exc
-    pending = [document]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, list):
-            pending += node
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("@context", "@import"):
-                    for context in value if isinstance(value, list) else [value]:
-                        if isinstance(context, str):
-                            raise InputError(
-                                f"{path}: the JSON-LD context {context!r} would have to be "
-                                "fetched; accordkg fetches nothing: put the context inline"
-                            )
-                pending.append(value)
 
 
 def _check_terms(content: Graph, path: Path) -> None:

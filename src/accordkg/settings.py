@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         description="Memory one query worker may use, its copy of the store included; a "
         "query that needs more is stopped (503) and the worker replaced.",
     )
+    upload_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Parsing one Graph Store upload longer than this is stopped (413).",
+    )
     query_workers: int = Field(
         default=2, ge=1, le=64, description="Worker processes that run SPARQL queries."
     )
@@ -109,7 +114,10 @@ class Settings(BaseSettings):
         description="Name of the agent that publishes the dataset.",
     )
     max_import_bytes: int = Field(
-        default=50_000_000, gt=0, description="Largest file `accordkg import` accepts."
+        default=50_000_000,
+        gt=0,
+        description="Largest file `accordkg import` accepts, and largest request body a "
+        "Graph Store upload or SPARQL update may carry (413).",
     )
 
     @field_validator("service_allowlist")

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from accordkg.api import create_app
 from accordkg.build import build
 from accordkg.settings import Settings
+from tests.api.slow_store import slow_remote_server
 from tests.api.sparql_server import sparql_server
 from tests.conftest import INPUTS
 from tests.servers import BIN, free_port, running
@@ -48,4 +49,11 @@ TOKEN = "s3cret-t0ken"
 def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A live server that takes writes with the bearer token TOKEN; its base URL."""
     with sparql_server(tmp_path_factory.mktemp("writable"), ACCORDKG_UPDATE_TOKEN=TOKEN) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def slow_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live server, writable with TOKEN, on a remote store that takes seconds to answer."""
+    with slow_remote_server(tmp_path_factory.mktemp("slow"), ACCORDKG_UPDATE_TOKEN=TOKEN) as url:
         yield url

@@ -1,9 +1,14 @@
 """The cases of the W3C SPARQL 1.1 Service Description tests, against the live server."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx2 as httpx
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
+
+from tests.api.slow_store import DELAY_S
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 LANGUAGES = {SD.SPARQL10Query, SD.SPARQL11Query, SD.SPARQL11Update}
@@ -50,3 +55,14 @@ def test_conforms_to_schema(description: Graph) -> None:
     for graph in named:
         assert (graph, RDF.type, SD.NamedGraph) in description
         assert isinstance(description.value(graph, SD.name), URIRef)
+
+
+def test_the_description_waits_for_a_slow_store_off_the_event_loop(slow_store: str) -> None:
+    """It counts triples and lists graphs in the store: with a remote store that takes
+    seconds to answer, other requests are answered meanwhile."""
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(httpx.get, f"{slow_store}/sparql", timeout=60)
+        time.sleep(0.5)
+        assert httpx.get(f"{slow_store}/queries", timeout=DELAY_S / 2).status_code == 200
+        assert not pending.done()
+        assert pending.result().status_code == 200

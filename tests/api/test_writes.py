@@ -4,16 +4,33 @@ The update cases of the W3C protocol manifest are encoded (named in docstrings; 
 update-dataset ones are in test_update_datasets), and so are the Graph Store cases.
 """
 
-from collections.abc import Iterator
+import json
+import re
+import select
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import httpx2 as httpx
 import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from rdflib import Graph, Literal, URIRef
 
+from accordkg.api import create_app
+from accordkg.build import build
+from accordkg.rdf_input import MAX_DEPTH
+from accordkg.settings import Settings
 from tests.api.conftest import TOKEN
+from tests.api.slow_store import DELAY_S
+from tests.api.sparql_server import sparql_server
+from tests.recorder import recording_listener
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-UPDATE = {"Content-Type": "application/sparql-update", **AUTH}
+UPDATE_CONTENT = "application/sparql-update"
+UPDATE = {"Content-Type": UPDATE_CONTENT, **AUTH}
 TURTLE = {"Content-Type": "text/turtle", **AUTH}
 PERSON = "urn:test:person1"
 
@@ -187,13 +204,33 @@ def test_graph_store_put_get_post_delete(base: str) -> None:
     assert httpx.get(store).status_code == 404
 
 
-def test_graph_store_default_graph(base: str) -> None:
-    """PUT - default graph, GET of PUT - default graph."""
+def test_graph_store_default_graph_is_the_union_and_read_only(base: str) -> None:
+    """GET of the default graph: the union of the named graphs, as at /sparql. PUT, POST
+    and DELETE of it are refused (405) and change nothing: a write there would be left out
+    of the dumps and of the counts."""
+    httpx.put(f"{base}/store?graph=urn:test:g", content=PERSON_TTL.encode(), headers=TURTLE)
+    triples = httpx.get(f"{base}/health").json()["triples"]
     store = f"{base}/store?default"
-    assert httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE).status_code == 204
+    for method in ("PUT", "POST", "DELETE"):
+        refused = httpx.request(method, store, content=MORE_TTL.encode(), headers=TURTLE)
+        assert refused.status_code == 405, method
+        assert refused.headers["allow"] == "GET, HEAD"
+        assert "union of the named graphs" in refused.json()["detail"]
+    assert httpx.get(f"{base}/health").json()["triples"] == triples
+    assert not _ask(base, f"ASK {{ <{PERSON}> <http://xmlns.com/foaf/0.1/nick> ?nick }}")
     response = httpx.get(store, headers={"Accept": "application/n-triples"})
     assert response.headers["content-type"].startswith("application/n-triples")
-    assert len(Graph().parse(data=response.text, format="nt")) == 1
+    union = Graph().parse(data=response.text, format="nt")
+    assert (URIRef(PERSON), URIRef("http://xmlns.com/foaf/0.1/name"), Literal("Jane Doe")) in union
+
+
+def test_the_triple_count_leaves_out_the_stored_default_graph(base: str) -> None:
+    """An update without GRAPH still writes Oxigraph's own default graph; the count (as
+    the dumps, and a remote store's count) covers the named graphs only."""
+    triples = httpx.get(f"{base}/health").json()["triples"]
+    update = b"INSERT DATA { <urn:test:a> <urn:test:b> <urn:test:c> }"
+    assert httpx.post(f"{base}/sparql/update", content=update, headers=UPDATE).status_code == 204
+    assert httpx.get(f"{base}/health").json()["triples"] == triples
 
 
 def test_graph_store_missing_graphs(base: str) -> None:
@@ -259,3 +296,286 @@ def test_graph_store_post_creates_a_new_graph(base: str) -> None:
     again = httpx.get(location, headers={"Accept": "text/turtle"})
     assert len(Graph().parse(data=again.text, format="turtle")) == 1
     assert httpx.delete(location, headers=AUTH).status_code == 204
+
+
+JSONLD = {"Content-Type": "application/ld+json", **AUTH}
+CONTEXT = json.dumps({"@context": {"name": "http://xmlns.com/foaf/0.1/name"}}).encode()
+REMOTE_CONTEXTS: dict[str, Callable[[str], dict[str, object]]] = {
+    "string": lambda url: {"@context": f"{url}/c.jsonld", "@id": PERSON, "name": "x"},
+    "array": lambda url: {
+        "@context": [{"nick": "http://xmlns.com/foaf/0.1/nick"}, f"{url}/c.jsonld"],
+        "@id": PERSON,
+        "name": "x",
+    },
+    "scoped": lambda url: {
+        "@context": {"knows": {"@id": "urn:test:knows", "@context": f"{url}/c.jsonld"}},
+        "@id": PERSON,
+        "knows": {"@id": "urn:test:other", "name": "x"},
+    },
+    "nested node": lambda url: {
+        "@id": PERSON,
+        "urn:test:knows": {"@context": f"{url}/c.jsonld", "@id": "urn:test:other", "name": "x"},
+    },
+    "@import": lambda url: {
+        "@context": {"@import": f"{url}/c.jsonld"},
+        "@id": PERSON,
+        "name": "x",
+    },
+}
+
+
+@pytest.mark.parametrize("form", list(REMOTE_CONTEXTS))
+def test_graph_store_uploads_fetch_no_json_ld_context(base: str, form: str) -> None:
+    """A context to fetch is refused whole (PUT, POST, multipart): nothing is fetched."""
+    store = f"{base}/store?graph=urn:test:g"
+    httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE)
+    with recording_listener(CONTEXT, "application/ld+json") as (url, hits):
+        document = json.dumps(REMOTE_CONTEXTS[form](url)).encode()
+        files = [("data", ("data.jsonld", document, "application/ld+json"))]
+        for response in (
+            httpx.put(store, content=document, headers=JSONLD),
+            httpx.post(store, content=document, headers=JSONLD),
+            httpx.post(store, files=files, headers=AUTH),
+        ):
+            assert response.status_code == 400, response.text
+            detail = response.json()["detail"]
+            assert "would have to be fetched" in detail
+            assert "\n" not in detail
+        assert hits == []
+    assert len(_graph(base)) == 1
+
+
+LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n<!ENTITY a "' + "a" * 40 + '">\n'
+    + "".join(
+        f'<!ENTITY {name} "{("&" + previous + ";") * 10}">\n'
+        for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    + ']>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+    'xmlns:ex="urn:test:"><rdf:Description rdf:about="urn:test:a"><ex:p>&i;</ex:p>'
+    "</rdf:Description></rdf:RDF>"
+)  # fmt: skip
+RDF_XML = {"Content-Type": "application/rdf+xml", **AUTH}
+
+
+def test_graph_store_refuses_xml_entities_at_once(base: str) -> None:
+    """A 'billion laughs' body (nested entities: 4 GB of text from 700 bytes) is refused
+    at once, and so is an external entity, which is not fetched either."""
+    store = f"{base}/store?graph=urn:test:g"
+    httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE)
+    assert len(LAUGHS) < 800
+    started = time.monotonic()
+    response = httpx.put(store, content=LAUGHS.encode(), headers=RDF_XML, timeout=20)
+    assert response.status_code == 400
+    assert "DOCTYPE" in response.json()["detail"]
+    assert time.monotonic() - started < 5
+    with recording_listener(b"fetched", "text/plain") as (url, hits):
+        external = LAUGHS.replace('"' + "a" * 40 + '"', f'SYSTEM "{url}/entity"')
+        response = httpx.put(store, content=external.replace("&i;", "&a;").encode(),
+                             headers=RDF_XML)  # fmt: skip
+        assert response.status_code == 400
+        assert hits == []
+    assert len(_graph(base)) == 1
+
+
+DEEP = 4000
+NESTED = {
+    "turtle blank nodes": (
+        "text/turtle",
+        f"<{PERSON}> <urn:test:p> " + "[ <urn:test:p> " * DEEP + "1" + " ]" * DEEP + " .",
+    ),
+    "turtle collections": (
+        "text/turtle",
+        f"<{PERSON}> <urn:test:p> " + "( " * DEEP + "1" + " )" * DEEP + " .",
+    ),
+    "json-ld objects": (
+        "application/ld+json",
+        f'{{"@id": "{PERSON}", ' + '"urn:test:p": {' * DEEP + '"@id": "urn:test:x"' + "}" * DEEP
+        + "}",
+    ),
+    "json-ld lists": (
+        "application/ld+json",
+        f'{{"@id": "{PERSON}", "urn:test:p": ' + '{"@list": [' * DEEP + "1" + "]}" * DEEP + "}",
+    ),
+    "rdf/xml": (
+        "application/rdf+xml",
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="urn:test:">'
+        + f'<rdf:Description rdf:about="{PERSON}">'
+        + "<ex:p><rdf:Description>" * DEEP + "</rdf:Description></ex:p>" * DEEP
+        + "</rdf:Description></rdf:RDF>",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(NESTED))
+def test_graph_store_refuses_deep_nesting(base: str, kind: str) -> None:
+    """4,000 levels of nesting: a 400 that says so, and the graph as it was."""
+    store = f"{base}/store?graph=urn:test:g"
+    httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE)
+    media_type, body = NESTED[kind]
+    response = httpx.put(store, content=body.encode(), headers={**AUTH, "Content-Type": media_type})
+    assert response.status_code == 400, response.text
+    assert f"nested more than {MAX_DEPTH} levels deep" in response.json()["detail"]
+    assert len(_graph(base)) == 1
+    assert httpx.get(f"{base}/health").status_code == 200
+
+
+def _many_objects(count: int) -> bytes:
+    """Compact Turtle that is slow to parse for its size: one subject, `count` objects."""
+    return (f"<{PERSON}> <urn:test:n> " + ", ".join(map(str, range(count))) + " .").encode()
+
+
+def test_health_answers_while_an_upload_is_parsed(base: str) -> None:
+    """A large upload (seconds of parsing) holds no other request."""
+    with ThreadPoolExecutor(1) as pool:
+        upload = pool.submit(
+            httpx.put, f"{base}/store?graph=urn:test:g", content=_many_objects(120_000),
+            headers=TURTLE, timeout=120,
+        )  # fmt: skip
+        time.sleep(0.5)
+        for _ in range(3):
+            started = time.monotonic()
+            assert httpx.get(f"{base}/health", timeout=5).status_code == 200
+            assert time.monotonic() - started < 2
+            time.sleep(0.2)
+        assert not upload.done()  # the answers came while the upload was being parsed
+        assert upload.result().status_code == 201
+
+
+LIMIT = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def tight(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live writable server with small limits: 1 MB bodies, 1 s of parsing."""
+    with sparql_server(
+        tmp_path_factory.mktemp("tight"),
+        ACCORDKG_UPDATE_TOKEN=TOKEN,
+        ACCORDKG_MAX_IMPORT_BYTES=str(LIMIT),
+        ACCORDKG_UPLOAD_TIMEOUT_S="1",
+    ) as url:
+        yield url
+
+
+def _partial_request(base: str, head: str, chunks: Iterable[bytes] = ()) -> tuple[int, bytes]:
+    """Send a request's head, then `chunks` one by one until the server answers, and never
+    the end of the body: the status and body of the answer (a timeout if none comes)."""
+    address = urlsplit(base)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
+        connection.sendall(head.encode())
+        for chunk in chunks:
+            if select.select([connection], [], [], 0.05)[0]:
+                break
+            connection.sendall(chunk)
+        answer = b""
+        while not _complete(answer) and (received := connection.recv(65536)):
+            answer += received
+    status_line, _, rest = answer.partition(b"\r\n")
+    return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
+
+
+def _complete(answer: bytes) -> bool:
+    head, separator, body = answer.partition(b"\r\n\r\n")
+    length = re.search(rb"content-length: *(\d+)", head, re.IGNORECASE)
+    return bool(separator) and length is not None and len(body) >= int(length[1])
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/store?graph=urn:test:big", "text/turtle"), ("/sparql/update", UPDATE_CONTENT)],
+)
+def test_a_body_over_the_limit_is_refused_unread(tight: str, path: str, content_type: str) -> None:
+    """Content-Length over the limit: 413 at once, without waiting for the body."""
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {TOKEN}\r\n"
+        f"Content-Type: {content_type}\r\nContent-Length: {LIMIT + 1}\r\n\r\n"
+    )
+    status, body = _partial_request(tight, head)
+    assert status == 413
+    assert "larger than this server takes (1000000 bytes)" in json.loads(body)["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/store?graph=urn:test:big", "text/turtle"), ("/sparql/update", UPDATE_CONTENT)],
+)
+def test_a_chunked_body_is_refused_as_it_passes_the_limit(
+    tight: str, path: str, content_type: str
+) -> None:
+    """No Content-Length: the bytes are counted as they come, and 413 once they pass the
+    limit, though the body has not ended."""
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {TOKEN}\r\n"
+        f"Content-Type: {content_type}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    piece = b"#" * 65536
+    chunks = [f"{len(piece):x}\r\n".encode() + piece + b"\r\n"] * (LIMIT // len(piece) + 4)
+    status, body = _partial_request(tight, head, chunks)
+    assert status == 413
+    assert "larger than this server takes" in json.loads(body)["detail"]
+    assert httpx.get(f"{tight}/store?graph=urn:test:big").status_code == 404
+
+
+def test_a_parse_past_the_time_limit_is_stopped(tight: str) -> None:
+    """A body under the size limit that takes seconds to parse: stopped after 1 s (413),
+    and the graph keeps what it had."""
+    store = f"{tight}/store?graph=urn:test:slow"
+    assert httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE).status_code == 201
+    body = _many_objects(130_000)
+    assert len(body) < LIMIT
+    started = time.monotonic()
+    response = httpx.put(store, content=body, headers=TURTLE, timeout=60)
+    assert response.status_code == 413
+    assert "took longer than 1 s and was stopped" in response.json()["detail"]
+    assert time.monotonic() - started < 4
+    kept = httpx.get(store, headers={"Accept": "text/turtle"})
+    assert len(Graph().parse(data=kept.text, format="turtle")) == 1
+    assert httpx.delete(store, headers=AUTH).status_code == 204
+
+
+SLOW_UPDATE = b"INSERT DATA { GRAPH <urn:test:g> { <urn:a> <urn:b> <urn:c> } }"
+SLOW_REQUESTS = {
+    "update": ("POST", "/sparql/update", UPDATE, SLOW_UPDATE),
+    "put": ("PUT", "/store?graph=urn:test:g", TURTLE, PERSON_TTL.encode()),
+    "post": ("POST", "/store?graph=urn:test:g", TURTLE, MORE_TTL.encode()),
+    "get": ("GET", "/store?graph=urn:test:g", {}, b""),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(SLOW_REQUESTS))
+def test_a_write_waiting_for_a_slow_store_holds_no_other_request(
+    slow_store: str, kind: str
+) -> None:
+    """With a remote store that takes seconds per call, other requests are answered while
+    a write (or a Graph Store read) waits for it."""
+    method, path, headers, body = SLOW_REQUESTS[kind]
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(
+            httpx.request, method, f"{slow_store}{path}", content=body, headers=headers,
+            timeout=60,
+        )  # fmt: skip
+        time.sleep(0.5)
+        assert httpx.get(f"{slow_store}/queries", timeout=DELAY_S / 2).status_code == 200
+        assert not pending.done()
+        assert pending.result().status_code < 500
+
+
+def test_the_asgi_app_applies_the_same_limits(settings: Settings) -> None:
+    build(settings)
+    writable = settings.model_copy(
+        update={"update_token": SecretStr(TOKEN), "max_import_bytes": 1000}
+    )
+    store = "/store?graph=urn:test:g"
+    with TestClient(create_app(writable)) as client:
+        assert client.put(store, content=PERSON_TTL.encode(), headers=TURTLE).status_code == 201
+        too_large = client.put(store, content=PERSON_TTL.encode() * 20, headers=TURTLE)
+        assert too_large.status_code == 413
+        assert client.put("/store?default", content=b"", headers=TURTLE).status_code == 405
+        with recording_listener(CONTEXT, "application/ld+json") as (url, hits):
+            document = json.dumps(REMOTE_CONTEXTS["@import"](url)).encode()
+            assert client.put(store, content=document, headers=JSONLD).status_code == 400
+            assert hits == []
+        deep = "( " * (MAX_DEPTH + 1) + "1" + " )" * (MAX_DEPTH + 1)
+        deep_body = f"<{PERSON}> <urn:test:p> {deep} .".encode()
+        assert client.put(store, content=deep_body, headers=TURTLE).status_code == 400
+        assert client.get(store, headers={"Accept": "text/turtle"}).text.count("Jane Doe") == 1
