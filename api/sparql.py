@@ -58,10 +58,12 @@ GRAPH_OFFERS = {
     "application/rdf+xml": "rdfxml",
     "application/xml": "rdfxml",
 }
+# rdflib's writer for each graph format; a graph's N-Triples lines are N-Quads of the
+# default graph (rdflib's own N-Quads writer refuses a graph that is not a dataset).
 SERVICE_DESCRIPTION_FORMATS = {
     "turtle": "turtle",
     "ntriples": "nt",
-    "nquads": "nquads",
+    "nquads": "nt",
     "jsonld": "json-ld",
     "rdfxml": "xml",
 }
