@@ -29,7 +29,9 @@ from accordkg.reconcile import (
     parse_batch,
 )
 
-CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,99}$")
+# A JSONP callback is a dotted path of JavaScript names (jQuery's `jQuery123_456`, `a.b`).
+CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*", re.ASCII)
+CALLBACK_LENGTH = 100
 JSON_CONTENT = "application/json"
 PREVIEW_SIZE = {"width": 400, "height": 200}
 
@@ -186,8 +188,8 @@ def _json(document: Any, callback: str | None) -> Response:
     text = json.dumps(document, ensure_ascii=False)
     if callback is None:
         return Response(text, media_type="application/json")
-    if not CALLBACK.match(callback):
-        raise InputError("`callback` must be a JavaScript function name")
+    if len(callback) > CALLBACK_LENGTH or not CALLBACK.fullmatch(callback):
+        raise InputError("`callback` must be a JavaScript function name (such as a.b_1)")
     return Response(f"{callback}({text});", media_type="application/javascript")
 
 

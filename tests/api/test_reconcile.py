@@ -115,9 +115,19 @@ def test_malformed_queries_are_400_with_a_message(server: str, queries: str, mes
     assert message in response.json()["detail"]
 
 
-def test_a_hostile_callback_is_refused(server: str) -> None:
-    response = httpx.get(f"{server}/reconcile", params={"callback": "alert(1)//"})
+@pytest.mark.parametrize(
+    "callback", ["alert(1)//", "x\n", "x\nalert(1)", "a..b", "a.", ".a", "1a", "a-b", "x" * 101]
+)
+def test_a_hostile_callback_is_refused(server: str, callback: str) -> None:
+    response = httpx.get(f"{server}/reconcile", params={"callback": callback})
     assert response.status_code == 400
+    assert "JavaScript function name" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("callback", ["cb", "jQuery3210_1712", "$.x_1", "window.handlers.ok"])
+def test_callbacks_that_name_a_function_are_answered(server: str, callback: str) -> None:
+    response = httpx.get(f"{server}/reconcile", params={"callback": callback})
+    assert response.text.startswith(f"{callback}(")
 
 
 def test_suggest_entity_type_and_property(server: str) -> None:
