@@ -63,6 +63,14 @@ STATUS_BY_ERROR: dict[type[AccordError], int] = {
     StoreError: 503,
 }
 
+# CORS is for reads (README): other origins may query (POST included, as SPARQL and
+# /reconcile take queries by POST) but not write: PUT and DELETE are not allowed, nor is
+# the Authorization header writes need. Browser code may read the headers that describe
+# an answer: its validators, its links, and whether the row limit cut it.
+CORS_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
+CORS_HEADERS = ["Cache-Control", "If-None-Match", "X-Requested-With"]  # and the safelisted ones
+CORS_EXPOSED = ["ETag", "Repr-Digest", "Link", "Content-Location", TRUNCATED_HEADER]
+
 
 def error_response(exc: AccordError) -> JSONResponse:
     """An accordkg error as JSON, with the status STATUS_BY_ERROR gives it."""
@@ -121,9 +129,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["*"],
-        expose_headers=[TRUNCATED_HEADER],
+        allow_methods=CORS_METHODS,
+        allow_headers=CORS_HEADERS,
+        expose_headers=CORS_EXPOSED,
     )
     for router in (
         sparql_router(queries),
