@@ -17,11 +17,13 @@ from accordkg.api.linked_data import linked_data_router, ontology_router
 from accordkg.api.mappings import mappings_router
 from accordkg.api.reconcile import reconcile_router
 from accordkg.api.sparql import (
+    FORMAT_PARAMETERS,
     RESULT_OFFERS,
     TRUNCATED_HEADER,
     SparqlFastPath,
     SparqlQueries,
     choose_format,
+    run_job,
     sparql_router,
 )
 from accordkg.api.writes import graph_store_router, update_router
@@ -40,11 +42,11 @@ from accordkg.errors import (
     UnsupportedMediaTypeError,
     ValidationError,
 )
-from accordkg.named_queries import named_queries, named_query, run_named_query
-from accordkg.query_pool import QueryPool, QueryRunner, RemoteQueries
+from accordkg.named_queries import bound_query, named_queries, named_query
+from accordkg.query_pool import QueryJob, QueryPool, QueryRunner, RemoteQueries
 from accordkg.reconcile import Reconciler
 from accordkg.resources import ontology_graph
-from accordkg.results import MEDIA_TYPES, serialize_solutions
+from accordkg.results import MEDIA_TYPES
 from accordkg.settings import Settings
 from accordkg.store import RemoteStore, open_store
 from accordkg.traversal.service import Traversal
@@ -64,6 +66,14 @@ STATUS_BY_ERROR: dict[type[AccordError], int] = {
     ValidationError: 422,
     StoreError: 503,
 }
+
+# CORS is for reads (README): other origins may query (POST included, as SPARQL and
+# /reconcile take queries by POST) but not write: PUT and DELETE are not allowed, nor is
+# the Authorization header writes need. Browser code may read the headers that describe
+# an answer: its validators, its links, and whether the row limit cut it.
+CORS_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
+CORS_HEADERS = ["Cache-Control", "If-None-Match", "X-Requested-With"]  # and the safelisted ones
+CORS_EXPOSED = ["ETag", "Repr-Digest", "Link", "Content-Location", TRUNCATED_HEADER]
 
 
 def error_response(exc: AccordError) -> JSONResponse:
@@ -124,9 +134,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["*"],
-        expose_headers=[TRUNCATED_HEADER],
+        allow_methods=CORS_METHODS,
+        allow_headers=CORS_HEADERS,
+        expose_headers=CORS_EXPOSED,
     )
     for router in (
         sparql_router(queries),
@@ -184,28 +194,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
 
     @app.get("/queries/{name}", tags=["queries"])
-    def run_query(
+    async def run_query(
         name: str,
         request: Request,
         format_override: Annotated[str | None, Query(alias="format")] = None,
     ) -> Response:
         """Run a named query; every other query parameter binds one of its parameters.
-        The result format follows `Accept`, or `format` (json, xml, csv, tsv) if given."""
+        The result format follows `Accept`, or `format` (json, xml, csv, tsv) if given.
+        It runs as /sparql queries do: time limit, row limit and truncation header."""
         query = named_query(name)
-        values = {k: v for k, v in request.query_params.items() if k != "format"}
-        repeated = [k for k in values if len(request.query_params.getlist(k)) > 1]
+        params = request.query_params
+        values = {k: v for k, v in params.items() if k not in FORMAT_PARAMETERS}
+        repeated = [k for k in values if len(params.getlist(k)) > 1]
         if repeated:
             raise InputError(f"parameter {repeated[0]} is given more than once")
-        result_format = choose_format(
-            RESULT_OFFERS,
-            [format_override] if format_override else None,
-            request.headers.get("accept"),
+        formats = [*([format_override] if format_override else []), *params.getlist("output")]
+        result_format = choose_format(RESULT_OFFERS, formats, request.headers.get("accept"))
+        job = QueryJob(
+            query=bound_query(query, values, settings.base_iri),
+            result_format=result_format,
+            row_limit=settings.row_limit,
+            union_default_graph=True,
         )
-        solutions = run_named_query(store, query, values, settings.base_iri)
-        return Response(
-            serialize_solutions(solutions, result_format),
-            media_type=MEDIA_TYPES[result_format],
-            headers={"Vary": "Accept"},
-        )
+        return await run_job(runner, job, settings.row_limit, MEDIA_TYPES[result_format])
 
     return app

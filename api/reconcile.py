@@ -1,8 +1,10 @@
 """/reconcile: the Reconciliation Service API v0.2 (what OpenRefine speaks) over HTTP.
 
 GET without queries answers the service manifest; queries come as `queries=<JSON>` in
-the URL (GET) or a form (POST), or as a JSON body. GET answers honour `callback=` (JSONP),
-as OpenRefine's browser side asks. Matching itself is `accordkg.reconcile`.
+the URL (GET) or a form (POST), or as a JSON body. Data extension requests (the values of
+`party` and `year` for reconciled entities) come as `extend=<JSON>` the same ways, but for
+the JSON body. GET answers honour `callback=` (JSONP), as OpenRefine's browser side asks.
+Matching itself is `accordkg.reconcile`.
 """
 
 import html
@@ -27,9 +29,12 @@ from accordkg.reconcile import (
     Reconciler,
     is_match,
     parse_batch,
+    parse_extension,
 )
 
-CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,99}$")
+# A JSONP callback is a dotted path of JavaScript names (jQuery's `jQuery123_456`, `a.b`).
+CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*", re.ASCII)
+CALLBACK_LENGTH = 100
 JSON_CONTENT = "application/json"
 PREVIEW_SIZE = {"width": 400, "height": 200}
 
@@ -42,18 +47,26 @@ def reconcile_router(reconciler: Reconciler, base_iri: str) -> APIRouter:
     def manifest_or_queries(
         request: Request,
         queries: str | None = None,
+        extend: str | None = None,
         callback: str | None = None,
     ) -> Response:
-        """The service manifest, or (with `queries=`) the answers to a batch of queries."""
+        """The service manifest, or (with `queries=`) the answers to a batch of queries,
+        or (with `extend=`) the property values of entities."""
+        if queries is not None and extend is not None:
+            raise InputError("give `queries` or `extend`, not both")
+        if extend is not None:
+            return _json(_extension(reconciler, _parsed_json("extend", extend)), callback)
         if queries is None:
             return _json(_manifest(str(request.base_url).rstrip("/"), base_iri), callback)
-        return _json(_answers(reconciler, _batch_json(queries)), callback)
+        return _json(_answers(reconciler, _parsed_json("queries", queries)), callback)
 
     @router.post("")
     async def post_queries(request: Request) -> Response:
-        """A batch of queries as a form field `queries`, or as a JSON body."""
-        batch = await _posted_batch(request)
-        return _json(await run_in_threadpool(_answers, reconciler, batch), None)
+        """A batch of queries as a form field `queries`, or as a JSON body; or a data
+        extension request as a form field `extend`."""
+        field, document = await _posted(request)
+        answer = _extension if field == "extend" else _answers
+        return _json(await run_in_threadpool(answer, reconciler, document), None)
 
     @router.get("/suggest/entity")
     def suggest_entity(
@@ -114,7 +127,9 @@ def _manifest(root: str, base_iri: str) -> dict[str, object]:
             kind: {**service, "service_path": f"/reconcile/suggest/{kind}"}
             for kind in ("entity", "type", "property")
         },
-        "propose_properties": {**service, "service_path": "/reconcile/properties"},
+        "extend": {
+            "propose_properties": {**service, "service_path": "/reconcile/properties"},
+        },
     }
 
 
@@ -123,6 +138,31 @@ def _answers(reconciler: Reconciler, batch: object) -> dict[str, object]:
     return {
         name: {"result": [_result(candidates, at) for at in range(len(candidates))]}
         for name, candidates in answers.items()
+    }
+
+
+def _extension(reconciler: Reconciler, document: object) -> dict[str, object]:
+    """A data extension response: the properties asked for, and each entity's values."""
+    ids, pids = parse_extension(document)
+    rows = reconciler.extend(ids, pids)
+    entities = reconciler.entities()
+    meta: list[dict[str, object]] = [{"id": pid, "name": PROPERTIES[pid]} for pid in pids]
+    for column in meta:
+        if column["id"] == "party":
+            column["type"] = _type("Party")
+
+    def value(pid: str, text: str) -> dict[str, str]:
+        if pid != "party":
+            return {"str": text}
+        party = entities.get(text)
+        return {"id": text, "name": party.label if party is not None else text}
+
+    return {
+        "meta": meta,
+        "rows": {
+            entity_id: {pid: [value(pid, v) for v in values] for pid, values in row.items()}
+            for entity_id, row in rows.items()
+        },
     }
 
 
@@ -155,26 +195,29 @@ def _description(entity: Entity) -> str:
     return f"{kinds}{signed}"
 
 
-def _batch_json(text: str) -> object:
+def _parsed_json(field: str, text: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"`queries` is not valid JSON: {exc}") from exc
+        raise InputError(f"`{field}` is not valid JSON: {exc}") from exc
 
 
-async def _posted_batch(request: Request) -> object:
+async def _posted(request: Request) -> tuple[str, object]:
+    """The posted request: which field it came in (`queries` or `extend`) and its JSON."""
     media_type, charset = media_type_and_charset(request)
     body = decode_body(await request.body(), charset)
     if media_type == FORM_CONTENT:
-        fields = parse_qs(body, keep_blank_values=True).get("queries", [])
-        if len(fields) != 1:
-            raise InputError("give exactly one `queries` field")
-        return _batch_json(fields[0])
+        fields = parse_qs(body, keep_blank_values=True)
+        given = [(name, value) for name in ("queries", "extend") for value in fields.get(name, [])]
+        if len(given) != 1:
+            raise InputError("give exactly one `queries` (or `extend`) field")
+        name, text = given[0]
+        return name, _parsed_json(name, text)
     if media_type == JSON_CONTENT:
-        document = _batch_json(body)
+        document = _parsed_json("queries", body)
         if isinstance(document, dict) and "queries" in document:
-            return document["queries"]
-        return document
+            return "queries", document["queries"]
+        return "queries", document
     raise UnsupportedMediaTypeError(
         f"POST queries as {FORM_CONTENT} (`queries=`) or {JSON_CONTENT}, "
         f"not {media_type or 'no Content-Type'}"
@@ -186,8 +229,8 @@ def _json(document: Any, callback: str | None) -> Response:
     text = json.dumps(document, ensure_ascii=False)
     if callback is None:
         return Response(text, media_type="application/json")
-    if not CALLBACK.match(callback):
-        raise InputError("`callback` must be a JavaScript function name")
+    if len(callback) > CALLBACK_LENGTH or not CALLBACK.fullmatch(callback):
+        raise InputError("`callback` must be a JavaScript function name (such as a.b_1)")
     return Response(f"{callback}({text});", media_type="application/javascript")
 
 

@@ -59,13 +59,36 @@ GRAPH_OFFERS = {
     "application/rdf+xml": "rdfxml",
     "application/xml": "rdfxml",
 }
+# rdflib's writer for each graph format; a graph's N-Triples lines are N-Quads of the
+# default graph (rdflib's own N-Quads writer refuses a graph that is not a dataset).
 SERVICE_DESCRIPTION_FORMATS = {
     "turtle": "turtle",
     "ntriples": "nt",
-    "nquads": "nquads",
+    "nquads": "nt",
     "jsonld": "json-ld",
     "rdfxml": "xml",
 }
+# What clients put in `format=` (or `output=`) besides our names and media types: each
+# word with the formats it stands for, by kind of answer (SPARQLWrapper sends `xml` for
+# SPARQL XML results and for RDF/XML alike). Turtle is what an N3 reader reads.
+FORMAT_ALIASES = {
+    "json": ("json", "jsonld"),
+    "xml": ("xml", "rdfxml"),
+    "json-ld": ("jsonld",),
+    "ttl": ("turtle",),
+    "n3": ("turtle",),
+    "text/n3": ("turtle",),
+    "text/rdf+n3": ("turtle",),
+    "application/turtle": ("turtle",),
+    "nt": ("ntriples",),
+    "n-triples": ("ntriples",),
+    "nq": ("nquads",),
+    "n-quads": ("nquads",),
+    "rdf": ("rdfxml",),
+    "rdf+xml": ("rdfxml",),
+    "rdf/xml": ("rdfxml",),
+}
+FORMAT_PARAMETERS = ("format", "output")  # output: a synonym some clients send
 FORM_CONTENT = "application/x-www-form-urlencoded"
 QUERY_CONTENT = "application/sparql-query"
 FAST = frozenset({"GET", "POST"})  # the methods SparqlFastPath answers
@@ -93,17 +116,18 @@ class SparqlQueries:
         if unknown_update:
             raise InputError("this is the query endpoint; send updates to /sparql/update")
         queries = fields.get("query", [])
+        formats = [value for key in FORMAT_PARAMETERS for value in fields.get(key, [])]
         if not queries:
-            if set(fields) - {"format"}:
+            if set(fields) - set(FORMAT_PARAMETERS):
                 raise InputError("no query: give the query in the `query` parameter")
             return await run_in_threadpool(
-                _service_description, request, self._store, fields.get("format")
+                _service_description, request, self._store, formats
             )  # it reads the store, which may be a remote server
         if len(queries) > 1:
             raise InputError("the `query` parameter is given more than once")
         shape = inspect_query(queries[0], settings.service_endpoints)
         offers = GRAPH_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
-        result_format = choose_format(offers, fields.get("format"), request.headers.get("accept"))
+        result_format = choose_format(offers, formats, request.headers.get("accept"))
         default_graphs = tuple(fields.get("default-graph-uri", []))
         named_graphs = tuple(fields.get("named-graph-uri", []))
         for iri in (*default_graphs, *named_graphs):
@@ -260,21 +284,38 @@ def multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def choose_format(offers: dict[str, str], override: list[str] | None, accept: str | None) -> str:
-    """The format from `format=` if given (a name or a media type), else negotiated."""
+    """The format the first usable `format=` value names (our name, a common alias, or a
+    media type), else the one `Accept` prefers. A `format` that names nothing this answer
+    comes in gives way to an `Accept` that names a type it does; else it is a 400."""
+    for wanted in override or []:
+        name = _format_named(wanted, offers)
+        if name is not None:
+            return name
     if override:
-        wanted = override[-1]
-        names = set(offers.values())
-        if wanted in names:
-            return wanted
-        if wanted in offers:
-            return offers[wanted]
-        raise InputError(f"format must be one of {', '.join(sorted(names))}, not {wanted!r}")
+        stated = negotiate(accept, list(offers), stated=True)
+        if stated is None:
+            names = sorted(set(offers.values()))
+            raise InputError(
+                f"format must be one of {', '.join(names)} for this answer, not {override[0]!r}"
+            )
+        return offers[stated]
     chosen = negotiate(accept, list(offers))
     if chosen is None:
         raise NotAcceptableError(
             f"none of the accepted types fits this answer; offered: {', '.join(offers)}"
         )
     return offers[chosen]
+
+
+def _format_named(wanted: str, offers: dict[str, str]) -> str | None:
+    """The offered format `wanted` names, if any: case aside, media type parameters aside."""
+    word = wanted.partition(";")[0].strip().lower()
+    names = set(offers.values())
+    if word in names:
+        return word
+    if word in offers:
+        return offers[word]
+    return next((name for name in FORMAT_ALIASES.get(word, ()) if name in names), None)
 
 
 def _service_description(request: Request, store: Store, override: list[str] | None) -> Response:

@@ -28,3 +28,20 @@ OFFERS = ["application/sparql-results+json", "application/sparql-results+xml", "
 )
 def test_negotiate(accept: str | None, chosen: str | None) -> None:
     assert negotiate(accept, OFFERS) == chosen
+
+
+@pytest.mark.parametrize(
+    ("accept", "chosen"),
+    [
+        (None, None),
+        ("", None),
+        ("*/*", None),
+        ("text/csv, */*;q=0.1", "text/csv"),
+        ("text/*", "text/csv"),
+        ("*/*, application/sparql-results+xml;q=0.5", "application/sparql-results+xml"),
+        ("text/html, */*", None),
+    ],
+)
+def test_negotiate_what_the_client_names(accept: str | None, chosen: str | None) -> None:
+    """`stated`: only types the client names count, never `*/*` or a missing Accept."""
+    assert negotiate(accept, OFFERS, stated=True) == chosen

@@ -10,7 +10,14 @@ from rdflib.namespace import RDF, RDFS
 from accordkg.build import build
 from accordkg.errors import InputError, NotFoundError
 from accordkg.namespaces import AK
-from accordkg.reconcile import Reconciler, initials, is_match, key, parse_batch
+from accordkg.reconcile import (
+    Reconciler,
+    initials,
+    is_match,
+    key,
+    parse_batch,
+    parse_extension,
+)
 from accordkg.settings import Settings
 from accordkg.store import open_store
 from tests.conftest import INPUTS
@@ -98,6 +105,60 @@ def test_a_party_given_by_id_constrains_a_person(reconciler: Reconciler) -> None
     assert score < 50
 
 
+def test_a_query_of_properties_alone_scores_by_the_share_it_has(reconciler: Reconciler) -> None:
+    """No `query` string (v0.2): candidates have a value of at least one property, and
+    the one that alone has them all is a match."""
+    both = {"properties": [{"pid": "party", "v": "United Kingdom"}, {"pid": "year", "v": 2020}]}
+    (candidates,) = reconciler.reconcile(parse_batch({"q0": both})).values()
+    assert [(c.entity.id, c.score) for c in candidates[:2]] == [(DECLARATION, 100), (
+        "person/alok-sharma", 50)]  # fmt: skip
+    assert [is_match(candidates, at) for at in range(len(candidates))] == [True] + [False] * (
+        len(candidates) - 1
+    )
+    signed_by = {"type": "Person", "properties": [{"pid": "party", "v": "state/united-kingdom"}]}
+    (people,) = reconciler.reconcile(parse_batch({"q0": signed_by})).values()
+    assert [(c.entity.id, c.score) for c in people] == [
+        ("person/alok-sharma", 100), ("person/oliver-dowden", 100),
+    ]  # fmt: skip
+    assert not any(is_match(people, at) for at in range(len(people)))  # two alike: no match
+
+
+def test_a_query_of_properties_nothing_has_gives_no_candidates(reconciler: Reconciler) -> None:
+    batch = parse_batch({"q0": {"properties": [{"pid": "year", "v": "1900"}]}})
+    assert reconciler.reconcile(batch) == {"q0": []}
+
+
+def test_an_empty_batch_has_no_answers(reconciler: Reconciler) -> None:
+    assert reconciler.reconcile(parse_batch({})) == {}
+
+
+def test_extension_reads_the_properties_back(reconciler: Reconciler) -> None:
+    ids, pids = parse_extension(
+        {"ids": [DECLARATION, "person/oliver-dowden", "state/ruritania"],
+         "properties": [{"id": "party"}, {"id": "year"}]}
+    )  # fmt: skip
+    assert reconciler.extend(ids, pids) == {
+        DECLARATION: {"party": ["state/united-kingdom", "state/united-states"], "year": ["2020"]},
+        "person/oliver-dowden": {"party": ["state/united-kingdom"], "year": []},
+        "state/ruritania": {"party": [], "year": []},
+    }
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ([], "extend must be a JSON object"),
+        ({"properties": [{"id": "year"}]}, "`ids` must be a list"),
+        ({"ids": ["a"], "properties": ["year"]}, "`properties` must be a list"),
+        ({"ids": ["a"], "properties": [{"id": "colour"}]}, "unknown property 'colour'"),
+        ({"ids": ["a"] * 1001, "properties": []}, "at most 1000 ids"),
+    ],
+)
+def test_a_malformed_extension_is_an_input_error(document: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse_extension(document)
+
+
 def test_limit_caps_the_candidates(reconciler: Reconciler) -> None:
     (candidates,) = reconciler.reconcile(parse_batch({"q": {"query": "UK", "limit": 2}})).values()
     assert len(candidates) == 2
@@ -131,6 +192,10 @@ def test_the_index_follows_the_store_after_a_write(any_settings: Settings) -> No
         ([], "JSON object of queries"),
         ({"q0": "UK"}, "q0: a query is a JSON object"),
         ({"q0": {"query": ""}}, "q0: `query` must be a non-empty string"),
+        ({"q0": {"type": "State"}}, "q0: `query` must be a non-empty string"),
+        ({"q0": {"properties": []}}, "q0: `query` must be a non-empty string"),
+        ({"q0": {"query": "", "properties": [{"pid": "year", "v": "2020"}]}}, "non-empty"),
+        ({"q0": {"properties": [{"pid": "colour", "v": "red"}]}}, "unknown property 'colour'"),
         ({"q0": {"query": "UK", "type": "Country"}}, "q0: unknown type 'Country'"),
         ({"q0": {"query": "UK", "limit": 0}}, "positive integer"),
         ({"q0": {"query": "UK", "properties": [{"pid": "colour", "v": "red"}]}},

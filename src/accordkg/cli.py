@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 from rdflib import Graph, URIRef
 
 from accordkg.build import build as build_graph
@@ -241,10 +240,9 @@ def serve(
 ) -> None:
     """Serve the graph over HTTP (SPARQL, graph views, Linked Data, docs at /docs)."""
     # Imported here so the rest of the core never loads FastAPI: api depends on core.
-    from accordkg.api import create_app  # noqa: PLC0415
+    from accordkg.api.server import serve as serve_http  # noqa: PLC0415
 
-    settings = _settings(host=host, port=port, data_dir=data_dir)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    serve_http(_settings(host=host, port=port, data_dir=data_dir))
 
 
 def _table(solutions: Solutions) -> str:

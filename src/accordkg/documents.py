@@ -38,8 +38,9 @@ DOCUMENT_FORMATS = (
 )
 BY_EXTENSION = {f.extension: f for f in DOCUMENT_FORMATS}
 RDF_FORMATS = tuple(f for f in DOCUMENT_FORMATS if f.extension != "html")
-# Media types clients send that mean one of ours.
-ALIASES = {"application/xhtml+xml": "html", "application/json": "jsonld"}
+# Media types clients send that mean one of ours: text/plain is N-Triples' old media type,
+# which rdflib asks for when told to read N-Triples (as /sparql answers it too).
+ALIASES = {"application/xhtml+xml": "html", "application/json": "jsonld", "text/plain": "nt"}
 
 
 def offers() -> list[str]:

@@ -23,7 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from accordkg.errors import InputError, NotFoundError
-from accordkg.store import Solutions, Store, Term
+from accordkg.store import Solutions, Store, Term, with_values
 
 HEADER_LINE = re.compile(r"^#\s*(?P<key>title|description|param):\s*(?P<value>.+?)\s*$")
 PARAMETER = re.compile(
@@ -78,6 +78,16 @@ def run_named_query(
     store: Store, query: NamedQuery, values: dict[str, str], base_iri: str
 ) -> Solutions:
     """Run `query` with `values` (text, as given by a caller) bound as typed RDF terms."""
+    return store.select(query.text, _bindings(query, values, base_iri))
+
+
+def bound_query(query: NamedQuery, values: dict[str, str], base_iri: str) -> str:
+    """The text of `query` with `values` bound as typed RDF terms, to run as any query."""
+    return with_values(query.text, _bindings(query, values, base_iri))
+
+
+def _bindings(query: NamedQuery, values: dict[str, str], base_iri: str) -> dict[str, Term]:
+    """`values` checked against the query's parameters and parsed, defaults filled in."""
     unknown = set(values) - {p.name for p in query.parameters}
     if unknown:
         known = ", ".join(p.name for p in query.parameters) or "none"
@@ -89,7 +99,7 @@ def run_named_query(
         value = values.get(parameter.name, parameter.default)
         if value is not None:
             bindings[parameter.name] = _term(parameter, value, base_iri)
-    return store.select(query.text, bindings)
+    return bindings
 
 
 def _parse(name: str, text: str) -> NamedQuery:

@@ -2,7 +2,8 @@
 
 Follows RFC 9110: q-values (q=0 refuses), `type/*` and `*/*` wildcards, parameters such
 as `charset` ignored for matching; among equal q, the more specific range wins, then our
-own order of preference (the first offer is the default).
+own order of preference (the first offer is the default). Asked for `stated` types only,
+`*/*` counts for nothing: what a client names, not what it would put up with.
 """
 
 from dataclasses import dataclass
@@ -45,11 +46,14 @@ def parse_accept(header: str) -> list[MediaRange]:
     return ranges
 
 
-def negotiate(accept: str | None, offers: list[str]) -> str | None:
-    """The offer the client prefers most, or None if it accepts none of them."""
+def negotiate(accept: str | None, offers: list[str], *, stated: bool = False) -> str | None:
+    """The offer the client prefers most, or None if it accepts none of them; with
+    `stated`, None also when only `*/*` (or no Accept at all) would admit one."""
     if not accept or not accept.strip():
-        return offers[0]
+        return None if stated else offers[0]
     ranges = parse_accept(accept)
+    if stated:
+        ranges = [r for r in ranges if r.specificity > 0]
     best: tuple[float, int, int] | None = None
     chosen = None
     for rank, offer in enumerate(offers):

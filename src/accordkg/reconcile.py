@@ -11,6 +11,11 @@ dashes) ignored, word order free, small words ("the", "of") left out. An entity 
 answers to the initials of its names' phrases ("AI" for artificial intelligence, "UK"),
 and an instrument to the names of its parties, its kind and the year it was signed, so
 "UK-US AI declaration 2020", however dashed, finds the 2020 declaration.
+
+A query may also give only properties (v0.2 makes `query` optional): its candidates are
+the entities that have a value of at least one of them, scored by the share they have,
+and a match when one entity alone has them all; none at all gives no candidates. The
+same properties can be read back for reconciled entities (data extension).
 """
 
 import re
@@ -52,6 +57,7 @@ DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
 MATCH_SCORE = 60
 MAX_QUERIES = 100
+MAX_EXTENDED = 1000  # entity ids in one data extension request
 
 NAMES = f"""
 PREFIX ak: <https://w3id.org/accordkg/ontology#>
@@ -166,6 +172,18 @@ class Reconciler:
         entities = self.entities()
         return {name: self._candidates(query, entities) for name, query in batch.items()}
 
+    def extend(self, ids: Iterable[str], pids: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+        """The values of properties `pids` of each entity: party ids, years signed (an
+        entity this service does not know has none)."""
+        entities = self.entities()
+        rows: dict[str, dict[str, list[str]]] = {}
+        for entity_id in ids:
+            entity = entities.get(entity_id)
+            rows[entity_id] = {
+                pid: sorted(_values(entity, pid)) if entity is not None else [] for pid in pids
+            }
+        return rows
+
     def suggest(self, prefix: str, limit: int = 10) -> list[Entity]:
         """Entities with a name (or a word of one) starting with `prefix`, for autocomplete."""
         wanted = key(prefix)
@@ -209,7 +227,10 @@ class Reconciler:
         for entity in entities.values():
             if query.types and not entity.types.intersection(query.types):
                 continue
-            candidate = _score(entity, asked, whole, query.properties, index)
+            if query.text:
+                candidate = _score(entity, asked, whole, query.properties, index)
+            else:
+                candidate = _score_properties(entity, query.properties, index)
             if candidate is not None:
                 candidates.append(candidate)
         candidates.sort(key=lambda c: (-c.score, c.entity.label))
@@ -232,20 +253,45 @@ def is_match(candidates: list[Candidate], at: int) -> bool:
 
 def parse_batch(batch: object) -> dict[str, Query]:
     """The queries of a request (`{"q0": {"query": ..., "type": ..., ...}, ...}`), checked;
-    anything malformed is an InputError naming the query and the problem."""
-    if not isinstance(batch, dict) or not batch:
+    anything malformed is an InputError naming the query and the problem. An empty batch
+    is a batch: it has no answers."""
+    if not isinstance(batch, dict):
         raise InputError('queries must be a JSON object of queries: {"q0": {"query": "..."}}')
     if len(batch) > MAX_QUERIES:
         raise InputError(f"at most {MAX_QUERIES} queries in one batch, not {len(batch)}")
     return {str(name): _query(str(name), query) for name, query in batch.items()}
 
 
+def parse_extension(document: object) -> tuple[list[str], list[str]]:
+    """The entity ids and property ids of a data extension request
+    (`{"ids": [...], "properties": [{"id": ...}, ...]}`), checked."""
+    if not isinstance(document, dict):
+        raise InputError('extend must be a JSON object: {"ids": [...], "properties": [...]}')
+    ids = document.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise InputError("extend: `ids` must be a list of entity ids")
+    if len(ids) > MAX_EXTENDED:
+        raise InputError(f"extend: at most {MAX_EXTENDED} ids in one request, not {len(ids)}")
+    properties = document.get("properties")
+    if not isinstance(properties, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("id"), str) for p in properties
+    ):
+        raise InputError('extend: `properties` must be a list of {"id": ...} objects')
+    pids = [str(p["id"]) for p in properties]
+    for pid in pids:
+        if pid not in PROPERTIES:
+            raise InputError(
+                f"extend: unknown property {pid!r}; the properties are {', '.join(PROPERTIES)}"
+            )
+    return ids, pids
+
+
 def _query(name: str, query: object) -> Query:
     if not isinstance(query, dict):
         raise InputError(f"{name}: a query is a JSON object with a `query` string")
-    text = query.get("query")
-    if not isinstance(text, str) or not text.strip():
-        raise InputError(f"{name}: `query` must be a non-empty string")
+    text = query.get("query", "" if query.get("properties") else None)
+    if not isinstance(text, str) or ("query" in query and not text.strip()):
+        raise InputError(f"{name}: `query` must be a non-empty string (or give `properties` alone)")
     types = query.get("type", [])
     types = [types] if isinstance(types, str) else types
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
@@ -325,6 +371,23 @@ def _score(
     if not satisfied:
         score /= 2
     return Candidate(entity, round(score), coverage == 1 and satisfied, exact and satisfied)
+
+
+def _score_properties(
+    entity: Entity, properties: tuple[tuple[str, tuple[str, ...]], ...], index: "Index"
+) -> Candidate | None:
+    """How well an entity answers a query of properties alone: the share of them it has a
+    value of, 0-100, or None when it has none."""
+    satisfied = sum(1 for pid, values in properties if _satisfies(entity, pid, values, index))
+    if not satisfied:
+        return None
+    complete = satisfied == len(properties)
+    return Candidate(entity, round(100 * satisfied / len(properties)), complete, complete)
+
+
+def _values(entity: Entity, pid: str) -> set[str]:
+    """An entity's values of a property, as a query gives them: party ids, years."""
+    return entity.parties if pid == "party" else entity.years
 
 
 def _known(word: str, known: set[str]) -> bool:

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the HTTP server binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the HTTP server binds to.")
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="A client gets this long, from connecting or from its previous answer, "
+        "to send a request's head (request line and headers); then its connection is closed.",
+    )
     store: Literal["embedded", "remote"] = Field(
         default="embedded",
         description="Oxigraph embedded in the data directory, or a remote SPARQL 1.1 server.",

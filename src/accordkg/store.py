@@ -148,7 +148,7 @@ class EmbeddedStore:
             self._generation += 1
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
-        solutions = self._query(_with_values(query, bindings or {}))
+        solutions = self._query(with_values(query, bindings or {}))
         if not isinstance(solutions, pyoxigraph.QuerySolutions):
             raise InputError("not a SELECT query")
         names = [variable.value for variable in solutions.variables]
@@ -243,7 +243,7 @@ class RemoteStore:
         self.update(replacement_update(graphs, drop))
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
-        names, bindings_json = self._results(_with_values(query, bindings or {}))
+        names, bindings_json = self._results(with_values(query, bindings or {}))
         try:
             rows = [
                 {name: _from_json(value) for name, value in binding.items()}
@@ -395,7 +395,7 @@ def _raise_for_status(url: str, response: httpx.Response) -> None:
         )
 
 
-def _with_values(query: str, bindings: Mapping[str, Term]) -> str:
+def with_values(query: str, bindings: Mapping[str, Term]) -> str:
     """The query with a VALUES block at the start of its WHERE clause binding each variable
     to one RDF term, written by rdflib in N-Triples syntax (escaped, typed), never as raw
     text. At the start of the group, unlike a trailing VALUES, the bindings are seen by the

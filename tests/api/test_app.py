@@ -3,6 +3,7 @@
 import time
 
 import httpx2 as httpx
+import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -70,3 +71,62 @@ def test_live_server_answers_health_and_docs(server: str) -> None:
     assert {"/health", "/ontology", "/ontology.{extension}", "/id/{kind}/{slug}"} <= set(
         openapi["paths"]
     )
+
+
+ORIGIN = {"Origin": "https://yasgui.example"}
+
+
+def _preflight(server: str, path: str, method: str, headers: str | None = None) -> httpx.Response:
+    asked = {"Access-Control-Request-Method": method}
+    if headers is not None:
+        asked["Access-Control-Request-Headers"] = headers
+    return httpx.options(f"{server}{path}", headers=ORIGIN | asked)
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "headers"),
+    [
+        ("/sparql", "GET", None),
+        ("/sparql", "HEAD", None),
+        ("/sparql", "POST", "content-type"),
+        ("/sparql", "GET", "accept, cache-control"),
+        ("/reconcile", "POST", "content-type"),
+        ("/dumps/accordkg.ttl", "GET", "if-none-match"),
+    ],
+)
+def test_cors_preflights_allow_reads(
+    server: str, path: str, method: str, headers: str | None
+) -> None:
+    response = _preflight(server, path, method, headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert method in response.headers["access-control-allow-methods"].split(", ")
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "headers"),
+    [
+        ("/store?graph=urn:x", "PUT", "content-type, authorization"),
+        ("/store?graph=urn:x", "PUT", None),
+        ("/store?graph=urn:x", "DELETE", "authorization"),
+        ("/store?graph=urn:x", "DELETE", None),
+        ("/store?graph=urn:x", "POST", "content-type, authorization"),
+        ("/sparql/update", "POST", "content-type, authorization"),
+    ],
+)
+def test_cors_preflights_refuse_writes(
+    server: str, path: str, method: str, headers: str | None
+) -> None:
+    """CORS is for reads (README): a page from another origin cannot write, token or not."""
+    response = _preflight(server, path, method, headers)
+    assert response.status_code == 400
+    assert "authorization" not in response.headers.get("access-control-allow-headers", "").lower()
+
+
+def test_browser_code_may_read_the_answer_headers(server: str) -> None:
+    """ETag and Repr-Digest (dumps) and the truncation header are exposed to other origins."""
+    dump = httpx.get(f"{server}/dumps/accordkg.ttl", headers=ORIGIN)
+    assert dump.status_code == 200
+    exposed = {h.strip().lower() for h in dump.headers["access-control-expose-headers"].split(",")}
+    assert {"etag", "repr-digest", "x-accordkg-truncated", "link"} <= exposed
+    assert {"etag", "repr-digest"} <= {name.lower() for name in dump.headers}

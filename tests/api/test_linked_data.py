@@ -104,6 +104,8 @@ def test_every_instance_iri_resolves_to_a_page_and_turtle(ld: TestClient) -> Non
         ("text/turtle;q=0.5, application/ld+json", "jsonld"),
         ("text/html;q=0.1, application/n-triples;q=0.9", "nt"),
         ("application/rdf+xml, text/html;q=0", "rdf"),
+        ("text/plain", "nt"),  # N-Triples' old media type, as /sparql answers it
+        ("text/plain, */*;q=0.1", "nt"),  # what rdflib asks for to read N-Triples
     ],
 )
 def test_negotiation_follows_q_values_and_wildcards(
@@ -364,3 +366,15 @@ def test_a_live_server_resolves_iris(server: str) -> None:
     missing = httpx.get(f"{server}/id/state/atlantis", headers={"Accept": BROWSER})
     assert missing.status_code == 404
     assert "Not found" in missing.text
+
+
+def test_rdflib_reads_an_iri_as_n_triples(server: str) -> None:
+    """rdflib's own `Graph.parse(url, format="nt")`, following the 303 like any client."""
+    graph = Graph().parse(f"{server}/id/{DECLARATION_PATH}", format="nt")
+    assert (
+        DECLARATION,
+        AK.buildsOn,
+        URIRef(ID + "instrument/us-uk-science-and-technology-agreement-2017"),
+    ) in graph
+    ontology = Graph().parse(f"{server}/ontology", format="nt")
+    assert isomorphic(ontology, ontology_graph())

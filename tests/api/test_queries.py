@@ -2,9 +2,24 @@
 
 import csv
 import io
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx2 as httpx
+import pytest
 from fastapi.testclient import TestClient
+
+from accordkg.named_queries import named_queries
+from tests.api.sparql_server import sparql_server
+
+EXPECTED = Path(__file__).parents[1] / "named_queries"
+
+
+@pytest.fixture(scope="module")
+def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live server whose answers carry at most 10 rows."""
+    with sparql_server(tmp_path_factory.mktemp("capped"), ACCORDKG_ROW_LIMIT="10") as url:
+        yield url
 
 
 def test_list_names_every_query_with_its_parameters(client: TestClient) -> None:
@@ -68,3 +83,46 @@ def test_live_server_runs_a_named_query(server: str) -> None:
     response = httpx.get(f"{server}/queries/themes", headers={"Accept": "text/csv"})
     assert response.status_code == 200
     assert "public-data-sets" in response.text
+
+
+def _rows(text: str) -> list[list[str]]:
+    """CSV rows, a GROUP_CONCAT's values (the `links` column) as a sorted list: SPARQL
+    leaves the order of concatenated values to the store."""
+    rows = [row for row in csv.reader(io.StringIO(text)) if row]
+    column = rows[0].index("links") if "links" in rows[0] else None
+    for row in rows[1:]:
+        if column is not None:
+            row[column] = " ".join(sorted(row[column].split()))
+    return rows
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_every_named_query_answers_its_expected_rows_over_http(server: str, name: str) -> None:
+    response = httpx.get(f"{server}/queries/{name}", params={"format": "csv"})
+    assert response.status_code == 200, response.text
+    assert _rows(response.text) == _rows((EXPECTED / f"{name}.csv").read_text("utf-8"))
+
+
+def test_a_named_query_is_held_to_the_row_limit_and_says_so(capped: str) -> None:
+    """Named queries run as /sparql queries do: the row limit cuts them, visibly."""
+    cut = httpx.get(f"{capped}/queries/evidence")
+    assert len(cut.json()["results"]["bindings"]) == 10  # of 19
+    assert cut.headers["x-accordkg-truncated"] == "true; limit=10"
+    whole = httpx.get(f"{capped}/queries/signatories")
+    assert len(whole.json()["results"]["bindings"]) == 3
+    assert "x-accordkg-truncated" not in whole.headers
+    narrowed = httpx.get(
+        f"{capped}/queries/evidence",
+        params={"resource": "commitment/us-uk-ai-research-declaration-2020-5"},
+    )
+    assert len(narrowed.json()["results"]["bindings"]) == 1
+    assert "x-accordkg-truncated" not in narrowed.headers
+
+
+def test_output_is_a_synonym_of_format(server: str) -> None:
+    as_csv = httpx.get(f"{server}/queries/signatories", params={"output": "csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    as_xml = httpx.get(
+        f"{server}/queries/signatories", params={"format": "application/sparql-results+xml"}
+    )
+    assert as_xml.headers["content-type"].startswith("application/sparql-results+xml")

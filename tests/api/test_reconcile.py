@@ -37,7 +37,10 @@ def test_the_manifest_describes_the_service(server: str) -> None:
     assert manifest["suggest"]["entity"] == {
         "service_url": server, "service_path": "/reconcile/suggest/entity",
     }  # fmt: skip
-    assert manifest["propose_properties"]["service_path"] == "/reconcile/properties"
+    assert "propose_properties" not in manifest  # v0.2 has it under `extend`
+    assert manifest["extend"]["propose_properties"] == {
+        "service_url": server, "service_path": "/reconcile/properties",
+    }  # fmt: skip
 
 
 def test_the_manifest_as_jsonp(server: str) -> None:
@@ -115,9 +118,77 @@ def test_malformed_queries_are_400_with_a_message(server: str, queries: str, mes
     assert message in response.json()["detail"]
 
 
-def test_a_hostile_callback_is_refused(server: str) -> None:
-    response = httpx.get(f"{server}/reconcile", params={"callback": "alert(1)//"})
+@pytest.mark.parametrize(
+    "callback", ["alert(1)//", "x\n", "x\nalert(1)", "a..b", "a.", ".a", "1a", "a-b", "x" * 101]
+)
+def test_a_hostile_callback_is_refused(server: str, callback: str) -> None:
+    response = httpx.get(f"{server}/reconcile", params={"callback": callback})
     assert response.status_code == 400
+    assert "JavaScript function name" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("callback", ["cb", "jQuery3210_1712", "$.x_1", "window.handlers.ok"])
+def test_callbacks_that_name_a_function_are_answered(server: str, callback: str) -> None:
+    response = httpx.get(f"{server}/reconcile", params={"callback": callback})
+    assert response.text.startswith(f"{callback}(")
+
+
+def test_an_empty_batch_is_answered_empty(server: str) -> None:
+    """An empty batch is valid (v0.2): it has no answers, by each way queries come."""
+    assert _reconcile(server, {}) == {}
+    assert httpx.get(f"{server}/reconcile", params={"queries": "{}"}).json() == {}
+    assert httpx.post(f"{server}/reconcile", json={}).json() == {}
+    assert httpx.post(f"{server}/reconcile", json={"queries": {}}).json() == {}
+
+
+def test_a_query_of_properties_alone(server: str) -> None:
+    """A query may give properties and no `query` string (v0.2)."""
+    results = _reconcile(
+        server,
+        {
+            "q0": {"properties": [{"pid": "year", "v": "2017"}]},
+            "q1": {"properties": [{"pid": "year", "v": "1900"}]},
+            "q2": {"type": "Person", "properties": [{"pid": "party", "v": "United States"}]},
+        },
+    )
+    (agreement,) = results["q0"]
+    assert agreement["id"] == "instrument/us-uk-science-and-technology-agreement-2017"
+    assert (agreement["score"], agreement["match"]) == (100, True)
+    assert results["q1"] == []
+    assert [(c["id"], c["match"]) for c in results["q2"]] == [("person/michael-jk-kratsios", True)]
+
+
+def test_data_extension_gives_the_properties_of_entities(server: str) -> None:
+    """What `extend` in the manifest announces: the proposed properties' values."""
+    request = {"ids": [DECLARATION, "state/ruritania"],
+               "properties": [{"id": "party"}, {"id": "year"}]}  # fmt: skip
+    posted = httpx.post(f"{server}/reconcile", data={"extend": json.dumps(request)})
+    assert posted.status_code == 200, posted.text
+    answer = posted.json()
+    assert answer["meta"] == [
+        {"id": "party", "name": "party (a state or organization, by name or id)",
+         "type": {"id": "Party", "name": "Party"}},
+        {"id": "year", "name": "year signed"},
+    ]  # fmt: skip
+    assert answer["rows"] == {
+        DECLARATION: {
+            "party": [{"id": "state/united-kingdom",
+                       "name": "United Kingdom of Great Britain and Northern Ireland"},
+                      {"id": "state/united-states", "name": "United States of America"}],
+            "year": [{"str": "2020"}],
+        },
+        "state/ruritania": {"party": [], "year": []},
+    }  # fmt: skip
+    by_get = httpx.get(f"{server}/reconcile", params={"extend": json.dumps(request)})
+    assert by_get.json() == answer
+    unknown = httpx.post(
+        f"{server}/reconcile",
+        data={"extend": json.dumps({"ids": [DECLARATION], "properties": [{"id": "colour"}]})},
+    )
+    assert unknown.status_code == 400
+    assert "unknown property 'colour'" in unknown.json()["detail"]
+    both = httpx.get(f"{server}/reconcile", params={"extend": "{}", "queries": "{}"})
+    assert both.status_code == 400
 
 
 def test_suggest_entity_type_and_property(server: str) -> None:

@@ -8,10 +8,27 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from accordkg.api.sparql import GRAPH_OFFERS, SERVICE_DESCRIPTION_FORMATS
+from accordkg.results import MEDIA_TYPES
 from tests.api.slow_store import DELAY_S
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 LANGUAGES = {SD.SPARQL10Query, SD.SPARQL11Query, SD.SPARQL11Update}
+PARSERS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "jsonld": "json-ld",
+           "rdfxml": "xml"}  # fmt: skip
+OFFERED = {m: name for m, name in GRAPH_OFFERS.items() if name in SERVICE_DESCRIPTION_FORMATS}
+# What Comunica asks for when it probes a bare endpoint URL: N-Quads first.
+COMUNICA = ("application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,"
+            "application/n-triples;q=0.8,text/turtle;q=0.6,application/rdf+xml;q=0.5,"
+            "text/n3;q=0.35,application/xml;q=0.3,image/svg+xml;q=0.3,text/xml;q=0.3,"
+            "text/html;q=0.2,application/xhtml+xml;q=0.18")  # fmt: skip
+
+
+def _description_as(response: httpx.Response, name: str) -> Graph:
+    """The answer parsed as the format `name` it must be in, checked to be that format."""
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == MEDIA_TYPES[name]
+    return Graph().parse(data=response.text, format=PARSERS[name])
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +48,28 @@ def test_returns_rdf(sparql: str, accept: str, parser: str) -> None:
     response = httpx.get(sparql, headers={"Accept": accept})
     assert response.headers["content-type"].startswith(accept)
     assert len(Graph().parse(data=response.text, format=parser)) > 10
+
+
+@pytest.mark.parametrize("media_type", sorted(OFFERED))
+def test_every_offered_media_type_serialises(sparql: str, media_type: str) -> None:
+    """Every type the description is negotiated over is written, and parses as itself."""
+    response = httpx.get(sparql, headers={"Accept": media_type})
+    description = _description_as(response, OFFERED[media_type])
+    assert (None, SD.endpoint, URIRef(sparql)) in description
+
+
+@pytest.mark.parametrize("name", sorted(set(OFFERED.values())))
+def test_every_format_name_serialises(sparql: str, name: str) -> None:
+    description = _description_as(httpx.get(sparql, params={"format": name}), name)
+    assert (None, SD.endpoint, URIRef(sparql)) in description
+
+
+def test_comunica_gets_n_quads(sparql: str) -> None:
+    """Comunica lists N-Quads first: the description comes as N-Quads of the default graph."""
+    response = httpx.get(sparql, headers={"Accept": COMUNICA})
+    description = _description_as(response, "nquads")
+    assert (None, SD.endpoint, URIRef(sparql)) in description
+    assert len(description) > 10
 
 
 def test_has_endpoint_triple(sparql: str, description: Graph) -> None:
