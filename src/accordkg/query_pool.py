@@ -537,7 +537,8 @@ def _serve(connection: Connection, store_path: str, generation: int, buffer_byte
 
 
 def _copy_of(store_path: str, attempts: int = 10) -> pyoxigraph.Store:
-    """An in-memory copy of the on-disk store, read through a read-only handle. The
+    """An in-memory copy of the on-disk store, read through a read-only handle, with the
+    same named graphs (so `GRAPH <g> {}` answers alike wherever a query runs). The
     owning process may be flushing or compacting meanwhile, which can delete a file the
     handle was about to read; a fresh handle sees the new files, so try again."""
     failures = 0
@@ -547,6 +548,8 @@ def _copy_of(store_path: str, attempts: int = 10) -> pyoxigraph.Store:
             memory = pyoxigraph.Store()
             memory.bulk_load(on_disk.dump(format=pyoxigraph.RdfFormat.N_QUADS),
                              format=pyoxigraph.RdfFormat.N_QUADS)  # fmt: skip
+            for graph in on_disk.named_graphs():  # empty ones too: a dump leaves them out
+                memory.add_graph(graph)
             return memory
         except (OSError, RuntimeError):
             failures += 1

@@ -579,3 +579,19 @@ def test_the_asgi_app_applies_the_same_limits(settings: Settings) -> None:
         deep_body = f"<{PERSON}> <urn:test:p> {deep} .".encode()
         assert client.put(store, content=deep_body, headers=TURTLE).status_code == 400
         assert client.get(store, headers={"Accept": "text/turtle"}).text.count("Jane Doe") == 1
+
+
+def test_an_emptied_graph_answers_alike_wherever_the_query_runs(writable: str) -> None:
+    """After its only triple is deleted, a graph is still there, empty (Oxigraph keeps it),
+    for the worker that answers first and for the store that answers once it is light."""
+    graph = "urn:accordkg:test:emptied"
+    headers = {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"}
+    for update in (
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:a> <urn:b> <urn:c> }} }}",
+        f"DELETE DATA {{ GRAPH <{graph}> {{ <urn:a> <urn:b> <urn:c> }} }}",
+    ):
+        response = httpx.post(f"{writable}/sparql/update", content=update, headers=headers)
+        assert response.status_code == 204
+    ask = {"query": f"ASK {{ GRAPH <{graph}> {{}} }}"}
+    answers = [httpx.get(f"{writable}/sparql", params=ask).json()["boolean"] for _ in range(6)]
+    assert answers == [True] * 6
