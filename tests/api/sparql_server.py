@@ -19,7 +19,7 @@ KASEI = "http://kasei.us/2009/09/sparql/data/"
 LIMITS = {
     "ACCORDKG_QUERY_TIMEOUT_S": "3",
     "ACCORDKG_ROW_LIMIT": "50",
-    "ACCORDKG_QUERY_MEMORY_BYTES": str(1024**3),
+    "ACCORDKG_QUERY_MEMORY_BYTES": str(512 * 1024**2),
 }
 
 

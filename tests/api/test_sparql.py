@@ -330,7 +330,7 @@ def test_a_query_past_the_memory_limit_gets_a_503_and_the_next_one_an_answer(
     """A 1 KB query that doubles a string until it would fill the machine."""
     response = httpx.post(sparql, data={"query": doubling(40)})
     assert response.status_code == 503
-    assert "more than the 1024 MiB a query worker may use" in response.json()["detail"]
+    assert "more than the 512 MiB a query worker may use" in response.json()["detail"]
     small = httpx.post(sparql, data={"query": doubling(4)}, headers={"Accept": "text/csv"})
     assert small.text.splitlines() == ["n", "256"]
 
