@@ -216,6 +216,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             row_limit=settings.row_limit,
             union_default_graph=True,
         )
-        return await run_job(runner, job, settings.row_limit, MEDIA_TYPES[result_format])
+        return await run_job(runner, job, request, settings.row_limit, MEDIA_TYPES[result_format])
 
     return app

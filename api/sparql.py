@@ -144,7 +144,8 @@ class SparqlQueries:
             default_graphs=default_graphs,
             named_graphs=named_graphs,
         )
-        return await run_job(self._runner, job, settings.row_limit, MEDIA_TYPES[result_format])
+        media_type = MEDIA_TYPES[result_format]
+        return await run_job(self._runner, job, request, settings.row_limit, media_type)
 
 
 class SparqlFastPath:
@@ -194,10 +195,12 @@ def sparql_router(queries: SparqlQueries) -> APIRouter:
     return router
 
 
-async def run_job(runner: QueryRunner, job: QueryJob, row_limit: int, media_type: str) -> Response:
-    """Run a job and answer with its body, saying if the row limit cut it; a large body
-    streams as the worker writes it."""
-    result = await runner.run(job)
+async def run_job(
+    runner: QueryRunner, job: QueryJob, request: Request, row_limit: int, media_type: str
+) -> Response:
+    """Run a job for the client that sent `request` and answer with its body, saying if the
+    row limit cut it; a large body streams as the worker writes it."""
+    result = await runner.run(job, request.client.host if request.client else "")
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers[TRUNCATED_HEADER] = f"true; limit={row_limit}"

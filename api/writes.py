@@ -172,7 +172,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
             row_limit=settings.row_limit,
             union_default_graph=graph is None,
         )
-        return await run_job(runner, job, settings.row_limit, MEDIA_TYPES[result_format])
+        return await run_job(runner, job, request, settings.row_limit, MEDIA_TYPES[result_format])
 
     @router.put("/store")
     async def store_put(request: Request) -> Response:

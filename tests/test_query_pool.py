@@ -64,14 +64,17 @@ def with_pool(
     timeout_s: float = 10,
     wait_s: float = 30,
     memory_bytes: int = Settings().query_memory_bytes,
+    size: int = 1,
 ) -> T:
-    """Run `use` with a started one-worker pool, closed after."""
+    """Run `use` with a started pool (one worker unless said), closed after."""
 
     async def main() -> T:
         with closing(EmbeddedStore(store_path)) as store:
-            pool = QueryPool(store, 1, timeout_s, wait_s, buffer_bytes, memory_bytes=memory_bytes)
+            pool = QueryPool(
+                store, size, timeout_s, wait_s, buffer_bytes, memory_bytes=memory_bytes
+            )
             pool.start(asyncio.get_running_loop())
-            while pool.status()["idle"] == 0:  # the worker is loading its copy of the store
+            while pool.status()["ready"] != size:  # the workers are loading the store
                 await asyncio.sleep(0.05)
             try:
                 return await use(pool)
@@ -390,3 +393,82 @@ def test_deep_nesting_does_not_kill_a_worker(store_path: Path) -> None:
         return await body_of(await pool.run(job(query, "csv")))
 
     assert with_pool(store_path, 1 << 20, use).startswith(b"s\r\n")
+
+
+COUNTING = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # runs for minutes
+
+
+def ask(n: int) -> QueryJob:
+    """An ASK no one asked before: it runs on a worker, not as a known light query."""
+    return job(f"ASK {{ ?s ?p ?o }} # {n}", "json")
+
+
+async def outcome(pool: QueryPool, query: QueryJob, client: str) -> tuple[float, object]:
+    """When the query ended, in the loop's time, and its body or its error."""
+    try:
+        answer = await pool.run(query, client)
+        result: object = answer.body
+    except (QueryTimeoutError, UnavailableError) as exc:
+        result = exc
+    return asyncio.get_running_loop().time(), result
+
+
+def test_a_long_query_is_stopped_to_make_room_when_every_worker_is_taken(
+    store_path: Path,
+) -> None:
+    """Two long queries from two clients hold both workers; a third client's short query
+    waits until one of them has run for LONG_S, which is then stopped so that the short
+    one runs, and its client is heavy: while the other long query holds a worker, that
+    client may not take the last one, which stays free for everyone else."""
+
+    async def use(pool: QueryPool) -> dict[str, tuple[float, object]]:
+        loop = asyncio.get_running_loop()
+        first = loop.create_task(outcome(pool, job(COUNTING, "csv"), "10.0.0.1"))
+        await asyncio.sleep(0.5)
+        second = loop.create_task(outcome(pool, job(COUNTING, "csv"), "10.0.0.2"))
+        await asyncio.sleep(0.2)
+        started = loop.time()
+        ends = {"short": await outcome(pool, ask(1), "10.0.0.3"), "stopped": await first}
+        heavy = loop.create_task(outcome(pool, ask(2), "10.0.0.1"))
+        await asyncio.sleep(0.5)
+        ends["fresh"] = await outcome(pool, ask(3), "10.0.0.4")
+        ends["heavy"] = await heavy
+        ends["timed out"] = await second
+        return {name: (end - started, result) for name, (end, result) in ends.items()}
+
+    ends = with_pool(store_path, 1 << 20, use, size=2, timeout_s=4, wait_s=10)
+    true = b'{"head":{},"boolean":true}'
+    assert ends["short"][1] == ends["fresh"][1] == ends["heavy"][1] == true
+    assert ends["short"][0] < 2.5  # until the first has run LONG_S, then a new worker starts
+    stopped = ends["stopped"][1]
+    assert isinstance(stopped, UnavailableError)
+    assert "busy with long queries" in str(stopped)
+    assert isinstance(ends["timed out"][1], QueryTimeoutError)
+    assert ends["fresh"][0] < ends["timed out"][0] < ends["heavy"][0]
+
+
+def test_a_stream_whose_client_takes_nothing_is_cut_off_when_others_wait(
+    store_path: Path,
+) -> None:
+    async def use(pool: QueryPool) -> tuple[float, bytes, BaseException | None]:
+        loop = asyncio.get_running_loop()
+        answer = await pool.run(job(LARGE, "json", row_limit=1_000_000), "10.0.0.1")
+        assert isinstance(answer.body, AnswerStream)
+        chunks = aiter(answer.body)
+        await anext(chunks)  # then it takes nothing more for a while
+        asked = loop.time()
+        short = await pool.run(ask(1), "10.0.0.2")
+        waited = loop.time() - asked
+        failure = None
+        try:
+            await anext(chunks)
+        except UnavailableError as exc:
+            failure = exc
+        assert isinstance(short.body, bytes)
+        return waited, short.body, failure
+
+    waited, short, failure = with_pool(store_path, 64 * 1024, use, timeout_s=20)
+    assert short == b'{"head":{},"boolean":true}'
+    assert waited < 2.0  # not the 20 s the stream could hold its worker
+    assert failure is not None
+    assert "cut off" in str(failure)

@@ -39,7 +39,7 @@ import resource
 import signal
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -77,6 +77,14 @@ STOP = "stop"  # what the pool sends a worker whose answer nobody reads any more
 LIGHT_S = 0.002  # a query a worker answered within this time may run in the server's process
 LIGHT_HERE_S = 0.01  # a light query that took longer here goes back to the workers
 LIGHT_JOBS = 1024  # how many light queries are remembered, the least recently used forgotten
+# Fair shares when every worker is taken (see QueryPool): a client is heavy for HEAVY_S
+# after one of its queries ran to the time limit or was stopped to make room; a request
+# that has waited WAIT_BEFORE_MAKING_ROOM_S makes room by stopping a stream whose client
+# took nothing for STALLED_S, else the youngest query running for over LONG_S.
+HEAVY_S = 60.0
+WAIT_BEFORE_MAKING_ROOM_S = 0.05
+STALLED_S = 0.25
+LONG_S = 1.0
 QUERY_ERRORS = (SyntaxError, ValueError, TypeError, RuntimeError, OSError)
 # A worker answers on a thread with a stack this large: the engine's parser and planner
 # recurse once per level of nesting, and a main thread's 8 MiB overflows at a few
@@ -121,7 +129,7 @@ class QueryRunner(Protocol):
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None: ...
 
-    async def run(self, job: QueryJob) -> QueryAnswer: ...
+    async def run(self, job: QueryJob, client: str = "") -> QueryAnswer: ...
 
     def invalidate(self) -> None: ...
 
@@ -145,7 +153,7 @@ class RemoteQueries:
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._client = httpx.AsyncClient(timeout=self._timeout_s)
 
-    async def run(self, job: QueryJob) -> QueryAnswer:
+    async def run(self, job: QueryJob, client: str = "") -> QueryAnswer:
         if self._client is None:
             raise UnavailableError("the remote query client is not started")
         params: list[tuple[str, str | int | float | bool | None]] = [
@@ -217,7 +225,11 @@ class QueryPool:
         self._timeout_s = timeout_s
         self._wait_s = wait_s
         self._context = multiprocessing.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._idle: list[_Worker] = []
+        self._waiting: deque[_Waiter] = deque()
+        self._running: dict[_Worker, _Running] = {}
+        self._heavy: dict[str, float] = {}  # client: until when (loop time) it is heavy
+        self._making_room: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = threading.Event()
         self._workers: set[_Worker] = set()
@@ -236,25 +248,19 @@ class QueryPool:
         for _ in range(self._size):
             self._replace()
 
-    async def run(self, job: QueryJob) -> QueryAnswer:
+    async def run(self, job: QueryJob, client: str = "") -> QueryAnswer:
         """Run `job` here if it is light, else on a free worker, stopping it if it takes
         longer than the limit. A large answer comes as a stream that keeps the worker
-        until it is read or closed."""
+        until it is read or closed. `client` (its address) decides its share of the
+        workers when they are all taken."""
         if self._light.get(job) == self._generation:
             answer = self._run_here(job)
             if answer is not None:
                 return answer
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self._wait_s)
-        except TimeoutError:
-            if not self._loaded:
-                raise UnavailableError(
-                    "the query workers are still loading their copy of the store; try again"
-                ) from None
-            raise UnavailableError(
-                f"all {self._size} query workers stayed busy for {self._wait_s:g} s; try again"
-            ) from None
-        deadline = asyncio.get_running_loop().time() + self._timeout_s
+        worker = await self._take(client)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._timeout_s
+        self._running[worker] = _Running(client, loop.time())
         generation = self._generation
         worker.connection.send((generation, job))
         try:
@@ -264,8 +270,10 @@ class QueryPool:
             raise
         kind = message[0]
         if kind == "head":
-            return QueryAnswer(body=AnswerStream(self, worker, deadline), truncated=message[1])
-        self._idle.put_nowait(worker)
+            stream = AnswerStream(self, worker, deadline)
+            self._running[worker].stream = stream
+            return QueryAnswer(body=stream, truncated=message[1])
+        self._give(worker)
         if kind != "ok":
             _raise_failure(kind, message[1])
         if message[3] <= LIGHT_S and self._timeout_s > LIGHT_HERE_S and runs_alike(job.query):
@@ -289,12 +297,122 @@ class QueryPool:
             self._light.move_to_end(job)
         return answer
 
+    async def _take(self, client: str) -> "_Worker":
+        """A worker for `client`, when its turn comes: requests are served in order, but a
+        heavy client's only while another worker stays free for everyone else (or there is
+        one worker only and no one else waits)."""
+        loop = asyncio.get_running_loop()
+        waiter = _Waiter(client, loop.time(), self._is_heavy(client), loop.create_future())
+        self._waiting.append(waiter)
+        self._admit()
+        if not waiter.granted.done() and self._making_room is None:
+            self._making_room = loop.create_task(self._make_room())
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiter.granted), self._wait_s)
+        except (TimeoutError, asyncio.CancelledError) as exc:
+            if waiter.granted.done():
+                self._give(waiter.granted.result())  # granted just as the request gave up
+            else:
+                waiter.granted.cancel()
+                self._waiting.remove(waiter)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+        if not self._loaded:
+            raise UnavailableError(
+                "the query workers are still loading their copy of the store; try again"
+            )
+        raise UnavailableError(
+            f"all {self._size} query workers stayed busy for {self._wait_s:g} s; try again"
+        )
+
+    def _give(self, worker: "_Worker") -> None:
+        """A worker is free: to the next request whose turn it is, or idle."""
+        self._running.pop(worker, None)
+        if worker in self._workers:
+            self._idle.append(worker)
+            self._admit()
+
+    def _admit(self) -> None:
+        while self._idle and self._waiting:
+            others_wait = any(not waiter.heavy for waiter in self._waiting)
+            spare = len(self._idle) > 1 or (self._size == 1 and not others_wait)
+            waiter = next((w for w in self._waiting if not w.heavy or spare), None)
+            if waiter is None:
+                return
+            self._waiting.remove(waiter)
+            waiter.granted.set_result(self._idle.pop())
+
+    async def _make_room(self) -> None:
+        """While requests wait and every worker is taken, stop, one at a time, what keeps
+        a worker longest for least: a stream whose client takes nothing, else the youngest
+        query that has run long. Their clients become heavy."""
+        try:
+            while self._waiting:
+                await asyncio.sleep(WAIT_BEFORE_MAKING_ROOM_S)
+                now = self._loop_time()
+                patient = [w for w in self._waiting if now - w.since >= WAIT_BEFORE_MAKING_ROOM_S]
+                if self._idle or not any(not w.heavy for w in patient):
+                    continue
+                if len(self._loaded) < len(self._workers) or any(
+                    running.stopped_to_make_room for running in self._running.values()
+                ):
+                    continue  # room is being made already: a worker is on its way
+                self._stop_one(now)
+        finally:
+            self._making_room = None
+
+    def _stop_one(self, now: float) -> None:
+        stalled = [
+            (since, running)
+            for running in self._running.values()
+            if (since := running.stalled_since()) is not None and now - since > STALLED_S
+        ]
+        long = [
+            running
+            for running in self._running.values()
+            if running.stream is None and running.stop is not None and now - running.since > LONG_S
+        ]
+        if stalled:
+            _, slowest = min(stalled, key=lambda item: item[0])
+            slowest.stopped_to_make_room = True
+            self._make_heavy(slowest.client)
+            slowest.cut_off()
+        elif long:
+            youngest = max(long, key=lambda running: running.since)
+            youngest.stopped_to_make_room = True
+            youngest.cut_off()
+
+    def _make_heavy(self, client: str) -> None:
+        self._heavy[client] = self._loop_time() + HEAVY_S
+        if len(self._heavy) > LIGHT_JOBS:  # forget the oldest
+            self._heavy.pop(next(iter(self._heavy)))
+
+    def _is_heavy(self, client: str) -> bool:
+        until = self._heavy.get(client)
+        if until is not None and until < self._loop_time():
+            del self._heavy[client]
+            return False
+        return until is not None
+
+    def _loop_time(self) -> float:
+        return asyncio.get_running_loop().time()
+
     async def _receive(self, worker: "_Worker", deadline: float) -> tuple[Any, ...]:
         """The worker's next message; past the deadline, or if the worker died, it is
         replaced and the error raised."""
         if not await self._readable(worker, deadline):
+            running = self._running.get(worker)
             self._retire(worker)
             self._replace()
+            if running is None:
+                raise QueryTimeoutError("the query worker was stopped")
+            self._make_heavy(running.client)
+            if running.stopped_to_make_room:
+                raise UnavailableError(
+                    "every query worker was busy with long queries while shorter ones waited, "
+                    f"so this one was stopped after {self._loop_time() - running.since:.1f} s;"
+                    " try again when the server is less busy"
+                )
             raise QueryTimeoutError(
                 f"the query ran longer than {self._timeout_s:g} s and was stopped; "
                 "narrow it, or add a LIMIT"
@@ -328,6 +446,9 @@ class QueryPool:
 
         loop.add_reader(descriptor, settle, True)
         timer = loop.call_at(deadline, settle, False)
+        running = self._running.get(worker)
+        if running is not None:
+            running.stop = lambda: settle(False)
         try:
             return await readable
         finally:
@@ -347,10 +468,10 @@ class QueryPool:
             worker.connection.send(STOP)
             while (await self._receive(worker, deadline))[0] in ("head", "chunk"):
                 pass
-        except (QueryTimeoutError, StoreError, OSError):
+        except (QueryTimeoutError, UnavailableError, StoreError, OSError):
             self._retire(worker)  # replaced already unless sending STOP failed
             return
-        self._idle.put_nowait(worker)
+        self._give(worker)
 
     def status(self) -> dict[str, object]:
         """How many workers the pool has, how many have loaded the store and are ready, how
@@ -359,7 +480,8 @@ class QueryPool:
         return {
             "size": self._size,
             "ready": len(self._loaded),
-            "idle": self._idle.qsize(),
+            "idle": len(self._idle),
+            "waiting": len(self._waiting),
             "light_queries": light,
         }
 
@@ -369,6 +491,8 @@ class QueryPool:
 
     async def close(self) -> None:
         self._closed.set()
+        if self._making_room is not None:
+            self._making_room.cancel()
         with self._lock:
             workers = list(self._workers)
         for worker in workers:
@@ -407,7 +531,7 @@ class QueryPool:
             return
         with self._lock:
             self._loaded.add(worker)
-        self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
+        self._loop.call_soon_threadsafe(self._give, worker)
 
     def _retire(self, worker: "_Worker") -> None:
         """Stop a worker; only the first caller does, as threads may race to retire it."""
@@ -416,6 +540,7 @@ class QueryPool:
                 return
             self._workers.discard(worker)
             self._loaded.discard(worker)
+            self._running.pop(worker, None)
         worker.process.kill()
         worker.process.join(timeout=5)
         worker.connection.close()
@@ -435,32 +560,77 @@ class AnswerStream:
         self._worker: _Worker | None = worker
         self.deadline = deadline
         """When the answer must have been taken, in the event loop's time."""
+        self.waiting_since: float | None = None
+        """Since when a chunk has waited for the client to take it, if one does."""
+        self.cut = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         while (worker := self._worker) is not None:
             try:
                 message = await self._pool._receive(worker, self.deadline)
-            except (QueryTimeoutError, StoreError):
+            except (QueryTimeoutError, UnavailableError, StoreError):
                 self._worker = None  # retired and replaced by the pool
                 raise
             if message[0] == "chunk":
+                self.waiting_since = asyncio.get_running_loop().time()
                 yield message[1]
+                self.waiting_since = None
                 continue
             self._worker = None
-            self._pool._idle.put_nowait(worker)
+            self._pool._give(worker)
             if message[0] != "end":
                 raise StoreError(f"the answer was cut off: {message[1]}")
+        if self.cut:
+            raise UnavailableError("the answer was cut off: its client took too long")
 
     def close(self) -> None:
         if self._worker is not None:
             self._pool._release(self._worker, self.deadline)
             self._worker = None
 
+    def cut_off(self) -> None:
+        """Give the worker back now: the client was too slow while others waited. The
+        body ends incomplete when the client next takes some of it."""
+        self.cut = True
+        self.close()
+
 
 @dataclass(frozen=True, eq=False)
 class _Worker:
     process: BaseProcess
     connection: Connection
+
+
+@dataclass(eq=False)
+class _Running:
+    """What a busy worker is doing: for whom, since when, and how to stop it."""
+
+    client: str
+    since: float
+    stream: AnswerStream | None = None
+    stop: Callable[[], None] | None = None  # ends the wait for its answer, as a time-out
+    stopped_to_make_room: bool = False
+
+    def stalled_since(self) -> float | None:
+        """Since when its stream's client has not taken the chunk it was given, if so."""
+        return self.stream.waiting_since if self.stream is not None else None
+
+    def cut_off(self) -> None:
+        """Stop it: a stream gives its worker back, a query's worker is killed."""
+        if self.stream is not None:
+            self.stream.cut_off()
+        elif self.stop is not None:
+            self.stop()
+
+
+@dataclass(eq=False)
+class _Waiter:
+    """A request waiting for a worker."""
+
+    client: str
+    since: float
+    heavy: bool
+    granted: "asyncio.Future[_Worker]"
 
 
 class _StoppedError(Exception):
