@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from rdflib import URIRef
 
+from accordkg.iris import checked_iri
 from accordkg.mappings import export_mappings, mappings_graph_iri
 from accordkg.settings import Settings
 from accordkg.store import Store
@@ -17,7 +17,9 @@ def mappings_router(settings: Settings, store: Store) -> APIRouter:
     def mappings_table(graph: str | None = None) -> Response:
         """The links out as an SSSOM/TSV table: the curated mappings graph, or `graph`
         (the graph of an imported mapping table)."""
-        table = export_mappings(store, URIRef(graph) if graph else mappings_graph_iri(settings))
+        table = export_mappings(
+            store, checked_iri(graph, "graph") if graph else mappings_graph_iri(settings)
+        )
         return Response(table, media_type="text/tab-separated-values; charset=utf-8")
 
     return router

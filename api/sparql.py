@@ -24,8 +24,8 @@ from accordkg.errors import (
     NotAcceptableError,
     UnsupportedMediaTypeError,
 )
+from accordkg.iris import checked_iri
 from accordkg.jsonld import to_jsonld
-from accordkg.named_queries import ABSOLUTE_IRI
 from accordkg.negotiation import negotiate
 from accordkg.query_pool import AnswerStream, QueryJob, QueryRunner
 from accordkg.results import MEDIA_TYPES
@@ -103,9 +103,10 @@ class SparqlQueries:
         result_format = choose_format(offers, fields.get("format"), request.headers.get("accept"))
         default_graphs = tuple(fields.get("default-graph-uri", []))
         named_graphs = tuple(fields.get("named-graph-uri", []))
-        for iri in (*default_graphs, *named_graphs):
-            if not ABSOLUTE_IRI.match(iri):
-                raise InputError(f"default-graph-uri and named-graph-uri take IRIs, not {iri!r}")
+        for iri in default_graphs:
+            checked_iri(iri, "default-graph-uri")
+        for iri in named_graphs:
+            checked_iri(iri, "named-graph-uri")
         protocol_dataset = bool(default_graphs or named_graphs)
         job = QueryJob(
             query=queries[0],

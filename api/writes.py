@@ -28,6 +28,7 @@ from accordkg.errors import (
     UnauthorizedError,
     UnsupportedMediaTypeError,
 )
+from accordkg.iris import checked_iri
 from accordkg.query_pool import QueryJob, QueryRunner
 from accordkg.results import MEDIA_TYPES
 from accordkg.settings import Settings
@@ -186,9 +187,11 @@ async def _update_text(request: Request) -> str:
     updates = fields.get("update", [])
     if len(updates) != 1:
         raise InputError("give exactly one `update`" if updates else "no `update` given")
-    return with_protocol_dataset(
-        updates[0], fields.get("using-graph-uri", []), fields.get("using-named-graph-uri", [])
-    )
+    using = {name: fields.get(name, []) for name in ("using-graph-uri", "using-named-graph-uri")}
+    for name, iris in using.items():
+        for iri in iris:
+            checked_iri(iri, name)  # written into the update as USING <iri>
+    return with_protocol_dataset(updates[0], *using.values())
 
 
 def _target(request: Request) -> URIRef | None:
@@ -199,10 +202,7 @@ def _target(request: Request) -> URIRef | None:
         raise InputError("name exactly one graph: ?graph=<IRI> or ?default")
     if default:
         return None
-    iri = graphs[0]
-    if not iri or any(c in iri for c in ' <>"{}|^`\\') or ":" not in iri:
-        raise InputError(f"?graph must be an absolute IRI, not {iri!r}")
-    return URIRef(iri)
+    return checked_iri(graphs[0], "?graph")
 
 
 async def _rdf_body(request: Request) -> Graph:

@@ -221,3 +221,14 @@ def test_mappings_export_writes_the_sssom_table(tmp_path: Path) -> None:
     result = _run("mappings", "export", "-o", str(out), "--data-dir", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert out.read_text("utf-8") == (INPUTS / "mappings.sssom.tsv").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "command", [("mappings", "export"), ("import", str(INPUTS / "mappings.sssom.tsv"))]
+)
+def test_a_graph_option_that_is_no_absolute_iri_is_one_line(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    result = _run(*command, "--graph", "a|b", "--data-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output == "error: --graph must be an absolute IRI, not 'a|b'\n"

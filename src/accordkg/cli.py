@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 import uvicorn
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from accordkg.build import build as build_graph
 from accordkg.build import extract_checked, source_files
@@ -17,6 +17,7 @@ from accordkg.dumps import CHECKSUMS, DUMP_FORMATS, write_dumps
 from accordkg.errors import AccordError, InputError
 from accordkg.extraction.registry import Registry
 from accordkg.imports import import_file
+from accordkg.iris import checked_iri
 from accordkg.jsonld import to_jsonld
 from accordkg.mappings import export_mappings, mappings_graph_iri
 from accordkg.named_queries import named_queries, named_query, run_named_query
@@ -176,8 +177,9 @@ def export_mappings_command(
 ) -> None:
     """Write a mapping graph of the store as an SSSOM/TSV table."""
     settings = _settings(data_dir=data_dir)
+    target = checked_iri(graph, "--graph") if graph else mappings_graph_iri(settings)
     with closing(open_store(settings)) as store:
-        table = export_mappings(store, URIRef(graph) if graph else mappings_graph_iri(settings))
+        table = export_mappings(store, target)
     if output is None:
         typer.echo(table, nl=False)
     else:

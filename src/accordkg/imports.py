@@ -23,10 +23,11 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 from accordkg.build import imports_prefix
 from accordkg.errors import InputError, ValidationError
 from accordkg.extraction.registry import slug
+from accordkg.iris import checked_iri, is_absolute_iri
 from accordkg.namespaces import AK, ONTOLOGY_IRI
 from accordkg.resources import ontology_graph, shapes_graph
 from accordkg.settings import Settings
-from accordkg.sssom import ABSOLUTE_IRI, MAPPING_PREDICATES, parse_sssom, to_graph
+from accordkg.sssom import MAPPING_PREDICATES, parse_sssom, to_graph
 from accordkg.store import Store, open_store
 from accordkg.validation import validate
 
@@ -69,7 +70,7 @@ def import_file(
     file_format = file_format or format_of(path)
     if file_format not in FORMATS:
         raise InputError(f"unknown format {file_format!r}; use one of {', '.join(FORMATS)}")
-    target = URIRef(graph) if graph else default_graph(settings, path)
+    target = checked_iri(graph, "--graph") if graph else default_graph(settings, path)
     _check_target(settings, target)
     data = _read(path, settings.max_import_bytes)
     warnings: list[str] = []
@@ -118,8 +119,6 @@ def default_graph(settings: Settings, path: Path) -> URIRef:
 
 
 def _check_target(settings: Settings, target: URIRef) -> None:
-    if not ABSOLUTE_IRI.match(target):
-        raise InputError(f"--graph must be an absolute IRI, not {str(target)!r}")
     built = f"{settings.base_iri}graph/"
     if target == ONTOLOGY_IRI or (
         target.startswith(built) and not target.startswith(imports_prefix(settings))
@@ -261,7 +260,7 @@ def _reachable(content: Graph, start: Iterable[Node]) -> Graph:
 
 
 def _iris(nodes: Iterable[Node]) -> set[URIRef]:
-    return {n for n in nodes if isinstance(n, URIRef) and ABSOLUTE_IRI.match(n)}
+    return {n for n in nodes if isinstance(n, URIRef) and is_absolute_iri(n)}
 
 
 def _descriptions(store: Store, nodes: Iterable[URIRef], only: URIRef | None = None) -> Graph:

@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from accordkg.errors import InputError, NotFoundError
+from accordkg.iris import is_absolute_iri
 from accordkg.store import Solutions, Store, Term
 
 HEADER_LINE = re.compile(r"^#\s*(?P<key>title|description|param):\s*(?P<value>.+?)\s*$")
@@ -30,7 +31,6 @@ PARAMETER = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s+\((?P<type>iri|string|integer|date)"
     r"(?:,\s*default\s+(?P<default>[^)]+))?\):\s*(?P<description>.+)$"
 )
-ABSOLUTE_IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
 RELATIVE_ID = re.compile(r"^[a-z]+/[A-Za-z0-9._~-]+$")
 
 
@@ -126,7 +126,7 @@ def _term(parameter: Parameter, value: str, base_iri: str) -> Term:
     if parameter.type == "iri":
         if RELATIVE_ID.match(value):
             return URIRef(base_iri + value)
-        if ABSOLUTE_IRI.match(value):
+        if is_absolute_iri(value):
             return URIRef(value)
         raise InputError(problem)
     if parameter.type == "integer":
