@@ -126,7 +126,7 @@ def extract(
     if output is None:
         typer.echo(serialized)
     else:
-        output.write_text(serialized, "utf-8")
+        _write(output, serialized)
 
 
 class ImportFormat(StrEnum):
@@ -183,7 +183,7 @@ def export_mappings_command(
     if output is None:
         typer.echo(table, nl=False)
     else:
-        output.write_text(table, "utf-8")
+        _write(output, table)
 
 
 class ResultFormat(StrEnum):
@@ -223,6 +223,7 @@ def query(
 
 
 @app.command()
+@_reports_errors
 def queries() -> None:
     """List the named queries with their parameters."""
     for named in named_queries().values():
@@ -262,6 +263,14 @@ def _table(solutions: Solutions) -> str:
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write an --output file; a full disk or a read-only directory is an input error."""
+    try:
+        path.write_text(text, "utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be written: {exc.strerror or exc}") from exc
 
 
 def _settings(**overrides: Any) -> Settings:

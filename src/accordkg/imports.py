@@ -11,6 +11,7 @@ inline.
 """
 
 import json
+import re
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from accordkg.errors import InputError, ValidationError
 from accordkg.extraction.registry import slug
 from accordkg.iris import checked_iri, is_absolute_iri
 from accordkg.namespaces import AK, ONTOLOGY_IRI
-from accordkg.resources import ontology_graph, shapes_graph
+from accordkg.resources import ontology_graph, shapes_graph, syntax_problem
 from accordkg.settings import Settings
 from accordkg.sssom import MAPPING_PREDICATES, parse_sssom, to_graph
 from accordkg.store import Store, open_store
@@ -44,6 +45,12 @@ EXTENSIONS = {
     ".xml": "rdfxml",
     ".tsv": "sssom",
 }
+# A saved web page: the document starts (after an XML declaration, a BOM, comments) with
+# an HTML doctype or element. The RDF/XML parser would take one for data.
+HTML_PAGE = re.compile(
+    r"\ufeff?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]",
+    re.IGNORECASE | re.DOTALL,
+)
 DESCRIPTIONS = "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {nodes} }} ?s ?p ?o }}"
 BATCH = 200
 
@@ -151,6 +158,8 @@ def _utf8(data: bytes, path: Path) -> str:
 
 def _parse_rdf(data: bytes, file_format: str, path: Path, base_iri: str) -> Graph:
     """The file's triples; relative IRIs resolve against the base IRI, as in data/records."""
+    if HTML_PAGE.match(data[:4096].decode("utf-8", "replace")):
+        raise InputError(f"{path}: this is an HTML page, not {file_format}")
     graph = Graph()
     try:
         if file_format == "rdfxml":  # XML declares its own encoding
@@ -163,7 +172,7 @@ def _parse_rdf(data: bytes, file_format: str, path: Path, base_iri: str) -> Grap
     except InputError:
         raise
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise InputError(f"{path}: not valid {file_format}: {exc}") from exc
+        raise InputError(f"{path}: not valid {file_format}, {syntax_problem(exc)}") from exc
     if not graph:
         raise InputError(f"{path}: no triples in the file")
     return graph

@@ -62,7 +62,11 @@ def named_queries() -> dict[str, NamedQuery]:
     for resource in sorted(files("accordkg.queries").iterdir(), key=lambda r: r.name):
         if resource.name.endswith(".rq"):
             name = resource.name.removesuffix(".rq")
-            queries[name] = _parse(name, resource.read_text("utf-8"))
+            try:
+                text = resource.read_text("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{resource.name}: not UTF-8 text: {exc.reason}") from exc
+            queries[name] = _parse(name, text)
     return queries
 
 
