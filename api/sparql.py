@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import accordkg
+from accordkg.api.openapi import IRIS, TEXT, answers, body, form
 from accordkg.errors import (
     AccordError,
     InputError,
@@ -68,6 +69,10 @@ SERVICE_DESCRIPTION_FORMATS = {
 FORM_CONTENT = "application/x-www-form-urlencoded"
 QUERY_CONTENT = "application/sparql-query"
 FAST = frozenset({"GET", "POST"})  # the methods SparqlFastPath answers
+ANSWERS = answers(
+    (MEDIA_TYPES[name] for name in (*RESULT_OFFERS.values(), *GRAPH_OFFERS.values())),
+    "The query's answer, or without a query the service description.",
+)
 
 
 class SparqlQueries:
@@ -150,17 +155,33 @@ def sparql_router(queries: SparqlQueries) -> APIRouter:
     when the app installs it, and they describe the endpoint in the OpenAPI document."""
     router = APIRouter(tags=["sparql"])
 
-    @router.api_route("/sparql", methods=["GET", "HEAD"])
+    @router.api_route(
+        "/sparql", methods=["GET", "HEAD"], response_class=Response, responses=ANSWERS
+    )
     async def sparql_get(request: Request) -> Response:
         """A query in the URL, or without one the service description."""
         return await queries.respond(request)
 
-    @router.post("/sparql")
+    @router.post(
+        "/sparql",
+        response_class=Response,
+        responses=ANSWERS,
+        openapi_extra=body(
+            {
+                FORM_CONTENT: form(
+                    [],  # without a query: the service description
+                    query={"type": "string"},
+                    **{"default-graph-uri": IRIS, "named-graph-uri": IRIS},
+                ),
+                QUERY_CONTENT: TEXT,
+            }
+        ),
+    )
     async def sparql_post(request: Request) -> Response:
         """A query POSTed as an HTML form or as `application/sparql-query`."""
         return await queries.respond(request)
 
-    @router.options("/sparql")
+    @router.options("/sparql", status_code=204, response_class=Response)
     def sparql_options() -> Response:
         """What the endpoint answers to (CORS preflights are answered by the middleware)."""
         return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})

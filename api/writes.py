@@ -6,12 +6,14 @@ one transaction, and the query workers reload their copy of the store afterwards
 
 import hmac
 import uuid
+from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from rdflib import Graph, URIRef
 
+from accordkg.api.openapi import IRIS, TEXT, answers, body, form
 from accordkg.api.sparql import (
     FORM_CONTENT,
     GRAPH_OFFERS,
@@ -45,6 +47,42 @@ RDF_PARSERS = {
     "application/ld+json": "json-ld",
 }
 
+# What the OpenAPI document says of the Graph Store routes, which read their parameters
+# themselves: one of `graph` and `default` names the graph (POST may give neither).
+GRAPH_PARAMETERS: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "graph",
+            "in": "query",
+            "description": "The graph, by its IRI (or give `default` instead).",
+            "schema": {"type": "string", "format": "iri"},
+        },
+        {
+            "name": "default",
+            "in": "query",
+            "description": "The default graph (instead of `graph`); its value is ignored.",
+            "allowEmptyValue": True,
+            "schema": {"type": "string"},
+        },
+    ]
+}
+# The RDF documents a body may be: text, or for JSON-LD any JSON.
+RDF_BODIES = {
+    media_type: {"schema": {}} if parser == "json-ld" else TEXT
+    for media_type, parser in RDF_PARSERS.items()
+}
+MULTIPART_RDF = {
+    "schema": {
+        "type": "object",
+        "additionalProperties": {"type": "string", "format": "binary"},
+        "description": "RDF files, each with its own Content-Type.",
+    }
+}
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: {"description": "Created: the graph is new (its address in `Location` for POST)."},
+    204: {"description": "No Content: the graph was there and is changed."},
+}
+
 
 class _Writes:
     """What every write needs: the token check, and telling the query workers."""
@@ -71,7 +109,21 @@ def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
     router = APIRouter(tags=["writes"])
     writes = _Writes(settings, runner)
 
-    @router.post("/sparql/update", status_code=204)
+    @router.post(
+        "/sparql/update",
+        status_code=204,
+        response_class=Response,
+        openapi_extra=body(
+            {
+                FORM_CONTENT: form(
+                    ["update"],
+                    update={"type": "string"},
+                    **{"using-graph-uri": IRIS, "using-named-graph-uri": IRIS},
+                ),
+                UPDATE_CONTENT: TEXT,
+            }
+        ),
+    )
     async def sparql_update(request: Request) -> Response:
         """A SPARQL 1.1 update, as a form (`update=`) or as `application/sparql-update`."""
         writes.authorize(request)
@@ -98,7 +150,15 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
     router = APIRouter(tags=["writes"])
     writes = _Writes(settings, runner)
 
-    @router.api_route("/store", methods=["GET", "HEAD"])
+    @router.api_route(
+        "/store",
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        responses=answers(
+            dict.fromkeys(MEDIA_TYPES[name] for name in GRAPH_OFFERS.values()), "The graph."
+        ),
+        openapi_extra=GRAPH_PARAMETERS,
+    )
     async def store_get(request: Request) -> Response:
         """A graph, negotiated: `?graph=<IRI>` or `?default`."""
         graph = _target(request)
@@ -117,7 +177,12 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         )
         return await run_job(runner, job, settings.row_limit, MEDIA_TYPES[result_format])
 
-    @router.put("/store")
+    @router.put(
+        "/store",
+        response_class=Response,
+        responses=CREATED,
+        openapi_extra=GRAPH_PARAMETERS | body(RDF_BODIES),
+    )
     async def store_put(request: Request) -> Response:
         """Replace a graph with the RDF in the body (201 if it is new, 204 if it was there)."""
         writes.authorize(request)
@@ -130,7 +195,12 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         writes.changed()
         return Response(status_code=204 if existed else 201)
 
-    @router.post("/store")
+    @router.post(
+        "/store",
+        response_class=Response,
+        responses=CREATED,
+        openapi_extra=GRAPH_PARAMETERS | body(RDF_BODIES | {"multipart/form-data": MULTIPART_RDF}),
+    )
     async def store_post(request: Request) -> Response:
         """Add RDF to a graph: the body, or each file of a multipart/form-data body. Without
         ?graph or ?default, a new graph is made and its address given in Location (201)."""
@@ -150,7 +220,9 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         writes.changed()
         return Response(status_code=204 if existed else 201)
 
-    @router.delete("/store", status_code=204)
+    @router.delete(
+        "/store", status_code=204, response_class=Response, openapi_extra=GRAPH_PARAMETERS
+    )
     def store_delete(request: Request) -> Response:
         """Drop a graph (404 if there is none by that name)."""
         writes.authorize(request)

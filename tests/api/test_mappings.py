@@ -22,7 +22,7 @@ def test_a_graph_without_a_mapping_set_is_a_400(server: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "graph", ["a|b", "x", "http://x/a b", "urn:x> } } VALUES ?g { <urn:y", "http://[bad/"]
+    "graph", ["", "a|b", "x", "http://x/a b", "urn:x> } } VALUES ?g { <urn:y", "http://[bad/"]
 )
 def test_a_graph_that_is_no_absolute_iri_is_a_400_not_a_500(server: str, graph: str) -> None:
     response = httpx.get(f"{server}/mappings.sssom.tsv", params={"graph": graph})
