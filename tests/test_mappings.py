@@ -68,7 +68,7 @@ def test_a_graph_that_holds_no_mapping_set_is_refused_before_it_is_read(
     build(settings)
     with closing(CountingStore(settings.store_dir)) as store:
         assert store.triple_count() > 1000
-        with pytest.raises(InputError, match="SSSOM mapping set"):
+        with pytest.raises(NotFoundError, match="holds no SSSOM mapping set"):
             export_mappings(store, records_graph_iri(settings))
         assert store.rows_read <= 1  # the check's own answer, never the graph
 

@@ -68,11 +68,12 @@ def export_mappings(store: Store, graph: URIRef) -> str:
     """The mapping set held in `graph`, as SSSOM/TSV. Two bounded queries first make sure
     that the graph holds one mapping set, so no other graph is ever read whole."""
     sets = len(store.select(MAPPING_SETS, {"g": graph}).rows)
-    if sets == 0 and not store.select(ANY_TRIPLE, {"g": graph}).rows:
-        raise NotFoundError(f"no graph {graph} in the store")
+    if sets == 0:  # no table to give: whether the graph is there or not, it is not one
+        if not store.select(ANY_TRIPLE, {"g": graph}).rows:
+            raise NotFoundError(f"no graph {graph} in the store")
+        raise NotFoundError(f"{graph} holds no SSSOM mapping set")
     if sets != 1:
-        held = "no SSSOM mapping set" if sets == 0 else "more than one SSSOM mapping set"
-        raise InputError(f"{graph} holds {held}; an SSSOM table is made of exactly one")
+        raise InputError(f"{graph} holds more than one SSSOM mapping set: no one table")
     return write_sssom(from_graph(graph_content(store, graph)))
 
 

@@ -14,10 +14,11 @@ def test_the_mappings_table_is_served(server: str) -> None:
     assert missing.status_code == 404
 
 
-def test_a_graph_without_a_mapping_set_is_a_400(server: str) -> None:
+def test_a_graph_without_a_mapping_set_is_not_found(server: str) -> None:
+    """There is no table for such a graph; the request itself is fine."""
     records = "https://w3id.org/accordkg/id/graph/records"
     response = httpx.get(f"{server}/mappings.sssom.tsv", params={"graph": records})
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "holds no SSSOM mapping set" in response.json()["detail"]
 
 
