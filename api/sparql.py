@@ -73,6 +73,16 @@ ANSWERS = answers(
     (MEDIA_TYPES[name] for name in (*RESULT_OFFERS.values(), *GRAPH_OFFERS.values())),
     "The query's answer, or without a query the service description.",
 )
+FORMAT_NAMES = sorted(
+    {*RESULT_OFFERS.values(), *GRAPH_OFFERS.values(), *RESULT_OFFERS, *GRAPH_OFFERS}
+)
+# The protocol's parameters, which the routes read themselves (a form POST has them too).
+PROTOCOL = {
+    "query": {"type": "string"},
+    "default-graph-uri": IRIS,
+    "named-graph-uri": IRIS,
+    "format": {"type": "string", "enum": FORMAT_NAMES},
+}
 
 
 class SparqlQueries:
@@ -156,7 +166,15 @@ def sparql_router(queries: SparqlQueries) -> APIRouter:
     router = APIRouter(tags=["sparql"])
 
     @router.api_route(
-        "/sparql", methods=["GET", "HEAD"], response_class=Response, responses=ANSWERS
+        "/sparql",
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        responses=ANSWERS,
+        openapi_extra={
+            "parameters": [
+                {"name": name, "in": "query", "schema": schema} for name, schema in PROTOCOL.items()
+            ]
+        },
     )
     async def sparql_get(request: Request) -> Response:
         """A query in the URL, or without one the service description."""
@@ -168,11 +186,7 @@ def sparql_router(queries: SparqlQueries) -> APIRouter:
         responses=ANSWERS,
         openapi_extra=body(
             {
-                FORM_CONTENT: form(
-                    [],  # without a query: the service description
-                    query={"type": "string"},
-                    **{"default-graph-uri": IRIS, "named-graph-uri": IRIS},
-                ),
+                FORM_CONTENT: form([], **PROTOCOL),  # without a query: the service description
                 QUERY_CONTENT: TEXT,
             }
         ),
