@@ -154,9 +154,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         "/store",
         methods=["GET", "HEAD"],
         response_class=Response,
-        responses=answers(
-            dict.fromkeys(MEDIA_TYPES[name] for name in GRAPH_OFFERS.values()), "The graph."
-        ),
+        responses=answers((MEDIA_TYPES[name] for name in GRAPH_OFFERS.values()), "The graph."),
         openapi_extra=GRAPH_PARAMETERS,
     )
     async def store_get(request: Request) -> Response:
