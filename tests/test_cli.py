@@ -419,3 +419,15 @@ def test_import_of_a_page_or_broken_rdf_says_what_is_wrong_in_one_line(
     result = _run("import", str(path), "--data-dir", str(tmp_path / "var"))
     assert result.exit_code == 1
     assert result.stderr == f"error: {path}: {message}\n"
+
+
+def test_a_setting_it_refuses_is_one_line_naming_it(tmp_path: Path) -> None:
+    environment = {**ENVIRONMENT, "ACCORDKG_BASE_IRI": "https://example.org/<id>/"}
+    built = CliRunner().invoke(app, ["build", "--data-dir", str(tmp_path)], env=environment)
+    assert built.exit_code == 1
+    assert built.stderr == (
+        "error: ACCORDKG_BASE_IRI: 'https://example.org/<id>/' is not an absolute IRI\n"
+    )
+    served = _run("serve", "--port", "0", "--data-dir", str(tmp_path))
+    assert served.exit_code == 1
+    assert served.stderr == "error: ACCORDKG_PORT: Input should be greater than or equal to 1\n"

@@ -7,6 +7,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
 
+import pydantic
 import typer
 import uvicorn
 from rdflib import Graph
@@ -274,5 +275,14 @@ def _write(path: Path, text: str) -> None:
 
 
 def _settings(**overrides: Any) -> Settings:
-    """Environment settings with the options the user gave on the command line on top."""
-    return Settings(**{name: value for name, value in overrides.items() if value is not None})
+    """Environment settings with the options the user gave on the command line on top;
+    a value they refuse is an InputError naming the setting."""
+    try:
+        return Settings(**{name: value for name, value in overrides.items() if value is not None})
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(
+            f"ACCORDKG_{'_'.join(map(str, error['loc'])).upper()}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        )
+        raise InputError(problems) from exc

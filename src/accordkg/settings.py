@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from accordkg.iris import is_absolute_iri
 from accordkg.namespaces import CC_BY_4, DEFAULT_BASE_IRI
 
 
@@ -104,6 +105,14 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(
         default=50_000_000, gt=0, description="Largest file `accordkg import` accepts."
     )
+
+    @field_validator("base_iri", "dataset_license")
+    @classmethod
+    def _absolute_iri(cls, value: str) -> str:
+        """IRIs that are written into SPARQL and RDF as they are (accordkg.iris decides)."""
+        if not is_absolute_iri(value):
+            raise ValueError(f"{value!r} is not an absolute IRI")
+        return value
 
     @field_validator("service_allowlist")
     @classmethod
