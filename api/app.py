@@ -3,18 +3,26 @@
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from typing import Annotated
+from http import HTTPStatus
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import Scope
 
 import accordkg
 from accordkg.api.dataset import dataset_router
 from accordkg.api.graph import graph_router
 from accordkg.api.linked_data import linked_data_router, ontology_router
 from accordkg.api.mappings import mappings_router
+from accordkg.api.openapi import answers
 from accordkg.api.reconcile import reconcile_router
 from accordkg.api.sparql import (
     FORMAT_PARAMETERS,
@@ -46,9 +54,9 @@ from accordkg.named_queries import bound_query, named_queries, named_query
 from accordkg.query_pool import QueryJob, QueryPool, QueryRunner, RemoteQueries
 from accordkg.reconcile import Reconciler
 from accordkg.resources import ontology_graph
-from accordkg.results import MEDIA_TYPES
+from accordkg.results import MEDIA_TYPES, SOLUTION_FORMATS
 from accordkg.settings import Settings
-from accordkg.store import RemoteStore, open_store
+from accordkg.store import EmbeddedStore, RemoteStore, open_store
 from accordkg.traversal.service import Traversal
 
 # Most specific first: the first class an error is an instance of decides its status.
@@ -66,6 +74,47 @@ STATUS_BY_ERROR: dict[type[AccordError], int] = {
     ValidationError: 422,
     StoreError: 503,
 }
+ERROR_BODY = "#/components/schemas/ErrorBody"
+QUERY_ERRORS = (
+    NotAcceptableError,
+    QueryTimeoutError,
+    QueryMemoryError,
+    UnavailableError,
+    StoreError,
+)
+WRITE_ERRORS = (UnauthorizedError, ForbiddenError, UnsupportedMediaTypeError, StoreError)
+
+
+class ErrorBody(BaseModel):
+    """How every error is answered."""
+
+    error: str = Field(description="The kind of error: an accordkg error class, e.g. InputError.")
+    detail: str = Field(description="What is wrong.")
+
+
+def status_of(error: type[AccordError]) -> int:
+    """The HTTP status of an accordkg error class, from STATUS_BY_ERROR."""
+    return next((code for kind, code in STATUS_BY_ERROR.items() if issubclass(error, kind)), 500)
+
+
+def error_responses(*errors: type[AccordError]) -> dict[str, Any]:
+    """The OpenAPI responses for routes that raise `errors` (bad parameters are always
+    among them: the app answers them as an InputError): each status with the errors
+    answered with it and the JSON ErrorBody."""
+    raised: list[type[AccordError]] = [InputError, *errors]
+    by_status: dict[int, list[type[AccordError]]] = {}
+    for error in dict.fromkeys(raised):
+        by_status.setdefault(status_of(error), []).append(error)
+    return {
+        str(status): {
+            "description": " ".join(
+                f"{kind.__name__}: {(kind.__doc__ or '').splitlines()[0]}" for kind in kinds
+            ),
+            "content": {"application/json": {"schema": {"$ref": ERROR_BODY}}},
+        }
+        for status, kinds in sorted(by_status.items())
+    }
+
 
 # CORS is for reads (README): other origins may query (POST included, as SPARQL and
 # /reconcile take queries by POST) but not write: PUT and DELETE are not allowed, nor is
@@ -78,7 +127,7 @@ CORS_EXPOSED = ["ETag", "Repr-Digest", "Link", "Content-Location", TRUNCATED_HEA
 
 def error_response(exc: AccordError) -> JSONResponse:
     """An accordkg error as JSON, with the status STATUS_BY_ERROR gives it."""
-    status = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 500)
+    status = status_of(type(exc))
     headers = None
     if isinstance(exc, UnauthorizedError):
         headers = {"WWW-Authenticate": "Bearer"}
@@ -89,25 +138,26 @@ def error_response(exc: AccordError) -> JSONResponse:
     )
 
 
+def _query_runner(store: EmbeddedStore | RemoteStore, settings: Settings) -> QueryRunner:
+    """The remote server for a remote store, else the pool of query workers."""
+    if isinstance(store, RemoteStore):
+        return RemoteQueries(store.query_url, settings.query_timeout_s)
+    return QueryPool(
+        store,
+        settings.query_workers,
+        settings.query_timeout_s,
+        settings.query_wait_s,
+        settings.answer_buffer_bytes,
+        memory_bytes=settings.query_memory_bytes,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; settings are read here, once, unless the caller passes them."""
     settings = settings or Settings()
     store = open_store(settings)
     ontology = ontology_graph()
-
-    runner: QueryRunner
-    if isinstance(store, RemoteStore):
-        runner = RemoteQueries(store.query_url, settings.query_timeout_s)
-    else:
-        runner = QueryPool(
-            store,
-            settings.query_workers,
-            settings.query_timeout_s,
-            settings.query_wait_s,
-            settings.answer_buffer_bytes,
-            memory_bytes=settings.query_memory_bytes,
-        )
-
+    runner = _query_runner(store, settings)
     traversal = Traversal.for_settings(store, settings)
 
     @asynccontextmanager
@@ -138,22 +188,44 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=CORS_HEADERS,
         expose_headers=CORS_EXPOSED,
     )
-    for router in (
-        sparql_router(queries),
-        update_router(settings, store, runner),
-        graph_store_router(settings, store, runner),
-        graph_router(traversal),
-        reconcile_router(Reconciler(store, settings.base_iri), settings.base_iri),
-        mappings_router(settings, store),
-        linked_data_router(settings, store, ontology),
-        ontology_router(ontology),
-        dataset_router(settings, store),
-    ):
-        app.include_router(router)
+    included = _include(
+        app,
+        (sparql_router(queries), (*QUERY_ERRORS, UnsupportedMediaTypeError)),
+        (update_router(settings, store, runner), WRITE_ERRORS),
+        (
+            graph_store_router(settings, store, runner),
+            (*WRITE_ERRORS, *QUERY_ERRORS, NotFoundError),
+        ),
+        (graph_router(traversal), (NotFoundError, NotAcceptableError, StoreError)),
+        (
+            reconcile_router(Reconciler(store, settings.base_iri), settings.base_iri),
+            (NotFoundError, UnsupportedMediaTypeError, StoreError),
+        ),
+        (mappings_router(settings, store), (NotFoundError, StoreError)),
+        (
+            linked_data_router(settings, store, ontology),
+            (NotFoundError, NotAcceptableError, StoreError),
+        ),
+        (ontology_router(ontology), (NotFoundError, NotAcceptableError)),
+        (dataset_router(settings, store), (NotFoundError, NotAcceptableError, StoreError)),
+    )
 
     @app.exception_handler(AccordError)
     async def accord_error(_: Request, exc: AccordError) -> JSONResponse:
         return error_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def routing_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """Routing's own errors (no such path, a method the path does not take) in the
+        shape of every other error."""
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed([*app.router.routes, *included], request.scope)
+        return JSONResponse(
+            {"error": HTTPStatus(exc.status_code).phrase.replace(" ", ""), "detail": exc.detail},
+            status_code=exc.status_code,
+            headers=headers,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -164,7 +236,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         return JSONResponse({"error": "InputError", "detail": problems}, status_code=400)
 
-    @app.get("/health", tags=["service"])
+    @app.get(
+        "/health",
+        tags=["service"],
+        responses=answers(
+            ["application/json"],
+            "Starting: no query worker has loaded the store yet (the body is the health "
+            'document, with status "starting").',
+            status=503,
+        ),
+    )
     def health() -> JSONResponse:
         """What the store holds, and whether queries can be answered yet: 503 with status
         "starting" while the query workers load their copies of the store."""
@@ -179,7 +260,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
         return JSONResponse(health, status_code=200 if ready else 503)
 
-    @app.get("/queries", tags=["queries"])
+    @app.get("/queries", tags=["queries"], openapi_extra={"responses": error_responses()})
     def list_queries(request: Request) -> list[dict[str, object]]:
         """The named queries, with their parameters, to start from."""
         return [
@@ -193,11 +274,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for query in named_queries().values()
         ]
 
-    @app.get("/queries/{name}", tags=["queries"])
+    @app.get(
+        "/queries/{name}",
+        tags=["queries"],
+        response_class=Response,
+        responses=answers((MEDIA_TYPES[f] for f in SOLUTION_FORMATS), "The query's results."),
+        openapi_extra={"responses": error_responses(NotFoundError, NotAcceptableError, StoreError)},
+    )
     async def run_query(
-        name: str,
+        name: Annotated[str, Path(json_schema_extra={"enum": list(named_queries())})],
         request: Request,
-        format_override: Annotated[str | None, Query(alias="format")] = None,
+        format_override: Annotated[
+            str | None,
+            Query(
+                alias="format",
+                description="A format name or media type; empty or absent: by `Accept`.",
+                json_schema_extra={
+                    "enum": ["", *sorted({*RESULT_OFFERS.values(), *RESULT_OFFERS})]
+                },
+            ),
+        ] = None,
     ) -> Response:
         """Run a named query; every other query parameter binds one of its parameters.
         The result format follows `Accept`, or `format` (json, xml, csv, tsv) if given.
@@ -218,4 +314,62 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         return await run_job(runner, job, request, settings.row_limit, MEDIA_TYPES[result_format])
 
+    app.openapi = lambda: _openapi_document(app)  # type: ignore[method-assign]
     return app
+
+
+def _allowed(routes: list[BaseRoute], scope: Scope) -> str:
+    """The Allow header of a 405: every method the path takes (Starlette names only those
+    of the first route that matched it). Documented routes decide: a hidden one may be
+    there only to refuse a method."""
+    matching = [
+        route
+        for route in routes
+        if isinstance(route, Route) and route.matches(scope)[0] is not Match.NONE
+    ]
+    documented = [route for route in matching if route.include_in_schema]
+    return ", ".join(sorted({m for route in documented or matching for m in route.methods or ()}))
+
+
+def _include(
+    app: FastAPI, *routers: tuple[APIRouter, tuple[type[AccordError], ...]]
+) -> list[BaseRoute]:
+    """Include each router, its routes documenting the errors it raises (`error_responses`);
+    their routes, which FastAPI keeps to itself once included."""
+    included: list[BaseRoute] = []
+    for router, raises in routers:
+        included.extend(router.routes)
+        for route in router.routes:
+            if isinstance(route, APIRoute):  # responses are the one thing routes leave to us
+                route.openapi_extra = {
+                    **(route.openapi_extra or {}),
+                    "responses": error_responses(*raises),
+                }
+        app.include_router(router)
+    return included
+
+
+def _openapi_document(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document as the server answers: FastAPI would say that bad parameters
+    get its own 422, where they get the app's 400 (a 422 is a graph that breaks the
+    shapes), and that an optional parameter may be null, which no URL can say."""
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title, version=app.version, summary=app.summary, routes=app.routes
+        )
+        for operation in (op for item in document["paths"].values() for op in item.values()):
+            framework = operation["responses"].get("422", {})
+            if "HTTPValidationError" in str(framework.get("content")):
+                del operation["responses"]["422"]
+            for parameter in operation.get("parameters", []):
+                schema = parameter["schema"]
+                branches = [b for b in schema.get("anyOf", []) if b != {"type": "null"}]
+                if len(branches) == 1:
+                    del schema["anyOf"]
+                    parameter["schema"] = branches[0] | schema
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        schemas["ErrorBody"] = ErrorBody.model_json_schema()
+        app.openapi_schema = document
+    return app.openapi_schema

@@ -5,12 +5,22 @@ import base64
 from collections.abc import Iterator
 from typing import IO, Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
+from accordkg.api.openapi import answers
 from accordkg.api.sparql import GRAPH_OFFERS, SERVICE_DESCRIPTION_FORMATS, choose_format
 from accordkg.dataset import CurrentStatistics, Urls, describe_dataset
-from accordkg.dumps import CHECKSUMS, CHUNK, DumpFile, PublishedDumps, checksums_text
+from accordkg.dumps import (
+    CHECKSUMS,
+    CHUNK,
+    DUMP_FORMATS,
+    GZIP_MEDIA_TYPE,
+    DumpFile,
+    PublishedDumps,
+    checksums_text,
+    dump_file_names,
+)
 from accordkg.jsonld import to_jsonld
 from accordkg.results import MEDIA_TYPES
 from accordkg.settings import Settings
@@ -22,6 +32,13 @@ DESCRIPTION_OFFERS = {
     if name in ("turtle", "ntriples", "jsonld", "rdfxml")
 }
 GRAPH_API = "graph"  # the graph traversal API (api/graph.py), under the base URL
+DUMPS = answers(
+    [*(f.media_type for f in DUMP_FORMATS.values()), GZIP_MEDIA_TYPE, "text/plain"],
+    "The file (SHA256SUMS is text/plain).",
+) | {304: {"description": "Not Modified: the file is the one the `If-None-Match` ETag names."}}
+DESCRIPTIONS = answers(
+    (MEDIA_TYPES[name] for name in DESCRIPTION_OFFERS.values()), "VoID and DCAT 3, in RDF."
+)
 
 
 def dataset_router(settings: Settings, store: Store) -> APIRouter:
@@ -30,8 +47,15 @@ def dataset_router(settings: Settings, store: Store) -> APIRouter:
     dumps = PublishedDumps(store, settings.dumps_dir)
     statistics = CurrentStatistics(store, settings.base_iri)
 
-    @router.api_route("/dumps/{file_name}", methods=["GET", "HEAD"])
-    def dump_file(file_name: str, request: Request) -> Response:
+    @router.api_route(
+        "/dumps/{file_name}", methods=["GET", "HEAD"], response_class=Response, responses=DUMPS
+    )
+    def dump_file(
+        file_name: Annotated[
+            str, Path(json_schema_extra={"enum": [*dump_file_names(), CHECKSUMS]})
+        ],
+        request: Request,
+    ) -> Response:
         """A dump of the whole graph (accordkg.nq, .nt, .ttl, .jsonld, each also .gz), or
         SHA256SUMS; `ETag` and `Repr-Digest` carry the SHA-256 of the bytes."""
         if file_name == CHECKSUMS:
@@ -48,9 +72,24 @@ def dataset_router(settings: Settings, store: Store) -> APIRouter:
             return Response(headers=headers, media_type=dump.media_type)
         return StreamingResponse(_chunks(handle), headers=headers, media_type=dump.media_type)
 
-    @router.api_route("/.well-known/void", methods=["GET", "HEAD"])
+    @router.api_route(
+        "/.well-known/void",
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        responses=DESCRIPTIONS,
+    )
     def void_description(
-        request: Request, format_override: Annotated[str | None, Query(alias="format")] = None
+        request: Request,
+        format_override: Annotated[
+            str | None,
+            Query(
+                alias="format",
+                description="A format name or media type; empty or absent: by `Accept`.",
+                json_schema_extra={
+                    "enum": ["", *sorted({*DESCRIPTION_OFFERS.values(), *DESCRIPTION_OFFERS})]
+                },
+            ),
+        ] = None,
     ) -> Response:
         """The dataset's VoID and DCAT 3 description: statistics counted from the data,
         linksets, dumps with sizes and checksums, and the services that serve it. Turtle,

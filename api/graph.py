@@ -2,15 +2,23 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from accordkg.api.openapi import (
+    NAME_PATTERN,
+    NAMES_OR_NONE_PATTERN,
+    NAMES_PATTERN,
+    answers,
+    listed,
+    strings,
+)
 from accordkg.errors import InputError, NotAcceptableError
 from accordkg.negotiation import negotiate
 from accordkg.traversal import operations
 from accordkg.traversal.formats import MEDIA_TYPES
-from accordkg.traversal.operations import Subgraph, View
+from accordkg.traversal.operations import MAX_COUNT, Subgraph, View
 from accordkg.traversal.service import Traversal
 
 # Negotiated by Accept; node-link and d3 share JSON's media type, so only `format=` names them.
@@ -19,21 +27,37 @@ NEGOTIATED = {"application/json": "cytoscape"} | {
 }
 Format = Annotated[
     str | None,
-    Query(alias="format", description="cytoscape, node-link, d3, graphml, gexf or jsonld"),
+    Query(
+        alias="format",
+        description="cytoscape, node-link, d3, graphml, gexf or jsonld",
+        json_schema_extra={"enum": list(MEDIA_TYPES)},
+    ),
 ]
-Names = Annotated[list[str] | None, Query()]
-Count = Annotated[int | None, Query()]
+# Examples are nodes of the seed data: the OpenAPI document's readers, and tools that
+# test the API from it, start from nodes that are there.
+EXAMPLES = ["state/united-kingdom", "instrument/us-uk-ai-research-declaration-2020"]
+Name = Annotated[str, Query(examples=EXAMPLES, json_schema_extra={"pattern": NAME_PATTERN})]
+NodeInPath = Annotated[str, Path(examples=EXAMPLES, json_schema_extra={"pattern": NAME_PATTERN})]
+# Lists default to empty rather than None: a query string cannot say null.
+Names = Annotated[
+    list[str],
+    Query(default_factory=list, json_schema_extra=strings(NAMES_OR_NONE_PATTERN)),
+]
+Count = Annotated[int | None, Query(json_schema_extra={"minimum": 1, "maximum": MAX_COUNT})]
+CENTRALITY_PATTERN = listed("degree|pagerank", at_least_one=False)
+NodeId = Annotated[str, Field(examples=EXAMPLES, json_schema_extra={"pattern": NAME_PATTERN})]
+ANSWERS = answers(MEDIA_TYPES.values(), "The subgraph, in the format asked for.")
 
 
 class Canvas(BaseModel):
     """An expansion request: what the canvas shows, and which of its nodes to expand."""
 
-    visible: list[str] = Field(default_factory=list, description="Node ids already drawn.")
-    expand: list[str] = Field(min_length=1, description="Node ids to expand.")
+    visible: list[NodeId] = Field(default_factory=list, description="Node ids already drawn.")
+    expand: list[NodeId] = Field(min_length=1, description="Node ids to expand.")
 
 
 class NodeSet(BaseModel):
-    nodes: list[str] = Field(min_length=1, description="Node ids (short ids or IRIs).")
+    nodes: list[NodeId] = Field(min_length=1, description="Node ids (short ids or IRIs).")
 
 
 def graph_router(traversal: Traversal) -> APIRouter:
@@ -65,9 +89,9 @@ def graph_router(traversal: Traversal) -> APIRouter:
         body = traversal.renderer.render(subgraph, chosen)
         return Response(body, media_type=MEDIA_TYPES[chosen], headers={"Vary": "Accept"})
 
-    @router.get("/nodes/{node:path}/neighbors")
+    @router.get("/nodes/{node:path}/neighbors", response_class=Response, responses=ANSWERS)
     def node_neighbors(
-        node: str,
+        node: NodeInPath,
         request: Request,
         limit: Count = None,
         cursor: str | None = None,
@@ -80,17 +104,28 @@ def graph_router(traversal: Traversal) -> APIRouter:
         )
         return answer(request, found, format_override)
 
-    @router.get("/nodes/{node:path}")
-    def node_detail(node: str, request: Request, format_override: Format = None) -> Response:
+    @router.get("/nodes/{node:path}", response_class=Response, responses=ANSWERS)
+    def node_detail(
+        node: NodeInPath,
+        request: Request,
+        format_override: Format = None,
+    ) -> Response:
         """A node: label, types, literal properties, external links, degree per predicate."""
         found = operations.node_detail(traversal.source(), traversal.node(node), view(request))
         return answer(request, found, format_override)
 
-    @router.get("/neighborhood")
+    @router.get("/neighborhood", response_class=Response, responses=ANSWERS)
     def neighborhood(
         *,
         request: Request,
-        node: Annotated[list[str], Query(description="Seed node ids (repeat for several).")],
+        node: Annotated[
+            list[str],
+            Query(
+                description="Seed node ids (repeat for several).",
+                examples=[EXAMPLES[:1]],
+                json_schema_extra=strings(NAME_PATTERN),
+            ),
+        ],
         depth: Count = None,
         limit: Count = None,
         max_nodes: Count = None,
@@ -109,7 +144,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         )
         return answer(request, found, format_override)
 
-    @router.post("/expand")
+    @router.post("/expand", response_class=Response, responses=ANSWERS)
     def expand(
         *,
         request: Request,
@@ -131,16 +166,20 @@ def graph_router(traversal: Traversal) -> APIRouter:
         )
         return answer(request, found, format_override)
 
-    @router.get("/paths")
+    @router.get("/paths", response_class=Response, responses=ANSWERS)
     def paths(
         *,
         request: Request,
-        source: str,
-        target: str,
+        source: Name,
+        target: Name,
         k: Count = None,
         max_length: Count = None,
         max_degree: Annotated[
-            int | None, Query(description="Avoid hubs: skip nodes with more edges than this.")
+            int | None,
+            Query(
+                description="Avoid hubs: skip nodes with more edges than this.",
+                json_schema_extra={"minimum": 1, "maximum": MAX_COUNT},
+            ),
         ] = None,
         format_override: Format = None,
     ) -> Response:
@@ -156,10 +195,13 @@ def graph_router(traversal: Traversal) -> APIRouter:
         )
         return answer(request, found, format_override)
 
-    @router.get("/subgraph")
+    @router.get("/subgraph", response_class=Response, responses=ANSWERS)
     def subgraph(
         request: Request,
-        types: Names = None,
+        types: Annotated[
+            list[str],
+            Query(json_schema_extra=strings(NAMES_PATTERN)),
+        ],
         max_nodes: Count = None,
         max_edges: Count = None,
         format_override: Format = None,
@@ -167,14 +209,14 @@ def graph_router(traversal: Traversal) -> APIRouter:
         """Every node of the given types (e.g. `types=Instrument,State`) and their edges."""
         found = operations.subgraph(
             traversal.source(),
-            traversal.types(_names(types or [])),
+            traversal.types(_names(types)),
             view(request),
             max_nodes=max_nodes,
             max_edges=max_edges,
         )
         return answer(request, found, format_override)
 
-    @router.post("/subgraph/induced")
+    @router.post("/subgraph/induced", response_class=Response, responses=ANSWERS)
     def induced(
         request: Request,
         selection: Annotated[NodeSet, Body()],
@@ -190,13 +232,15 @@ def graph_router(traversal: Traversal) -> APIRouter:
         )
         return answer(request, found, format_override)
 
-    @router.get("/stats")
+    @router.get("/stats", response_class=Response, responses=ANSWERS)
     def stats(
         *,
         request: Request,
         top: Count = None,
-        centrality: Names = None,
-        types: Names = None,
+        centrality: Annotated[
+            list[str], Query(default_factory=list, json_schema_extra=strings(CENTRALITY_PATTERN))
+        ],
+        types: Names,
         max_nodes: Count = None,
         format_override: Format = None,
     ) -> Response:
@@ -206,8 +250,8 @@ def graph_router(traversal: Traversal) -> APIRouter:
             traversal.source(),
             view(request),
             top=top,
-            centrality=_names(centrality or []),
-            types=traversal.types(_names(types or [])),
+            centrality=_names(centrality),
+            types=traversal.types(_names(types)),
             max_nodes=max_nodes,
         )
         return answer(request, found, format_override)

@@ -8,13 +8,23 @@ base, so a redirect from the base (such as w3id.org) to this server makes every 
 resolve.
 """
 
-from fastapi import APIRouter, Request
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from rdflib import Graph, URIRef
 
+from accordkg.api.openapi import answers
 from accordkg.describe import PATH_SEGMENT, describe, entity_iri, exists
 from accordkg.docs import render_ontology_html
-from accordkg.documents import BY_EXTENSION, RDF_FORMATS, extension_for, offers, serialize_rdf
+from accordkg.documents import (
+    BY_EXTENSION,
+    DOCUMENT_FORMATS,
+    RDF_FORMATS,
+    extension_for,
+    offers,
+    serialize_rdf,
+)
 from accordkg.errors import NotAcceptableError, NotFoundError
 from accordkg.jsonld import CONTEXT_VERSION, context_document
 from accordkg.namespaces import AK
@@ -24,14 +34,31 @@ from accordkg.settings import Settings
 from accordkg.store import Store
 
 VARY = {"Vary": "Accept"}
+Kind = Annotated[str, Path(examples=["state"])]  # the examples name an entity of the seed data
+DOCUMENTS = answers((f.media_type for f in DOCUMENT_FORMATS), "The document.")
+SEE_OTHER: dict[int | str, dict[str, Any]] = {
+    303: {
+        "description": "See Other: the document about it, in `Location`.",
+        "headers": {"Location": {"schema": {"type": "string"}}},
+    }
+}
+NOT_FOUND_PAGE = answers(["text/html"], "Not found: an HTML page for browsers.", status=404)
 
 
 def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> APIRouter:
     router = APIRouter(tags=["linked data"])
     pages = Pages(settings.base_iri, ontology, store, settings.sources_dir)
 
-    @router.api_route("/id/{kind}/{slug}", methods=["GET", "HEAD"], status_code=303)
-    def resolve(kind: str, slug: str, request: Request) -> Response:
+    @router.api_route(
+        "/id/{kind}/{slug}",
+        methods=["GET", "HEAD"],
+        status_code=303,
+        response_class=Response,
+        responses=SEE_OTHER | NOT_FOUND_PAGE,
+    )
+    def resolve(
+        kind: Kind, slug: Annotated[str, Path(examples=["united-kingdom"])], request: Request
+    ) -> Response:
         """Redirect (303) to the document about this entity in the format `Accept` prefers:
         HTML (also when Accept is absent), Turtle, JSON-LD, N-Triples or RDF/XML."""
         accept = request.headers.get("accept")
@@ -47,8 +74,15 @@ def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> API
             f"/doc/{kind}/{slug}.{extension_for(chosen)}", status_code=303, headers=VARY
         )
 
-    @router.api_route("/doc/{kind}/{document}", methods=["GET", "HEAD"])
-    def entity_document(kind: str, document: str) -> Response:
+    @router.api_route(
+        "/doc/{kind}/{document}",
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        responses=DOCUMENTS | NOT_FOUND_PAGE,
+    )
+    def entity_document(
+        kind: Kind, document: Annotated[str, Path(examples=["united-kingdom.ttl"])]
+    ) -> Response:
         """The description of `/id/{kind}/{slug}` as the document `{slug}.{extension}`."""
         slug, _, extension = document.rpartition(".")
         found = BY_EXTENSION.get(extension)
@@ -84,7 +118,9 @@ def ontology_router(ontology: Graph) -> APIRouter:
     # ontology IRI itself, which names the ontology document, so /ontology may answer
     # with a representation directly (200, Vary: Accept, Content-Location) instead of a
     # 303; browsers then scroll to the term's anchor in the HTML documentation.
-    @router.api_route("/ontology", methods=["GET", "HEAD"])
+    @router.api_route(
+        "/ontology", methods=["GET", "HEAD"], response_class=Response, responses=DOCUMENTS
+    )
     def ontology_document(request: Request) -> Response:
         """The ontology: HTML documentation for browsers (and when Accept is absent),
         Turtle, JSON-LD, N-Triples or RDF/XML for machines."""
@@ -99,21 +135,39 @@ def ontology_router(ontology: Graph) -> APIRouter:
             documents[extension], media_type=BY_EXTENSION[extension].content_type, headers=headers
         )
 
-    @router.api_route("/ontology.{extension}", methods=["GET", "HEAD"])
-    def ontology_as(extension: str) -> Response:
+    @router.api_route(
+        "/ontology.{extension}",
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        responses=DOCUMENTS,
+    )
+    def ontology_as(
+        extension: Annotated[str, Path(json_schema_extra={"enum": list(documents)})],
+    ) -> Response:
         """The ontology as one document: `html`, `ttl`, `jsonld`, `nt` or `rdf`."""
         if extension not in documents:
             raise NotFoundError(f"the ontology is at /ontology.{{{','.join(documents)}}}")
         return Response(documents[extension], media_type=BY_EXTENSION[extension].content_type)
 
-    @router.api_route("/ontology/{term}", methods=["GET", "HEAD"], status_code=303)
-    def ontology_term(term: str) -> Response:
+    @router.api_route(
+        "/ontology/{term}",
+        methods=["GET", "HEAD"],
+        status_code=303,
+        response_class=Response,
+        responses=SEE_OTHER,
+    )
+    def ontology_term(term: Annotated[str, Path(examples=["Party"])]) -> Response:
         """A term's entry in the documentation: 303 to `/ontology#{term}`."""
         if not PATH_SEGMENT.fullmatch(term) or term not in terms:
             raise NotFoundError(f"the ontology has no term {term!r}")
         return RedirectResponse(f"/ontology#{term}", status_code=303)
 
-    @router.api_route(f"/context/{CONTEXT_VERSION}.jsonld", methods=["GET", "HEAD"])
+    @router.api_route(
+        f"/context/{CONTEXT_VERSION}.jsonld",
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        responses=answers(["application/ld+json"], "The JSON-LD context."),
+    )
     def jsonld_context() -> Response:
         """The JSON-LD context every JSON-LD answer of this service uses (inline)."""
         return Response(context_document(), media_type="application/ld+json")

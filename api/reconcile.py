@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from accordkg.api.openapi import answers, body, form
 from accordkg.api.sparql import FORM_CONTENT, decode_body, media_type_and_charset
 from accordkg.errors import InputError, UnsupportedMediaTypeError
 from accordkg.namespaces import AK
@@ -37,18 +38,26 @@ CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*", re.ASCII)
 CALLBACK_LENGTH = 100
 JSON_CONTENT = "application/json"
 PREVIEW_SIZE = {"width": 400, "height": 200}
+Callback = Annotated[
+    str | None,
+    Query(
+        description="JSONP: the answer as a call of this JavaScript function.",
+        json_schema_extra={"pattern": CALLBACK.pattern},
+    ),
+]
+JSON_ANSWERS = answers(["application/json", "application/javascript"], "JSON, or JSONP.")
 
 
 def reconcile_router(reconciler: Reconciler, base_iri: str) -> APIRouter:
     """The /reconcile routes over one reconciler."""
     router = APIRouter(prefix="/reconcile", tags=["reconciliation"])
 
-    @router.get("")
+    @router.get("", response_class=Response, responses=JSON_ANSWERS)
     def manifest_or_queries(
         request: Request,
         queries: str | None = None,
         extend: str | None = None,
-        callback: str | None = None,
+        callback: Callback = None,
     ) -> Response:
         """The service manifest, or (with `queries=`) the answers to a batch of queries,
         or (with `extend=`) the property values of entities."""
@@ -60,7 +69,17 @@ def reconcile_router(reconciler: Reconciler, base_iri: str) -> APIRouter:
             return _json(_manifest(str(request.base_url).rstrip("/"), base_iri), callback)
         return _json(_answers(reconciler, _parsed_json("queries", queries)), callback)
 
-    @router.post("")
+    @router.post(
+        "",
+        response_class=Response,
+        responses=answers([JSON_CONTENT], "The answers."),
+        openapi_extra=body(
+            {
+                FORM_CONTENT: form(["queries"], queries={"type": "string"}),
+                JSON_CONTENT: {"schema": {"type": "object"}},
+            }
+        ),
+    )
     async def post_queries(request: Request) -> Response:
         """A batch of queries as a form field `queries`, or as a JSON body; or a data
         extension request as a form field `extend`."""
@@ -68,24 +87,24 @@ def reconcile_router(reconciler: Reconciler, base_iri: str) -> APIRouter:
         answer = _extension if field == "extend" else _answers
         return _json(await run_in_threadpool(answer, reconciler, document), None)
 
-    @router.get("/suggest/entity")
+    @router.get("/suggest/entity", response_class=Response, responses=JSON_ANSWERS)
     def suggest_entity(
-        prefix: str, cursor: Annotated[int, Query(ge=0)] = 0, callback: str | None = None
+        prefix: str, cursor: Annotated[int, Query(ge=0)] = 0, callback: Callback = None
     ) -> Response:
         """Entities whose names start with (a word starting with) `prefix`."""
         found = reconciler.suggest(prefix, limit=cursor + 10)[cursor:]
         result = [{"id": e.id, "name": e.label, "description": _description(e)} for e in found]
         return _json({"result": result}, callback)
 
-    @router.get("/suggest/type")
-    def suggest_type(prefix: str, callback: str | None = None) -> Response:
+    @router.get("/suggest/type", response_class=Response, responses=JSON_ANSWERS)
+    def suggest_type(prefix: str, callback: Callback = None) -> Response:
         """Types whose names start with `prefix`."""
         wanted = prefix.strip().lower()
         result = [_type(t) for t in TYPES if _type(t)["name"].lower().startswith(wanted)]
         return _json({"result": result}, callback)
 
-    @router.get("/suggest/property")
-    def suggest_property(prefix: str, callback: str | None = None) -> Response:
+    @router.get("/suggest/property", response_class=Response, responses=JSON_ANSWERS)
+    def suggest_property(prefix: str, callback: Callback = None) -> Response:
         """Properties a query may constrain, whose names start with `prefix`."""
         wanted = prefix.strip().lower()
         result = [
@@ -95,11 +114,11 @@ def reconcile_router(reconciler: Reconciler, base_iri: str) -> APIRouter:
         ]
         return _json({"result": result}, callback)
 
-    @router.get("/properties")
+    @router.get("/properties", response_class=Response, responses=JSON_ANSWERS)
     def propose_properties(
         type_id: Annotated[str | None, Query(alias="type")] = None,
         limit: Annotated[int, Query(ge=1)] = 10,
-        callback: str | None = None,
+        callback: Callback = None,
     ) -> Response:
         """The properties queries may constrain (the same for every type)."""
         properties = [{"id": pid, "name": name} for pid, name in PROPERTIES.items()][:limit]

@@ -19,14 +19,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import accordkg
+from accordkg.api.openapi import IRIS, TEXT, answers, body, form
 from accordkg.errors import (
     AccordError,
     InputError,
     NotAcceptableError,
     UnsupportedMediaTypeError,
 )
+from accordkg.iris import checked_iri
 from accordkg.jsonld import to_jsonld
-from accordkg.named_queries import ABSOLUTE_IRI
 from accordkg.negotiation import negotiate
 from accordkg.query_pool import AnswerStream, QueryJob, QueryRunner
 from accordkg.results import MEDIA_TYPES
@@ -92,6 +93,20 @@ FORMAT_PARAMETERS = ("format", "output")  # output: a synonym some clients send
 FORM_CONTENT = "application/x-www-form-urlencoded"
 QUERY_CONTENT = "application/sparql-query"
 FAST = frozenset({"GET", "POST"})  # the methods SparqlFastPath answers
+ANSWERS = answers(
+    (MEDIA_TYPES[name] for name in (*RESULT_OFFERS.values(), *GRAPH_OFFERS.values())),
+    "The query's answer, or without a query the service description.",
+)
+FORMAT_NAMES = sorted(
+    {*RESULT_OFFERS.values(), *GRAPH_OFFERS.values(), *RESULT_OFFERS, *GRAPH_OFFERS}
+)
+# The protocol's parameters, which the routes read themselves (a form POST has them too).
+PROTOCOL = {
+    "query": {"type": "string"},
+    "default-graph-uri": IRIS,
+    "named-graph-uri": IRIS,
+    "format": {"type": "string", "enum": FORMAT_NAMES},
+}
 
 
 class SparqlQueries:
@@ -130,9 +145,10 @@ class SparqlQueries:
         result_format = choose_format(offers, formats, request.headers.get("accept"))
         default_graphs = tuple(fields.get("default-graph-uri", []))
         named_graphs = tuple(fields.get("named-graph-uri", []))
-        for iri in (*default_graphs, *named_graphs):
-            if not ABSOLUTE_IRI.match(iri):
-                raise InputError(f"default-graph-uri and named-graph-uri take IRIs, not {iri!r}")
+        for iri in default_graphs:
+            checked_iri(iri, "default-graph-uri")
+        for iri in named_graphs:
+            checked_iri(iri, "named-graph-uri")
         protocol_dataset = bool(default_graphs or named_graphs)
         job = QueryJob(
             query=queries[0],
@@ -177,17 +193,37 @@ def sparql_router(queries: SparqlQueries) -> APIRouter:
     when the app installs it, and they describe the endpoint in the OpenAPI document."""
     router = APIRouter(tags=["sparql"])
 
-    @router.api_route("/sparql", methods=["GET", "HEAD"])
+    @router.api_route(
+        "/sparql",
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        responses=ANSWERS,
+        openapi_extra={
+            "parameters": [
+                {"name": name, "in": "query", "schema": schema} for name, schema in PROTOCOL.items()
+            ]
+        },
+    )
     async def sparql_get(request: Request) -> Response:
         """A query in the URL, or without one the service description."""
         return await queries.respond(request)
 
-    @router.post("/sparql")
+    @router.post(
+        "/sparql",
+        response_class=Response,
+        responses=ANSWERS,
+        openapi_extra=body(
+            {
+                FORM_CONTENT: form([], **PROTOCOL),  # without a query: the service description
+                QUERY_CONTENT: TEXT,
+            }
+        ),
+    )
     async def sparql_post(request: Request) -> Response:
         """A query POSTed as an HTML form or as `application/sparql-query`."""
         return await queries.respond(request)
 
-    @router.options("/sparql")
+    @router.options("/sparql", status_code=204, response_class=Response)
     def sparql_options() -> Response:
         """What the endpoint answers to (CORS preflights are answered by the middleware)."""
         return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})

@@ -13,6 +13,7 @@ write it (405), so nothing is written that the dumps and counts would leave out.
 
 import hmac
 import uuid
+from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -21,6 +22,7 @@ from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Message
 
+from accordkg.api.openapi import IRIS, TEXT, answers, body, form
 from accordkg.api.sparql import (
     FORM_CONTENT,
     GRAPH_OFFERS,
@@ -38,6 +40,7 @@ from accordkg.errors import (
     UnauthorizedError,
     UnsupportedMediaTypeError,
 )
+from accordkg.iris import checked_iri
 from accordkg.query_pool import QueryJob, QueryRunner
 from accordkg.rdf_input import RdfPart, parse_in_worker
 from accordkg.results import MEDIA_TYPES
@@ -58,6 +61,42 @@ DEFAULT_GRAPH_READ_ONLY = (
     "the default graph is the union of the named graphs: it is read here, not written; "
     "name the graph to write with ?graph=<IRI>"
 )
+
+# What the OpenAPI document says of the Graph Store routes, which read their parameters
+# themselves: one of `graph` and `default` names the graph (POST may give neither).
+GRAPH_PARAMETERS: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "graph",
+            "in": "query",
+            "description": "The graph, by its IRI (or give `default` instead).",
+            "schema": {"type": "string", "format": "iri"},
+        },
+        {
+            "name": "default",
+            "in": "query",
+            "description": "The default graph (instead of `graph`); its value is ignored.",
+            "allowEmptyValue": True,
+            "schema": {"type": "string"},
+        },
+    ]
+}
+# The RDF documents a body may be: text, or for JSON-LD any JSON.
+RDF_BODIES = {
+    media_type: {"schema": {}} if parser == "json-ld" else TEXT
+    for media_type, parser in RDF_PARSERS.items()
+}
+MULTIPART_RDF = {
+    "schema": {
+        "type": "object",
+        "additionalProperties": {"type": "string", "format": "binary"},
+        "description": "RDF files, each with its own Content-Type.",
+    }
+}
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: {"description": "Created: the graph is new (its address in `Location` for POST)."},
+    204: {"description": "No Content: the graph was there and is changed."},
+}
 
 
 class _Writes:
@@ -135,7 +174,21 @@ def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
     router = APIRouter(tags=["writes"])
     writes = _Writes(settings, store, runner)
 
-    @router.post("/sparql/update", status_code=204)
+    @router.post(
+        "/sparql/update",
+        status_code=204,
+        response_class=Response,
+        openapi_extra=body(
+            {
+                FORM_CONTENT: form(
+                    ["update"],
+                    update={"type": "string"},
+                    **{"using-graph-uri": IRIS, "using-named-graph-uri": IRIS},
+                ),
+                UPDATE_CONTENT: TEXT,
+            }
+        ),
+    )
     async def sparql_update(request: Request) -> Response:
         """A SPARQL 1.1 update, as a form (`update=`) or as `application/sparql-update`."""
         writes.authorize(request)
@@ -155,7 +208,13 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
     router = APIRouter(tags=["writes"])
     writes = _Writes(settings, store, runner)
 
-    @router.api_route("/store", methods=["GET", "HEAD"])
+    @router.api_route(
+        "/store",
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        responses=answers((MEDIA_TYPES[name] for name in GRAPH_OFFERS.values()), "The graph."),
+        openapi_extra=GRAPH_PARAMETERS,
+    )
     async def store_get(request: Request) -> Response:
         """A graph, negotiated: `?graph=<IRI>`, or `?default` for the union of them all."""
         graph = _target(request)
@@ -174,7 +233,12 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         )
         return await run_job(runner, job, request, settings.row_limit, MEDIA_TYPES[result_format])
 
-    @router.put("/store")
+    @router.put(
+        "/store",
+        response_class=Response,
+        responses=CREATED,
+        openapi_extra=GRAPH_PARAMETERS | body(RDF_BODIES),
+    )
     async def store_put(request: Request) -> Response:
         """Replace a graph with the RDF in the body (201 if it is new, 204 if it was there)."""
         writes.authorize(request)
@@ -185,7 +249,12 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         created = await run_in_threadpool(writes.put, graph, parts, str(request.url))
         return Response(status_code=201 if created else 204)
 
-    @router.post("/store")
+    @router.post(
+        "/store",
+        response_class=Response,
+        responses=CREATED,
+        openapi_extra=GRAPH_PARAMETERS | body(RDF_BODIES | {"multipart/form-data": MULTIPART_RDF}),
+    )
     async def store_post(request: Request) -> Response:
         """Add RDF to a graph: the body, or each file of a multipart/form-data body. Without
         ?graph, a new graph is made and its address given in Location (201)."""
@@ -203,7 +272,9 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         created = await run_in_threadpool(writes.post, target, parts, str(request.url))
         return Response(status_code=201 if created else 204)
 
-    @router.delete("/store", status_code=204)
+    @router.delete(
+        "/store", status_code=204, response_class=Response, openapi_extra=GRAPH_PARAMETERS
+    )
     def store_delete(request: Request) -> Response:
         """Drop a graph (404 if there is none by that name)."""
         writes.authorize(request)
@@ -250,9 +321,11 @@ async def _update_text(request: Request) -> str:
     updates = fields.get("update", [])
     if len(updates) != 1:
         raise InputError("give exactly one `update`" if updates else "no `update` given")
-    return with_protocol_dataset(
-        updates[0], fields.get("using-graph-uri", []), fields.get("using-named-graph-uri", [])
-    )
+    using = {name: fields.get(name, []) for name in ("using-graph-uri", "using-named-graph-uri")}
+    for name, iris in using.items():
+        for iri in iris:
+            checked_iri(iri, name)  # written into the update as USING <iri>
+    return with_protocol_dataset(updates[0], *using.values())
 
 
 def _target(request: Request) -> URIRef | None:
@@ -263,10 +336,7 @@ def _target(request: Request) -> URIRef | None:
         raise InputError("name exactly one graph: ?graph=<IRI> or ?default")
     if default:
         return None
-    iri = graphs[0]
-    if not iri or any(c in iri for c in ' <>"{}|^`\\') or ":" not in iri:
-        raise InputError(f"?graph must be an absolute IRI, not {iri!r}")
-    return URIRef(iri)
+    return checked_iri(graphs[0], "?graph")
 
 
 async def _rdf_parts(request: Request) -> list[RdfPart]:

@@ -1,11 +1,16 @@
 """The `accordkg` command line, run as a user runs it."""
 
+import ctypes
 import hashlib
 import json
 import os
+import resource
 import shutil
+import signal
+import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -13,14 +18,17 @@ import pytest
 from rdflib import Graph
 from typer.testing import CliRunner, Result
 
+from accordkg.build import ONTOLOGY_PAGE
 from accordkg.cli import DumpFormat, app
 from accordkg.dumps import CHECKSUMS, DUMP_FORMATS, dump_file_names
 from accordkg.jsonld import context
+from accordkg.named_queries import named_queries
 from accordkg.store import EmbeddedStore
 from tests.conftest import INPUTS, SEED
 
 ACCORDKG = Path(sys.executable).parent / "accordkg"
 ENVIRONMENT = {"ACCORDKG_INPUT_DIR": str(INPUTS)}
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE = 24, 1  # from <linux/prctl.h>, <linux/capability.h>
 
 
 def _run(*arguments: str) -> Result:
@@ -42,6 +50,7 @@ def test_build_fails_cleanly_while_the_store_is_in_use(tmp_path: Path) -> None:
         result = _run("build", "--data-dir", str(tmp_path))
     assert result.exit_code == 1
     assert "error: cannot open the store" in result.output
+    assert "is `accordkg serve` running?" in result.output
 
 
 @pytest.mark.parametrize(
@@ -221,3 +230,204 @@ def test_mappings_export_writes_the_sssom_table(tmp_path: Path) -> None:
     result = _run("mappings", "export", "-o", str(out), "--data-dir", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert out.read_text("utf-8") == (INPUTS / "mappings.sssom.tsv").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "command", [("mappings", "export"), ("import", str(INPUTS / "mappings.sssom.tsv"))]
+)
+def test_a_graph_option_that_is_no_absolute_iri_is_one_line(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    result = _run(*command, "--graph", "a|b", "--data-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output == "error: --graph must be an absolute IRI, not 'a|b'\n"
+
+
+# Where the disk or the data directory refuses a write, or an input cannot be read, the
+# command says so on one line naming the file, exits 1, and the store keeps its content.
+
+
+def _accordkg(
+    *arguments: str, preexec: Callable[[], None] | None = None
+) -> "subprocess.CompletedProcess[str]":
+    """The console script in a process of its own (which `preexec` may restrict)."""
+    return subprocess.run(
+        [str(ACCORDKG), *arguments],
+        env={**os.environ, **ENVIRONMENT},
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=preexec,
+    )
+
+
+def _unprivileged() -> None:
+    """Run without root's power to write where file modes forbid it (CAP_DAC_OVERRIDE), so
+    that a read-only directory is read-only to this process as to any other user's."""
+    if os.geteuid() == 0:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE)")
+
+
+def _set_writable(root: Path, writable: bool) -> None:
+    for path in [root, *root.rglob("*")]:
+        mode = path.stat().st_mode
+        path.chmod(mode | stat.S_IWUSR if writable else mode & ~0o222)
+
+
+def _triples(data_dir: Path) -> int:
+    with closing(EmbeddedStore(data_dir / "store")) as store:
+        return store.triple_count()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="drops a Linux capability when root")
+@pytest.mark.parametrize(
+    ("command", "read_only", "named"),
+    [
+        ("build", "site", "site/ontology.html: cannot be written: Permission denied"),
+        ("build", "store", "cannot open the store at {data}/store: "),
+        ("build", "dumps", "cannot write the dumps in {data}/dumps: "),
+        ("serve", "store", "cannot open the store at {data}/store: "),
+    ],
+)
+def test_a_read_only_data_directory_is_one_line(
+    tmp_path: Path, command: str, read_only: str, named: str
+) -> None:
+    assert _run("build", "--data-dir", str(tmp_path)).exit_code == 0
+    triples = _triples(tmp_path)
+    _set_writable(tmp_path / read_only, writable=False)
+    try:
+        refused = _accordkg(command, "--data-dir", str(tmp_path), preexec=_unprivileged)
+    finally:
+        _set_writable(tmp_path / read_only, writable=True)
+    assert refused.returncode == 1
+    (line,) = refused.stderr.splitlines()
+    assert line.startswith("error: ")
+    assert named.format(data=tmp_path) in line
+    assert "Permission denied" in line
+    assert _triples(tmp_path) == triples
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    page = tmp_path / "site" / ONTOLOGY_PAGE
+    page.parent.mkdir()
+    page.symlink_to("/dev/full")  # every write to it fails with ENOSPC, as on a full disk
+    result = _run("build", "--data-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {page}: cannot be written: No space left on device\n"
+
+
+def test_a_store_that_cannot_grow_is_one_line_and_keeps_its_content(tmp_path: Path) -> None:
+    """The kernel refuses to let the store's files grow (RLIMIT_FSIZE, as a full disk
+    would): its write-ahead log of the whole graph is larger than the ontology page,
+    so the build gets as far as writing the store, and fails there."""
+    assert _run("build", "--data-dir", str(tmp_path)).exit_code == 0
+    triples = _triples(tmp_path)
+    limit = (tmp_path / "site" / ONTOLOGY_PAGE).stat().st_size + 64 * 1024
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    refused = _accordkg("build", "--data-dir", str(tmp_path), preexec=small_files)
+    assert refused.returncode == 1
+    (line,) = refused.stderr.splitlines()
+    assert line.startswith(f"error: cannot write the store at {tmp_path / 'store'}: ")
+    assert "File too large" in line
+    assert _triples(tmp_path) == triples
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("# Québec\n".encode("latin-1"), "not UTF-8 text (byte {at} is 0xe9); convert it"),
+        (b'<urn:a> <urn:b> "unterminated .\n', "not valid Turtle, line {line}: newline found"),
+    ],
+)
+def test_a_records_file_that_cannot_be_read_is_one_line(
+    tmp_path: Path, content: bytes, problem: str
+) -> None:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    records = inputs / "records" / "entities.ttl"
+    before = records.read_bytes()
+    records.write_bytes(before + content)
+    expected = problem.format(at=len(before) + 4, line=before.count(b"\n") + 1)
+    for command in ("build", "extract"):
+        arguments = [command, "--data-dir", str(tmp_path)] if command == "build" else [command]
+        result = CliRunner().invoke(
+            app, [*arguments, *([str(SEED)] if command == "extract" else [])],
+            env={"ACCORDKG_INPUT_DIR": str(inputs)},
+        )  # fmt: skip
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"error: {records}: {expected}")
+        assert len(result.stderr.splitlines()) == 1
+
+
+def test_queries_with_a_bad_header_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "broken.rq").write_text(
+        "# title: Broken\n# description: A parameter of no known type.\n"
+        "# param: x (colour): what\nSELECT * WHERE { ?x ?p ?o }\n",
+        "utf-8",
+    )
+    monkeypatch.setattr("accordkg.named_queries.files", lambda _: tmp_path)
+    named_queries.cache_clear()
+    try:
+        result = _run("queries")
+    finally:
+        named_queries.cache_clear()
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == "error: broken.rq: cannot read parameter line '# param: x (colour): what'\n"
+    )
+
+
+HTML_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><title>AI</title></head><body><p>Text</p></body></html>\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("page.ttl", HTML_PAGE, "this is an HTML page, not turtle"),
+        ("page.rdf", HTML_PAGE, "this is an HTML page, not rdfxml"),
+        ("page.jsonld", HTML_PAGE, "this is an HTML page, not jsonld"),
+        (
+            "broken.ttl",
+            b'@prefix ex: <http://example.org/> .\nex:a ex:b "unterminated .\nex:c ex:d ex:e .\n',
+            "not valid turtle, line 2: newline found in string literal",
+        ),
+        (
+            "broken.rdf",
+            b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            b'\n<rdf:Description rdf:about="http://example.org/a">\n</rdf:RDF>\n',
+            "not valid rdfxml, line 4, column 2: mismatched tag",
+        ),
+    ],
+)
+def test_import_of_a_page_or_broken_rdf_says_what_is_wrong_in_one_line(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = _run("import", str(path), "--data-dir", str(tmp_path / "var"))
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {path}: {message}\n"
+
+
+def test_a_setting_it_refuses_is_one_line_naming_it(tmp_path: Path) -> None:
+    environment = {**ENVIRONMENT, "ACCORDKG_BASE_IRI": "https://example.org/<id>/"}
+    built = CliRunner().invoke(app, ["build", "--data-dir", str(tmp_path)], env=environment)
+    assert built.exit_code == 1
+    assert built.stderr == (
+        "error: ACCORDKG_BASE_IRI: 'https://example.org/<id>/' is not an absolute IRI\n"
+    )
+    served = _run("serve", "--port", "0", "--data-dir", str(tmp_path))
+    assert served.exit_code == 1
+    assert served.stderr == "error: ACCORDKG_PORT: Input should be greater than or equal to 1\n"

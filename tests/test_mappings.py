@@ -1,17 +1,18 @@
 """The links out: loaded by `build` into their own graph, exported back as SSSOM."""
 
 import shutil
+from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 from rdflib import URIRef
 
-from accordkg.build import build
+from accordkg.build import build, records_graph_iri
 from accordkg.errors import InputError, NotFoundError
 from accordkg.mappings import export_mappings, mappings_graph_iri
 from accordkg.settings import Settings
-from accordkg.store import open_store
+from accordkg.store import EmbeddedStore, Solutions, Term, open_store
 from tests.conftest import INPUTS
 
 # The five links that data/records/entities.ttl carried before they became data of their own.
@@ -48,6 +49,28 @@ def test_exporting_a_graph_that_is_not_there_is_not_found(settings: Settings) ->
     build(settings)
     with closing(open_store(settings)) as store, pytest.raises(NotFoundError):
         export_mappings(store, URIRef("urn:nothing"))
+
+
+class CountingStore(EmbeddedStore):
+    """The embedded store, counting the rows its SELECTs answer."""
+
+    rows_read = 0
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
+        solutions = super().select(query, bindings)
+        self.rows_read += len(solutions.rows)
+        return solutions
+
+
+def test_a_graph_that_holds_no_mapping_set_is_refused_before_it_is_read(
+    settings: Settings,
+) -> None:
+    build(settings)
+    with closing(CountingStore(settings.store_dir)) as store:
+        assert store.triple_count() > 1000
+        with pytest.raises(NotFoundError, match="holds no SSSOM mapping set"):
+            export_mappings(store, records_graph_iri(settings))
+        assert store.rows_read <= 1  # the check's own answer, never the graph
 
 
 def _inputs_with_mappings(tmp_path: Path, table: str) -> Path:

@@ -26,7 +26,15 @@ def test_service_allowlist_refuses_local_and_private_hosts(prefix: str) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("base_iri", "https://example.org/id"), ("port", 0), ("query_workers", 0), ("store", "mongo")],
+    [
+        ("base_iri", "https://example.org/id"),
+        ("base_iri", "https://example.org/<id>/"),
+        ("base_iri", "https://example.org/{id}/"),
+        ("dataset_license", "https://example.org/licence|x"),
+        ("port", 0),
+        ("query_workers", 0),
+        ("store", "mongo"),
+    ],
 )
 def test_bad_values_are_refused(field: str, value: object) -> None:
     with pytest.raises(ValidationError):

@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 
 from accordkg.docs import render_ontology_html
 from accordkg.dumps import write_dumps
+from accordkg.errors import StoreError
 from accordkg.extraction import ExtractedDocument, extract_file, with_supertypes
 from accordkg.extraction.registry import Registry
 from accordkg.mappings import checked_against, mappings_graph_iri, read_mappings
@@ -89,8 +90,12 @@ def build(settings: Settings, progress: Callable[[Path], None] = lambda _: None)
         graphs[mappings_graph_iri(settings)] = to_graph(mapping_set)
         if mapping_warnings:
             warnings[name] = tuple(mapping_warnings)
-    settings.site_dir.mkdir(parents=True, exist_ok=True)
-    (settings.site_dir / ONTOLOGY_PAGE).write_text(render_ontology_html(ontology), "utf-8")
+    page = settings.site_dir / ONTOLOGY_PAGE
+    try:
+        settings.site_dir.mkdir(parents=True, exist_ok=True)
+        page.write_text(render_ontology_html(ontology), "utf-8")
+    except OSError as exc:
+        raise StoreError(f"{page}: cannot be written: {exc.strerror or exc}") from exc
     with closing(open_store(settings)) as store:
         stale = [
             URIRef(name)

@@ -7,8 +7,9 @@ from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
 
+import pydantic
 import typer
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from accordkg.build import build as build_graph
 from accordkg.build import extract_checked, source_files
@@ -16,6 +17,7 @@ from accordkg.dumps import CHECKSUMS, DUMP_FORMATS, write_dumps
 from accordkg.errors import AccordError, InputError
 from accordkg.extraction.registry import Registry
 from accordkg.imports import import_file
+from accordkg.iris import checked_iri
 from accordkg.jsonld import to_jsonld
 from accordkg.mappings import export_mappings, mappings_graph_iri
 from accordkg.named_queries import named_queries, named_query, run_named_query
@@ -124,7 +126,7 @@ def extract(
     if output is None:
         typer.echo(serialized)
     else:
-        output.write_text(serialized, "utf-8")
+        _write(output, serialized)
 
 
 class ImportFormat(StrEnum):
@@ -175,12 +177,13 @@ def export_mappings_command(
 ) -> None:
     """Write a mapping graph of the store as an SSSOM/TSV table."""
     settings = _settings(data_dir=data_dir)
+    target = checked_iri(graph, "--graph") if graph else mappings_graph_iri(settings)
     with closing(open_store(settings)) as store:
-        table = export_mappings(store, URIRef(graph) if graph else mappings_graph_iri(settings))
+        table = export_mappings(store, target)
     if output is None:
         typer.echo(table, nl=False)
     else:
-        output.write_text(table, "utf-8")
+        _write(output, table)
 
 
 class ResultFormat(StrEnum):
@@ -220,6 +223,7 @@ def query(
 
 
 @app.command()
+@_reports_errors
 def queries() -> None:
     """List the named queries with their parameters."""
     for named in named_queries().values():
@@ -260,6 +264,23 @@ def _table(solutions: Solutions) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _write(path: Path, text: str) -> None:
+    """Write an --output file; a full disk or a read-only directory is an input error."""
+    try:
+        path.write_text(text, "utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be written: {exc.strerror or exc}") from exc
+
+
 def _settings(**overrides: Any) -> Settings:
-    """Environment settings with the options the user gave on the command line on top."""
-    return Settings(**{name: value for name, value in overrides.items() if value is not None})
+    """Environment settings with the options the user gave on the command line on top;
+    a value they refuse is an InputError naming the setting."""
+    try:
+        return Settings(**{name: value for name, value in overrides.items() if value is not None})
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(
+            f"ACCORDKG_{'_'.join(map(str, error['loc'])).upper()}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        )
+        raise InputError(problems) from exc

@@ -90,10 +90,10 @@ def write_dumps(
     N-Quads are byte for byte those the directory already holds (and every file checks
     out), the files are left as they are."""
     wanted = _known_formats(formats)
-    directory.mkdir(parents=True, exist_ok=True)
     work = directory / f".partial-{uuid.uuid4().hex}"
-    work.mkdir()
     try:
+        directory.mkdir(parents=True, exist_ok=True)
+        work.mkdir()
         nquads = work / DUMP_FORMATS["nquads"].file_name
         with nquads.open("wb") as output:
             store.dump_nquads(output)

@@ -17,7 +17,7 @@ Third-party exceptions are translated into these where they enter the code, so c
     ├── ValidationError         a graph breaks the SHACL shapes; carries the violations
     ├── InconsistencyError      the reasoner proves the ontology plus data inconsistent
     ├── ReasonerError           the reasoner could not run at all (no Java, a crash)
-    └── StoreError              the triple store cannot be opened or written
+    └── StoreError              the store or its data directory cannot be opened or written
 """
 
 from dataclasses import dataclass
@@ -99,4 +99,5 @@ class ReasonerError(AccordError):
 
 
 class StoreError(AccordError):
-    """The triple store cannot be opened, read or written."""
+    """The triple store, or the data directory it lives in, cannot be opened, read or
+    written (a full disk, a read-only directory)."""

@@ -10,6 +10,7 @@ an entity of this graph. RDF is read as accordkg.rdf_input reads it: nothing is 
 (a JSON-LD context must be inline), no XML entities, no deep nesting.
 """
 
+import re
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
@@ -22,11 +23,12 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 from accordkg.build import imports_prefix
 from accordkg.errors import InputError, ValidationError
 from accordkg.extraction.registry import slug
+from accordkg.iris import checked_iri, is_absolute_iri
 from accordkg.namespaces import AK, ONTOLOGY_IRI
 from accordkg.rdf_input import parse_rdf
 from accordkg.resources import ontology_graph, shapes_graph
 from accordkg.settings import Settings
-from accordkg.sssom import ABSOLUTE_IRI, MAPPING_PREDICATES, parse_sssom, to_graph
+from accordkg.sssom import MAPPING_PREDICATES, parse_sssom, to_graph
 from accordkg.store import Store, open_store
 from accordkg.validation import validate
 
@@ -43,6 +45,12 @@ EXTENSIONS = {
     ".xml": "rdfxml",
     ".tsv": "sssom",
 }
+# A saved web page: the document starts (after an XML declaration, a BOM, comments) with
+# an HTML doctype or element. The RDF/XML parser would take one for data.
+HTML_PAGE = re.compile(
+    r"\ufeff?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]",
+    re.IGNORECASE | re.DOTALL,
+)
 DESCRIPTIONS = "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {nodes} }} ?s ?p ?o }}"
 BATCH = 200
 
@@ -69,7 +77,7 @@ def import_file(
     file_format = file_format or format_of(path)
     if file_format not in FORMATS:
         raise InputError(f"unknown format {file_format!r}; use one of {', '.join(FORMATS)}")
-    target = URIRef(graph) if graph else default_graph(settings, path)
+    target = checked_iri(graph, "--graph") if graph else default_graph(settings, path)
     _check_target(settings, target)
     data = _read(path, settings.max_import_bytes)
     warnings: list[str] = []
@@ -118,8 +126,6 @@ def default_graph(settings: Settings, path: Path) -> URIRef:
 
 
 def _check_target(settings: Settings, target: URIRef) -> None:
-    if not ABSOLUTE_IRI.match(target):
-        raise InputError(f"--graph must be an absolute IRI, not {str(target)!r}")
     built = f"{settings.base_iri}graph/"
     if target == ONTOLOGY_IRI or (
         target.startswith(built) and not target.startswith(imports_prefix(settings))
@@ -153,6 +159,8 @@ def _utf8(data: bytes, path: Path) -> str:
 def _parse_rdf(data: bytes, file_format: str, path: Path, base_iri: str) -> Graph:
     """The file's triples; relative IRIs resolve against the base IRI, as in data/records.
     Parsed as the server parses uploads: nothing fetched, no entities, bounded nesting."""
+    if HTML_PAGE.match(data[:4096].decode("utf-8", "replace")):
+        raise InputError(f"{path}: this is an HTML page, not {file_format}")
     try:
         graph = parse_rdf(data, PARSERS[file_format], base_iri, file_format)
     except InputError as exc:
@@ -230,7 +238,7 @@ def _reachable(content: Graph, start: Iterable[Node]) -> Graph:
 
 
 def _iris(nodes: Iterable[Node]) -> set[URIRef]:
-    return {n for n in nodes if isinstance(n, URIRef) and ABSOLUTE_IRI.match(n)}
+    return {n for n in nodes if isinstance(n, URIRef) and is_absolute_iri(n)}
 
 
 def _descriptions(store: Store, nodes: Iterable[URIRef], only: URIRef | None = None) -> Graph:

@@ -8,11 +8,14 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from accordkg.errors import InputError, NotFoundError
 from accordkg.extraction.registry import name_key
+from accordkg.namespaces import SSSOM
 from accordkg.settings import Settings
 from accordkg.sssom import MappingSet, from_graph, parse_sssom, write_sssom
 from accordkg.store import Store
 
 GRAPH_TRIPLES = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+MAPPING_SETS = f"SELECT ?set WHERE {{ GRAPH ?g {{ ?set a {SSSOM.MappingSet.n3()} }} }} LIMIT 2"
+ANY_TRIPLE = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
 
 
 def mappings_graph_iri(settings: Settings) -> URIRef:
@@ -62,11 +65,16 @@ def graph_content(store: Store, graph: URIRef) -> Graph:
 
 
 def export_mappings(store: Store, graph: URIRef) -> str:
-    """The mapping set held in `graph`, as SSSOM/TSV."""
-    content = graph_content(store, graph)
-    if not content:
-        raise NotFoundError(f"no graph {graph} in the store")
-    return write_sssom(from_graph(content))
+    """The mapping set held in `graph`, as SSSOM/TSV. Two bounded queries first make sure
+    that the graph holds one mapping set, so no other graph is ever read whole."""
+    sets = len(store.select(MAPPING_SETS, {"g": graph}).rows)
+    if sets == 0:  # no table to give: whether the graph is there or not, it is not one
+        if not store.select(ANY_TRIPLE, {"g": graph}).rows:
+            raise NotFoundError(f"no graph {graph} in the store")
+        raise NotFoundError(f"{graph} holds no SSSOM mapping set")
+    if sets != 1:
+        raise InputError(f"{graph} holds more than one SSSOM mapping set: no one table")
+    return write_sssom(from_graph(graph_content(store, graph)))
 
 
 def _names(graph: Graph, entity: URIRef) -> list[Literal]:

@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from accordkg.errors import InputError, NotFoundError
+from accordkg.iris import is_absolute_iri
 from accordkg.store import Solutions, Store, Term, with_values
 
 HEADER_LINE = re.compile(r"^#\s*(?P<key>title|description|param):\s*(?P<value>.+?)\s*$")
@@ -30,7 +31,6 @@ PARAMETER = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s+\((?P<type>iri|string|integer|date)"
     r"(?:,\s*default\s+(?P<default>[^)]+))?\):\s*(?P<description>.+)$"
 )
-ABSOLUTE_IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
 RELATIVE_ID = re.compile(r"^[a-z]+/[A-Za-z0-9._~-]+$")
 
 
@@ -62,7 +62,11 @@ def named_queries() -> dict[str, NamedQuery]:
     for resource in sorted(files("accordkg.queries").iterdir(), key=lambda r: r.name):
         if resource.name.endswith(".rq"):
             name = resource.name.removesuffix(".rq")
-            queries[name] = _parse(name, resource.read_text("utf-8"))
+            try:
+                text = resource.read_text("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{resource.name}: not UTF-8 text: {exc.reason}") from exc
+            queries[name] = _parse(name, text)
     return queries
 
 
@@ -136,7 +140,7 @@ def _term(parameter: Parameter, value: str, base_iri: str) -> Term:
     if parameter.type == "iri":
         if RELATIVE_ID.match(value):
             return URIRef(base_iri + value)
-        if ABSOLUTE_IRI.match(value):
+        if is_absolute_iri(value):
             return URIRef(value)
         raise InputError(problem)
     if parameter.type == "integer":

@@ -26,6 +26,7 @@ from rdflib import Graph
 from rdflib.parser import PythonInputSource
 
 from accordkg.errors import ContentTooLargeError, InputError
+from accordkg.resources import syntax_problem
 
 # Deeper than any real data, and shallow enough for rdflib's recursive parsers to finish
 # within Python's recursion limit from a deep call stack (each nested Turtle blank node
@@ -77,7 +78,7 @@ def parse_rdf(data: str | bytes, parser: str, base: str, label: str) -> Graph:
     try:
         graph.parse(**arguments, format=parser, publicID=base)
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise InputError(f"not valid {label}: {_one_line(exc)}") from exc
+        raise InputError(f"not valid {label}: {syntax_problem(exc)}") from exc
     return graph
 
 
@@ -223,7 +224,3 @@ def _check_xml(text: str, label: str) -> None:
 
 def _too_deep() -> InputError:
     return InputError(f"nested more than {MAX_DEPTH} levels deep; accordkg reads no deeper")
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())

@@ -2,8 +2,11 @@
 
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
+from xml.sax import SAXParseException
 
 from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from accordkg.errors import InputError
 from accordkg.namespaces import PREFIXES
@@ -26,14 +29,37 @@ def new_graph() -> Graph:
     return graph
 
 
+def read_text(path: Path) -> str:
+    """A UTF-8 text file from outside, or an InputError naming it and saying why not."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte {exc.start} is 0x{exc.object[exc.start]:02x}); "
+            "convert it to UTF-8 first"
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+
+
 def parse_turtle(text: str, graph: Graph, name: str, base: str | None = None) -> Graph:
     """Parse Turtle into `graph` (relative IRIs against `base`), turning the parser's
     exception into an InputError."""
     try:
         graph.parse(data=text, format="turtle", publicID=base)
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise InputError(f"{name}: not valid Turtle: {exc}") from exc
+        raise InputError(f"{name}: not valid Turtle, {syntax_problem(exc)}") from exc
     return graph
+
+
+def syntax_problem(exc: Exception) -> str:
+    """What a parser says is wrong, on one line and with the line number where the parser
+    knows it (rdflib's Turtle error otherwise quotes the input as Python bytes)."""
+    if isinstance(exc, BadSyntax):
+        return f"line {exc.lines + 1}: {exc._why}"
+    if isinstance(exc, SAXParseException):
+        return f"line {exc.getLineNumber()}, column {exc.getColumnNumber()}: {exc.getMessage()}"
+    return " ".join(str(exc).split())
 
 
 def ontology_graph(modules: tuple[str, ...] = ONTOLOGY_MODULES) -> Graph:

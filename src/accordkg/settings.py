@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from accordkg.errors import InputError
 from accordkg.federation import Endpoint, endpoint, is_public_host
+from accordkg.iris import is_absolute_iri
 from accordkg.namespaces import CC_BY_4, DEFAULT_BASE_IRI
 
 
@@ -125,6 +126,14 @@ class Settings(BaseSettings):
         description="Largest file `accordkg import` accepts, and largest request body a "
         "Graph Store upload or SPARQL update may carry (413).",
     )
+
+    @field_validator("base_iri", "dataset_license")
+    @classmethod
+    def _absolute_iri(cls, value: str) -> str:
+        """IRIs that are written into SPARQL and RDF as they are (accordkg.iris decides)."""
+        if not is_absolute_iri(value):
+            raise ValueError(f"{value!r} is not an absolute IRI")
+        return value
 
     @field_validator("service_allowlist")
     @classmethod

@@ -26,6 +26,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from accordkg.errors import InputError
+from accordkg.iris import is_absolute_iri
 from accordkg.namespaces import DEFAULT_BASE_IRI, PAV, SEMAPV, SSSOM
 
 Kind = Literal["id", "uri", "date", "double", "string"]
@@ -63,7 +64,6 @@ JUSTIFICATIONS = frozenset(
     )
 )
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
-ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 MAX_PROBLEMS = 20
 
 
@@ -166,7 +166,7 @@ def parse_sssom(text: str, name: str, base_iri: str = DEFAULT_BASE_IRI) -> Mappi
     warnings: list[str] = []
     curie_map = _curie_map(metadata.pop("curie_map", None), base_iri, problems)
     set_id = _rebased(str(metadata.pop("mapping_set_id", "") or ""), base_iri)
-    if not ABSOLUTE_IRI.match(set_id):
+    if not is_absolute_iri(set_id):
         problems.append("mapping_set_id must be an absolute IRI")
     set_metadata: dict[str, Values] = {}
     for key, value in metadata.items():
@@ -295,7 +295,7 @@ def _curie_map(value: object, base_iri: str, problems: list[str]) -> dict[str, s
     for prefix, namespace in value.items():
         if not isinstance(prefix, str) or not re.fullmatch(r"[A-Za-z_][\w.-]*", prefix):
             problems.append(f"curie_map: {prefix!r} is not a prefix name")
-        elif not isinstance(namespace, str) or not ABSOLUTE_IRI.match(namespace):
+        elif not isinstance(namespace, str) or not is_absolute_iri(namespace):
             problems.append(f"curie_map: {prefix} must map to an absolute IRI, not {namespace!r}")
         elif prefix in BUILTIN_PREFIXES and namespace != BUILTIN_PREFIXES[prefix]:
             problems.append(f"curie_map: {prefix} is built in as {BUILTIN_PREFIXES[prefix]}")
@@ -397,7 +397,7 @@ def _id_problem(slot: Slot, value: str, curie_map: dict[str, str]) -> str | None
         hint = " (identifiers are CURIEs)" if local.startswith("//") else ""
         return f"{value!r} has no prefix declared in the curie_map{hint}"
     iri = URIRef(namespace + local)
-    if not ABSOLUTE_IRI.match(iri):
+    if not is_absolute_iri(iri):
         return f"{value!r} does not expand to an IRI"
     if slot.name == "predicate_id" and iri not in MAPPING_PREDICATES:
         allowed = ", ".join(sorted(f"skos:{p.removeprefix(str(SKOS))}" for p in MAPPING_PREDICATES))
@@ -409,7 +409,7 @@ def _id_problem(slot: Slot, value: str, curie_map: dict[str, str]) -> str | None
 
 def _problem(slot: Slot, value: str) -> str | None:
     """What is wrong with a value that is not an identifier, or None."""
-    if slot.kind == "uri" and not ABSOLUTE_IRI.match(value):
+    if slot.kind == "uri" and not is_absolute_iri(value):
         return f"{value!r} is not an absolute IRI"
     if slot.kind == "date":
         try:

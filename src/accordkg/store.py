@@ -117,15 +117,15 @@ class EmbeddedStore:
     """Oxigraph on disk in one directory; only one process may open it at a time."""
 
     def __init__(self, path: Path) -> None:
-        path.mkdir(parents=True, exist_ok=True)
         self.path = path
         try:
+            path.mkdir(parents=True, exist_ok=True)
             self._store: pyoxigraph.Store | None = pyoxigraph.Store(str(path))
         except OSError as exc:
-            raise StoreError(
-                f"cannot open the store at {path}: {exc} "
-                "(only one process may open it: is `accordkg serve` running?)"
-            ) from exc
+            message = str(exc.strerror or exc)
+            in_use = "/LOCK:" in message and "Permission denied" not in message
+            hint = " (only one process may open it: is `accordkg serve` running?)" if in_use else ""
+            raise StoreError(f"cannot open the store at {path}: {message}{hint}") from exc
         self._generation = 0
 
     @property
@@ -143,7 +143,7 @@ class EmbeddedStore:
         try:
             self.oxigraph.update(replacement_update(graphs, drop))
         except (OSError, SyntaxError) as exc:
-            raise StoreError(f"cannot replace graphs {sorted(graphs)}: {exc}") from exc
+            raise StoreError(f"cannot write the store at {self.path}: {exc}") from exc
         finally:
             self._generation += 1
 
@@ -200,7 +200,7 @@ class EmbeddedStore:
             raise StoreError(f"the update failed: {exc}") from exc
         finally:
             self._generation += 1  # after the write, so nothing derived before it looks current
-        self.oxigraph.flush()  # so query workers that reload read what was written
+        self._flush()  # so query workers that reload read what was written
 
     def graph_names(self) -> list[str]:
         return sorted(graph.value for graph in self.oxigraph.named_graphs())
@@ -222,8 +222,16 @@ class EmbeddedStore:
 
     def close(self) -> None:
         if self._store is not None:
-            self._store.flush()
-            self._store = None
+            try:
+                self._flush()
+            finally:
+                self._store = None
+
+    def _flush(self) -> None:
+        try:
+            self.oxigraph.flush()
+        except OSError as exc:
+            raise StoreError(f"cannot write the store at {self.path}: {exc}") from exc
 
 
 class RemoteStore:

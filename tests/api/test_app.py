@@ -130,3 +130,25 @@ def test_browser_code_may_read_the_answer_headers(server: str) -> None:
     exposed = {h.strip().lower() for h in dump.headers["access-control-expose-headers"].split(",")}
     assert {"etag", "repr-digest", "x-accordkg-truncated", "link"} <= exposed
     assert {"etag", "repr-digest"} <= {name.lower() for name in dump.headers}
+
+
+def test_a_method_a_path_does_not_take_is_a_405_naming_every_method_it_takes(
+    server: str,
+) -> None:
+    """Starlette names only the methods of the first route that matched the path."""
+    response = httpx.request("PATCH", f"{server}/store")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "DELETE, GET, HEAD, POST, PUT"
+    assert response.json() == {"error": "MethodNotAllowed", "detail": "Method Not Allowed"}
+    assert httpx.options(f"{server}/reconcile").headers["allow"] == "GET, POST"
+
+
+def test_errors_are_documented_as_the_app_answers_them(server: str) -> None:
+    openapi = httpx.get(f"{server}/openapi.json").json()
+    mappings = openapi["paths"]["/mappings.sssom.tsv"]["get"]["responses"]
+    assert set(mappings) == {"200", "400", "404", "503"}
+    assert "InputError" in mappings["400"]["description"]
+    assert list(mappings["200"]["content"]) == ["text/tab-separated-values"]
+    error = mappings["404"]["content"]["application/json"]["schema"]
+    assert error == {"$ref": "#/components/schemas/ErrorBody"}
+    assert "HTTPValidationError" not in openapi["components"]["schemas"]

@@ -136,6 +136,10 @@ def test_neighbours_page_by_cursor_over_http(graph_client: TestClient) -> None:
         ("/graph/nodes/state/x%3E%20%7D", 400, "cannot name"),
         ("/graph/subgraph?types=State%3E%7D", 400, "cannot name"),
         (f"/graph/neighborhood?node={UK}&predicate=party%3E", 400, "cannot name"),
+        ("/graph/stats?top=0", 400, "top"),
+        ("/graph/stats?top=-39944", 400, "top"),
+        ("/graph/subgraph?types=State&max_nodes=8210281190691577021614522368", 400, "max_nodes"),
+        (f"/graph/paths?source={UK}&target={DECLARATION}&max_degree={2**64}", 400, "max_degree"),
     ],
 )
 def test_nonsense_gets_a_clear_4xx(

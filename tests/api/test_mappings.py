@@ -1,6 +1,7 @@
 """/mappings.sssom.tsv over real HTTP."""
 
 import httpx2 as httpx
+import pytest
 
 from tests.conftest import INPUTS
 
@@ -13,8 +14,18 @@ def test_the_mappings_table_is_served(server: str) -> None:
     assert missing.status_code == 404
 
 
-def test_a_graph_without_a_mapping_set_is_a_400(server: str) -> None:
+def test_a_graph_without_a_mapping_set_is_not_found(server: str) -> None:
+    """There is no table for such a graph; the request itself is fine."""
     records = "https://w3id.org/accordkg/id/graph/records"
     response = httpx.get(f"{server}/mappings.sssom.tsv", params={"graph": records})
+    assert response.status_code == 404
+    assert "holds no SSSOM mapping set" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "graph", ["", "a|b", "x", "http://x/a b", "urn:x> } } VALUES ?g { <urn:y", "http://[bad/"]
+)
+def test_a_graph_that_is_no_absolute_iri_is_a_400_not_a_500(server: str, graph: str) -> None:
+    response = httpx.get(f"{server}/mappings.sssom.tsv", params={"graph": graph})
     assert response.status_code == 400
-    assert "0 SSSOM mapping sets" in response.json()["detail"]
+    assert response.json()["detail"] == f"graph must be an absolute IRI, not {graph!r}"

@@ -350,7 +350,7 @@ def test_a_deeply_nested_update_is_refused_and_the_server_lives(writable: str) -
 def test_dataset_parameters_must_be_iris(sparql: str) -> None:
     response = httpx.get(sparql, params={"query": "ASK {}", "named-graph-uri": "not an iri"})
     assert response.status_code == 400
-    assert "take IRIs, not 'not an iri'" in response.json()["detail"]
+    assert "named-graph-uri must be an absolute IRI, not 'not an iri'" in response.json()["detail"]
 
 
 def test_service_named_in_a_string_or_comment_is_not_a_service_call(sparql: str) -> None:

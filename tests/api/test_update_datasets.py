@@ -116,3 +116,21 @@ def test_bad_update_dataset_conflict(base: str) -> None:
         "WHERE { ?person foaf:givenName 'Bill' }"
     )
     assert _update(base, update, [("using-named-graph-uri", "http://example/people")]) == 400
+
+
+@pytest.mark.parametrize("parameter", ["using-graph-uri", "using-named-graph-uri"])
+def test_a_dataset_iri_cannot_become_part_of_the_update(base: str, parameter: str) -> None:
+    """The IRI is written into the update as `USING <iri>`: one that ends the IRI early
+    and adds an operation of its own is refused, and nothing is written."""
+    injected = "http://example.org/injected/"
+    update = "INSERT { <urn:s> <urn:p> ?o } WHERE { ?s ?p ?o FILTER(false) }"
+    operation = f"INSERT DATA {{ GRAPH <{injected}> {{ <urn:a> <urn:b> <urn:c> }} }}"
+    iri = f"urn:a> WHERE {{}} ; {operation} #"
+    response = httpx.post(
+        f"{base}/sparql/update?{urlencode([(parameter, iri)])}",
+        content=update.encode(),
+        headers=HEADERS,
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(f"{parameter} must be an absolute IRI, not ")
+    assert not _ask(base, f"ASK {{ GRAPH <{injected}> {{ ?s ?p ?o }} }}")

@@ -211,6 +211,14 @@ def test_statistics_count_types_predicates_and_hubs(hub: Traversal) -> None:
         )
 
 
+@pytest.mark.parametrize("top", [0, -39944])
+def test_statistics_refuse_a_top_that_is_not_positive(hub: Traversal, top: int) -> None:
+    with pytest.raises(InputError, match="top must be a positive integer"):
+        operations.statistics(
+            hub.source(), View(), top=top, centrality=(), types=(), max_nodes=None
+        )
+
+
 def test_node_detail_counts_degree_per_predicate_and_direction(seed: Traversal) -> None:
     found = operations.node_detail(seed.source(), DECLARATION, View())
     assert list(found.nodes) == [DECLARATION]

@@ -21,7 +21,7 @@ from accordkg.extraction.facts import extract
 from accordkg.extraction.rdf import Source, document_graph_iri, to_rdf
 from accordkg.extraction.registry import Registry, slug
 from accordkg.extraction.segment import segment
-from accordkg.resources import CORE_MODULE, ontology_graph
+from accordkg.resources import CORE_MODULE, ontology_graph, read_text
 
 METADATA_KEYS = frozenset({"publisher", "issuing_bureau", "release_type", "release_date"})
 
@@ -90,8 +90,8 @@ def _metadata(path: Path) -> dict[str, str]:
     if not record.is_file():
         return {}
     try:
-        values = tomllib.loads(record.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        values = tomllib.loads(read_text(record))
+    except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{record}: not a valid TOML metadata record: {exc}") from exc
     unknown = set(values) - METADATA_KEYS
     if unknown:

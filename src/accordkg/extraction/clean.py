@@ -47,12 +47,16 @@ def read_source(path: Path, max_bytes: int) -> str:
     """The text of a source file, or an InputError saying exactly why it cannot be used."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(
-            f"{path}: {size:,} bytes is over the limit of {max_bytes:,} bytes for one source text"
-        )
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{path}: {size:,} bytes is over the limit of {max_bytes:,} bytes for one "
+                "source text"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
     if b"\x00" in data:

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from accordkg.namespaces import AK
-from accordkg.resources import new_graph, parse_turtle
+from accordkg.resources import new_graph, parse_turtle, read_text
 
 PARTY_CLASSES = (AK.State, AK.Organization, AK.Party)
 INSTRUMENT_CLASSES = (
@@ -66,7 +66,7 @@ class Registry:
         files = sorted((input_dir / "records").glob("*.ttl"))
         themes_file = input_dir / "themes.ttl"
         for path in [*files, *([themes_file] if themes_file.is_file() else [])]:
-            parse_turtle(path.read_text("utf-8"), graph, str(path), base=base_iri)
+            parse_turtle(read_text(path), graph, str(path), base=base_iri)
         registry = cls(graph)
         for cls_iri, index in [
             *((c, registry.parties) for c in PARTY_CLASSES),

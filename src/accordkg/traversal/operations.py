@@ -25,6 +25,9 @@ from accordkg.traversal.projection import (
 )
 
 DIRECTIONS = ("both", "out", "in")
+# The largest count a caller may give: answers echo what was asked for, and JSON readers
+# (JavaScript's numbers, orjson's 64-bit integers) cannot all hold more.
+MAX_COUNT = 2**53 - 1
 # Ceilings on what a caller may ask for; larger requests are cut to these, and say so.
 CEILINGS = {
     "depth": 3,
@@ -148,13 +151,18 @@ def limits(requested: dict[str, int | None]) -> tuple[dict[str, int], dict[str, 
     """The limits to apply (defaults filled in, ceilings enforced) and their meta entry."""
     applied: dict[str, int] = {}
     for name, value in requested.items():
-        if value is not None and value < (0 if name in ("max_degree",) else 1):
-            raise InputError(f"{name} must be a positive integer")
+        positive_count(name, value)
         applied[name] = min(value if value is not None else DEFAULTS[name], CEILINGS[name])
     return applied, {
         "requested": {k: v for k, v in requested.items() if v is not None},
         "applied": applied,
     }
+
+
+def positive_count(name: str, value: int | None) -> None:
+    """InputError unless `value` (if given) is a count from 1 to MAX_COUNT."""
+    if value is not None and not 1 <= value <= MAX_COUNT:
+        raise InputError(f"{name} must be a positive integer, at most {MAX_COUNT}")
 
 
 def find(source: GraphSource, node: str) -> NodeRecord:
@@ -334,8 +342,7 @@ def paths(
     """The k shortest paths (undirected, at most `max_length` hops) between two nodes,
     optionally around hubs: intermediate nodes with more than `max_degree` edges."""
     applied, limit_meta = limits({"k": k, "max_length": max_length})
-    if max_degree is not None and max_degree < 1:
-        raise InputError("max_degree must be a positive integer")
+    positive_count("max_degree", max_degree)
     answer = Subgraph({start: find(source, start), end: find(source, end)})
     graph = source.path_graph(start, end, view, applied["max_length"], max_degree)
     found: list[list[str]] = []
@@ -416,6 +423,8 @@ def statistics(
         raise InputError(
             f"centrality: unknown measure {sorted(unknown)[0]!r}; use degree, pagerank"
         )
+    positive_count("top", top)
+    positive_count("max_nodes", max_nodes)  # used only with types, checked either way
     top = min(top or 10, 100)
     summary = source.statistics(view, top)
     if types:

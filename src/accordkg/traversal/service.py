@@ -6,11 +6,11 @@ a projection is never changed once published, so no request sees a half-built gr
 With a remote store each request reads what its walk reaches (see `remote`).
 """
 
-import re
 import threading
 from collections.abc import Iterable
 
 from accordkg.errors import InputError
+from accordkg.iris import NOT_IN_IRIS
 from accordkg.namespaces import AK
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
@@ -110,10 +110,6 @@ class Traversal:
             else:
                 chosen.add(f"ak:{name}")
         return frozenset(chosen)
-
-
-# What can be neither in an IRI nor in a short id (RFC 3987 and SPARQL's IRIREF).
-NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _checked(name: str) -> str:
