@@ -11,7 +11,7 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements
 JS     := tests/traversal/js
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
-.PHONY: run test java lock clean bench-extraction bench-sparql bench-graph bench-dumps
+.PHONY: run test java lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
@@ -47,6 +47,10 @@ bench-graph: $(VENV)/.run
 
 bench-dumps: $(VENV)/.test
 	$(BIN)/python bench/dumps.py --write
+
+# oxigraph serve, the peer measured against, comes with the test extra.
+bench-starvation: $(VENV)/.test
+	$(BIN)/python bench/starvation.py --write
 
 .bench-venv/bin/rdflib-endpoint:
 	$(PYTHON) -m venv .bench-venv

@@ -42,7 +42,7 @@ Callback = Annotated[
     str | None,
     Query(
         description="JSONP: the answer as a call of this JavaScript function.",
-        json_schema_extra={"pattern": CALLBACK.pattern},
+        json_schema_extra={"pattern": f"^{CALLBACK.pattern}$", "maxLength": CALLBACK_LENGTH},
     ),
 ]
 JSON_ANSWERS = answers(["application/json", "application/javascript"], "JSON, or JSONP.")

@@ -8,7 +8,7 @@ Uploaded RDF is parsed by accordkg.rdf_input in a process of its own, stopped pa
 ACCORDKG_UPLOAD_TIMEOUT_S, and the store is read and written in a thread: the event loop
 only reads bodies and waits, so other requests are answered meanwhile. The default graph
 is the union of the named graphs, as at /sparql: `/store?default` reads it and refuses to
-write it (405), so nothing is written that the dumps and counts would leave out.
+write it (400), so nothing is written that the dumps and counts would leave out.
 """
 
 import hmac
@@ -244,7 +244,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         writes.authorize(request)
         graph = _target(request)
         if graph is None:
-            return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
+            raise InputError(DEFAULT_GRAPH_READ_ONLY)
         parts = await _rdf_parts(writes.capped(request))
         created = await run_in_threadpool(writes.put, graph, parts, str(request.url))
         return Response(status_code=201 if created else 204)
@@ -267,7 +267,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
             return Response(status_code=201, headers={"Location": location})
         target = _target(request)
         if target is None:
-            return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
+            raise InputError(DEFAULT_GRAPH_READ_ONLY)
         parts = await _rdf_parts(writes.capped(request))
         created = await run_in_threadpool(writes.post, target, parts, str(request.url))
         return Response(status_code=201 if created else 204)
@@ -280,7 +280,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         writes.authorize(request)
         graph = _target(request)
         if graph is None:
-            return _method_not_allowed(DEFAULT_GRAPH_READ_ONLY, allow="GET, HEAD")
+            raise InputError(DEFAULT_GRAPH_READ_ONLY)
         writes.delete(graph)
         return Response(status_code=204)
 

@@ -20,6 +20,13 @@ and the in-memory copies keep different ones), as SPARQL allows.
 It runs in the event loop itself, not in a thread: handing it to a thread and back costs
 about three times what a light query takes (150 against 40 microseconds for an ASK).
 
+When every worker is taken, requests wait their turn, and clients (by address) get fair
+shares: a client whose query ran to the time limit, or was stopped to make room, is heavy
+for a while and may take a worker only while another stays free for everyone else. A
+request that has waited a moment with every worker taken makes room: the pool stops a
+stream whose client has taken nothing for a while (its answer ends incomplete), else the
+youngest of the queries that have run for over a second (a 503 that says why).
+
 Answers stream: a worker sends a small answer whole, in one message, and a large one as
 chunks the HTTP response passes on as they come, so neither process holds all of it.
 Whether the row limit cut an answer is said in a header, before the body; so the worker

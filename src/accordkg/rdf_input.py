@@ -78,7 +78,7 @@ def parse_rdf(data: str | bytes, parser: str, base: str, label: str) -> Graph:
     try:
         graph.parse(**arguments, format=parser, publicID=base)
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise InputError(f"not valid {label}: {syntax_problem(exc)}") from exc
+        raise InputError(f"not valid {label}, {syntax_problem(exc)}") from exc
     return graph
 
 
@@ -219,7 +219,8 @@ def _check_xml(text: str, label: str) -> None:
     try:
         parser.Parse(text.encode("utf-8"), True)
     except pyexpat.ExpatError as exc:
-        raise InputError(f"not valid {label}: {exc}") from exc
+        where = f"line {exc.lineno}, column {exc.offset}"
+        raise InputError(f"not valid {label}, {where}: {pyexpat.ErrorString(exc.code)}") from exc
 
 
 def _too_deep() -> InputError:
