@@ -46,7 +46,7 @@ from accordkg.rdf_input import RdfPart, parse_in_worker
 from accordkg.results import MEDIA_TYPES
 from accordkg.settings import Settings
 from accordkg.sparql_text import inspect_update, with_protocol_dataset
-from accordkg.store import Store
+from accordkg.store import Store, update_triples
 
 UPDATE_CONTENT = "application/sparql-update"
 RDF_PARSERS = {
@@ -366,4 +366,4 @@ def _rdf_part(body: bytes, media_type: str, charset: str, name: str) -> RdfPart:
 
 
 def _insert_into(graph: URIRef, triples: bytes) -> str:
-    return f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{triples.decode()}}} }}"
+    return f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{update_triples(triples)}}} }}"

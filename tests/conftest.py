@@ -8,6 +8,7 @@ import pytest
 from rdflib import Graph
 
 from accordkg.settings import Settings
+from tests.recorder import Recorded, recording_listener
 from tests.servers import oxigraph_server
 
 TESTS = Path(__file__).parent
@@ -25,6 +26,15 @@ def settings(tmp_path: Path) -> Settings:
 def example() -> Graph:
     """The hand-written instance graph that conforms to ontology and shapes."""
     return Graph().parse(TESTS / "ontology" / "example.ttl")
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Recorded]:
+    """A loopback listener answering as a SPARQL endpoint would, for tests that a SERVICE
+    or LOAD reaches nothing."""
+    solutions = b'{"head": {"vars": []}, "results": {"bindings": [{}]}}'
+    with recording_listener(solutions, "application/sparql-results+json") as recorded:
+        yield recorded
 
 
 @pytest.fixture(scope="session")

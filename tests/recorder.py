@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+Recorded = tuple[str, list[str]]  # a listener's base URL, and the paths it was asked for
+
 
 @contextmanager
-def recording_listener(body: bytes, content_type: str) -> Iterator[tuple[str, list[str]]]:
+def recording_listener(body: bytes, content_type: str) -> Iterator[Recorded]:
     """A listener on a free loopback port: its base URL, and the paths requested so far."""
     hits: list[str] = []
 
@@ -20,6 +22,8 @@ def recording_listener(body: bytes, content_type: str) -> Iterator[tuple[str, li
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        do_POST = do_GET  # noqa: N815 (SERVICE calls are POSTed)
 
         def log_message(self, *_: object) -> None:
             """Quiet: the hits are the record."""

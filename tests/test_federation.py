@@ -4,11 +4,9 @@ Each evasion below is first shown to be live (the engine itself, given it, calls
 listener on loopback), then shown to be refused before it reaches the engine.
 """
 
-import http.server
 import ipaddress
 import socket
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pyoxigraph
 import pytest
@@ -16,40 +14,15 @@ import pytest
 from accordkg.errors import InputError
 from accordkg.federation import Endpoint, canonical_host, endpoint, is_public_host
 from accordkg.sparql_text import inspect_query, inspect_update
+from tests.recorder import Recorded
 
 PUBLIC = endpoint("https://8.8.8.8/sparql")  # an address: resolves without DNS
 
 
-class Listener:
-    """A loopback HTTP server that counts the requests it gets."""
-
-    def __init__(self) -> None:
-        self.hits = 0
-        listener = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                listener.hits += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
-                self.end_headers()
-                self.wfile.write(b'{"head": {"vars": []}, "results": {"bindings": [{}]}}')
-
-            do_POST = do_GET  # noqa: N815
-
-            def log_message(self, *_: object) -> None:
-                """Quiet."""
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    served = Listener()
-    yield served
-    served.server.shutdown()
+def fill(form: str, listener: Recorded) -> str:
+    """A form below with the listener's address in it."""
+    url, _ = listener
+    return form.format(U=f"{url}/x", H=url.removeprefix("http://"))
 
 
 # {U} is the listener's IRI, {H} its host and port. Comments end at CR, LF or the end;
@@ -77,6 +50,10 @@ QUERY_FORMS = {
         'SELECT * {{ BIND("\\u005c" AS ?x) SERVICE <{U}> {{?a ?b ?c}} BIND(" AS ?y) '
         'BIND(" AS ?z) }}'
     ),
+    "escape in a comment, as rdflib reads escapes": (
+        'SELECT * WHERE {{ BIND(1 AS ?one) # \\U000A BIND("""\n SERVICE <{U}> {{ ?a ?b ?c }}\n'
+        ' # """ AS ?two)\n}}'
+    ),
     "long string with quotes": (
         'SELECT * {{ BIND("""a "b" \'\'c\'\'""" AS ?x) SERVICE <{U}> {{?a ?b ?c}} }}'
     ),
@@ -99,6 +76,10 @@ UPDATE_FORMS = {
         "INSERT {{ GRAPH <urn:g> {{ ?a ?b ?c }} }} WHERE {{ #x\rSERVICE <{U}> {{?a ?b ?c}} }}"
     ),
     "SERVICE in a DELETE WHERE": "DELETE {{ ?a ?b ?c }} WHERE {{ SERVICE <{U}> {{?a ?b ?c}} }}",
+    "LOAD hidden from rdflib by an escape in a comment": (
+        'INSERT DATA {{ <urn:s> <urn:p> <urn:o> # \\U000A . <urn:s> <urn:p> """\n}} ;\n'
+        'LOAD <{U}> INTO GRAPH <urn:g> ;\nINSERT DATA {{ <urn:s> <urn:p> <urn:o2>\n# """\n}}'
+    ),
 }
 
 
@@ -112,40 +93,36 @@ def _engine() -> pyoxigraph.Store:
     return store
 
 
-def _text(form: str, listener: Listener) -> str:
-    host = f"127.0.0.1:{listener.port}"
-    return form.format(U=f"http://{host}/x", H=host)
-
-
-def _hits_when_run(listener: Listener, run: Callable[[], object]) -> int:
-    before = listener.hits
+def _hits_when_run(listener: Recorded, run: Callable[[], object]) -> int:
+    hits = listener[1]
+    before = len(hits)
     try:
         result = run()
         if isinstance(result, pyoxigraph.QuerySolutions | pyoxigraph.QueryTriples):
             list(result)
     except (SyntaxError, RuntimeError, OSError):
         pass  # the listener's answer is no RDF; what counts is that it was asked
-    return listener.hits - before
+    return len(hits) - before
 
 
 @pytest.mark.parametrize("form", QUERY_FORMS.values(), ids=QUERY_FORMS.keys())
-def test_every_service_form_is_live_and_refused(form: str, listener: Listener) -> None:
-    query = _text(form, listener)
+def test_every_service_form_is_live_and_refused(form: str, listener: Recorded) -> None:
+    query = fill(form, listener)
     store = _engine()
     assert _hits_when_run(listener, lambda: store.query(query)) > 0
-    before = listener.hits
+    before = len(listener[1])
     with pytest.raises(InputError, match="SERVICE"):
         inspect_query(query)
     with pytest.raises(InputError, match="SERVICE"):
         inspect_query(query, (PUBLIC,))
-    assert listener.hits == before
+    assert len(listener[1]) == before
 
 
 @pytest.mark.parametrize("form", UPDATE_FORMS.values(), ids=UPDATE_FORMS.keys())
 def test_every_load_and_service_form_in_updates_is_live_and_refused(
-    form: str, listener: Listener
+    form: str, listener: Recorded
 ) -> None:
-    update = _text(form, listener)
+    update = fill(form, listener)
     store = _engine()
     assert _hits_when_run(listener, lambda: store.update(update)) > 0
     with pytest.raises(InputError, match=r"SERVICE|LOAD"):
@@ -185,7 +162,8 @@ def test_a_service_on_the_allowlist_passes() -> None:
         ("SELECT * { SERVICE <https://8.8.8.8/sparql/../admin> {} }", r"\.\. path"),
         ("SELECT * { SERVICE <https://8.8.8.8/sparql/x> {} SERVICE <http://127.1/> {} }",
          "allow-list"),
-        ("SELECT * { SERVICE <https://8.8.8.8/sparql/\\u0078> {} }", "codepoint escapes"),
+        ("SELECT * { SERVICE <https://8.8.8.8/sparql/\\u0078> {} }", "backslashes"),
+        ("SELECT * { SERVICE <http://[x> {} }", "no valid authority"),
     ],
 )  # fmt: skip
 def test_services_off_the_allowlist_are_refused(query: str, message: str) -> None:

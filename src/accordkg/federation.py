@@ -6,7 +6,8 @@ a carriage return, an IRI written with codepoint escapes, a `<` that is an opera
 Oxigraph matches the keywords SERVICE and LOAD in ASCII letters only, so a request whose
 text has no such letters (in any case, under Unicode folding) needs no parse; any other is
 parsed with rdflib's SPARQL grammar. Where the two parsers could disagree on where a
-string, comment or IRI ends, the request is refused rather than guessed at.
+string, comment or IRI ends (an escape, a carriage return), the request is refused or
+made plain before it is parsed.
 
 A SERVICE target is allowed when it is written as a full IRI (no prefix, no variable, no
 BASE-relative reference) and matches an allow-list entry by scheme, host, port and path
@@ -31,7 +32,6 @@ from accordkg.errors import InputError
 
 SERVICE_LETTERS = re.compile("service", re.IGNORECASE)
 LOAD_LETTERS = re.compile("load", re.IGNORECASE)
-CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 LOCAL_NAMES = ("localhost", "localdomain", "local", "internal", "home.arpa", "test")
 DOT_SEGMENT = re.compile(r"(^|/)\.\.?(/|$)")
 
@@ -55,14 +55,18 @@ class Endpoint:
 def endpoint(iri: str) -> Endpoint:
     """The endpoint an http(s) IRI names; InputError for anything that could reach another
     host than it seems to (user info, dot segments) or is not http(s) with a host."""
-    parts = urlsplit(iri)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(iri)
+        hostname = parts.hostname
+    except ValueError as exc:  # an authority such as [x
+        raise InputError(f"<{iri}> has no valid authority") from exc
+    if parts.scheme not in ("http", "https") or not hostname:
         raise InputError(f"<{iri}> is not an http(s) IRI with a host")
     if "@" in parts.netloc:
         raise InputError(f"<{iri}> has user info in its authority")
     if DOT_SEGMENT.search(parts.path):
         raise InputError(f"<{iri}> has . or .. path segments")
-    return Endpoint(parts.scheme, canonical_host(parts.hostname), _port(parts), parts.path or "/")
+    return Endpoint(parts.scheme, canonical_host(hostname), _port(parts), parts.path or "/")
 
 
 def canonical_host(host: str) -> str:
@@ -131,19 +135,19 @@ def may_call_service(text: str) -> bool:
 
 
 def _parsed(text: str, parse: object) -> object:
-    """The parse tree of `text`, read so that rdflib ends comments and strings where
-    Oxigraph does: rdflib ends a comment only at a line feed (Oxigraph also at a carriage
-    return), and expands codepoint escapes everywhere before parsing (Oxigraph only inside
-    strings and IRIs), so an escaped ASCII character could move a boundary."""
-    for match in CODEPOINT_ESCAPE.finditer(text):
-        if int(match[1] or match[2], 16) < 0x80:
-            raise InputError(
-                "a query that names SERVICE or LOAD may not write ASCII characters as "
-                f"codepoint escapes ({match[0]})"
-            )
+    """The parse tree of `text`, read so that rdflib ends comments, strings and IRIs where
+    Oxigraph does. rdflib ends a comment only at a line feed (Oxigraph also at a carriage
+    return), and it expands codepoint escapes, in more forms than the grammar's, all over
+    the text before parsing (Oxigraph only inside strings and IRIs): an escape could move
+    a boundary. So a request that names SERVICE or LOAD may hold no backslash at all."""
+    if "\\" in text:
+        raise InputError(
+            "a request that names SERVICE or LOAD may not hold backslashes (escapes) here: "
+            "write the characters themselves"
+        )
     try:
         return parse(text.replace("\r", "\n"))  # type: ignore[operator]
-    except (ParseBaseException, ValueError, TypeError) as exc:
+    except (ParseBaseException, ValueError, TypeError, RecursionError) as exc:
         raise InputError(
             f"this request names SERVICE or LOAD, and it could not be checked: {exc}"
         ) from exc

@@ -100,12 +100,24 @@ def open_store(settings: Settings) -> "EmbeddedStore | RemoteStore":
     return EmbeddedStore(settings.store_dir)
 
 
+def update_triples(ntriples: bytes) -> str:
+    """N-Triples that rdflib wrote, checked and written again by Oxigraph, to go into the
+    text of an update: rdflib writes blank-node labels and datatype IRIs as it got them
+    (from JSON-LD, anything), which could end the data block and start other operations."""
+    try:
+        triples = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        raise InputError(f"the data holds a term that is not valid RDF: {exc}") from exc
+    written = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return written.decode("utf-8") if written else ""
+
+
 def replacement_update(graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef]) -> str:
     """One SPARQL update that drops and refills the given graphs: executed as one request
     (one transaction), so readers see all of the change or none of it."""
     operations = [f"DROP SILENT GRAPH {name.n3()}" for name in [*graphs, *drop]]
     inserts = [
-        f"GRAPH {name.n3()} {{\n{graph.serialize(format='nt', encoding='utf-8').decode()}}}"
+        f"GRAPH {name.n3()} {{\n{update_triples(graph.serialize(format='nt', encoding='utf-8'))}}}"
         for name, graph in graphs.items()
     ]
     if inserts:

@@ -23,8 +23,9 @@ from accordkg.settings import Settings
 from tests.answers import count_rows
 from tests.api.conftest import TOKEN
 from tests.conftest import INPUTS
+from tests.recorder import Recorded
 from tests.servers import BIN, free_port, running, started
-from tests.test_federation import QUERY_FORMS, UPDATE_FORMS, Listener
+from tests.test_federation import QUERY_FORMS, UPDATE_FORMS, fill
 from tests.test_query_pool import doubling
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -284,20 +285,13 @@ def test_refused_queries_say_why(sparql: str, query: str, message: str) -> None:
     assert message in response.json()["detail"]
 
 
-@pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    served = Listener()
-    yield served
-    served.server.shutdown()
-
-
 @pytest.mark.parametrize("form", QUERY_FORMS.values(), ids=QUERY_FORMS.keys())
 def test_no_service_form_reaches_another_listener(
-    sparql: str, listener: Listener, form: str
+    sparql: str, listener: Recorded, form: str
 ) -> None:
     """Over GET, form POST and direct POST, with no token: a 400 that names SERVICE, and
     nothing reaches the listener."""
-    query = form.format(U=f"http://127.0.0.1:{listener.port}/x", H=f"127.0.0.1:{listener.port}")
+    query = fill(form, listener)
     for response in (
         httpx.get(sparql, params={"query": query}),
         httpx.post(sparql, data={"query": query}),
@@ -307,21 +301,21 @@ def test_no_service_form_reaches_another_listener(
     ):
         assert response.status_code == 400
         assert "SERVICE" in response.json()["detail"]
-    assert listener.hits == 0
+    assert listener[1] == []
 
 
 @pytest.mark.parametrize("form", UPDATE_FORMS.values(), ids=UPDATE_FORMS.keys())
 def test_no_update_form_reaches_another_listener(
-    writable: str, listener: Listener, form: str
+    writable: str, listener: Recorded, form: str
 ) -> None:
-    update = form.format(U=f"http://127.0.0.1:{listener.port}/x", H=f"127.0.0.1:{listener.port}")
+    update = fill(form, listener)
     response = httpx.post(
         f"{writable}/sparql/update",
         content=update.encode(),
         headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
     )
     assert response.status_code == 400
-    assert listener.hits == 0
+    assert listener[1] == []
 
 
 def test_a_query_past_the_memory_limit_gets_a_503_and_the_next_one_an_answer(

@@ -594,3 +594,30 @@ def test_an_emptied_graph_answers_alike_wherever_the_query_runs(writable: str) -
     ask = {"query": f"ASK {{ GRAPH <{graph}> {{}} }}"}
     answers = [httpx.get(f"{writable}/sparql", params=ask).json()["boolean"] for _ in range(6)]
     assert answers == [True] * 6
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        '{{"@id": "_:a <urn:p> <urn:o> }} }} ; LOAD <{U}> INTO GRAPH <urn:stolen> ; '
+        'INSERT DATA {{ GRAPH <urn:g> {{ _:b", "urn:p": {{"@id": "urn:o"}}}}',
+        '{{"@id": "urn:s", "urn:p": {{"@value": "v", "@type": "urn:t> }} }} ; '
+        "LOAD <{U}> INTO GRAPH <urn:stolen> ; INSERT DATA {{ GRAPH <urn:g> {{ <urn:a> <urn:b> "
+        '\\"c\\"^^<urn:t"}}}}',
+    ],
+)
+def test_uploaded_terms_cannot_end_the_data_and_start_other_operations(
+    writable: str, document: str
+) -> None:
+    """JSON-LD takes any text as a blank node's name or a datatype; written as they came
+    into an update's text, they could close the data block and LOAD from anywhere."""
+    with recording_listener(b"<urn:a> <urn:b> <urn:c> .", "application/n-triples") as (url, hits):
+        response = httpx.put(
+            f"{writable}/store?graph=urn:test:injected",
+            content=document.format(U=f"{url}/load").encode(),
+            headers={"Content-Type": "application/ld+json", "Authorization": f"Bearer {TOKEN}"},
+        )
+    assert response.status_code == 400
+    assert "not valid RDF" in response.json()["detail"]
+    assert hits == []
+    assert not _ask(writable, "ASK { GRAPH <urn:stolen> { ?s ?p ?o } }")
