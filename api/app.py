@@ -190,7 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     included = _include(
         app,
-        (sparql_router(queries), (*QUERY_ERRORS, UnsupportedMediaTypeError)),
+        (sparql_router(queries), (*QUERY_ERRORS, UnsupportedMediaTypeError, ContentTooLargeError)),
         (update_router(settings, store, runner), WRITE_ERRORS),
         (
             graph_store_router(settings, store, runner),

@@ -16,16 +16,18 @@ from fastapi.responses import Response, StreamingResponse
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import accordkg
 from accordkg.api.openapi import IRIS, TEXT, answers, body, form
 from accordkg.errors import (
     AccordError,
+    ContentTooLargeError,
     InputError,
     NotAcceptableError,
     UnsupportedMediaTypeError,
 )
+from accordkg.federation import may_call_service
 from accordkg.iris import checked_iri
 from accordkg.jsonld import to_jsonld
 from accordkg.negotiation import negotiate
@@ -120,6 +122,7 @@ class SparqlQueries:
     async def respond(self, request: Request) -> Response:
         """The answer to a GET, HEAD or POST of /sparql."""
         if request.method == "POST":
+            request = capped_body(request, self._settings.max_query_bytes)
             fields = await _post_fields(request, await request.body())
         else:
             fields = multi(request.query_params.multi_items())
@@ -140,7 +143,10 @@ class SparqlQueries:
             )  # it reads the store, which may be a remote server
         if len(queries) > 1:
             raise InputError("the `query` parameter is given more than once")
-        shape = inspect_query(queries[0], settings.service_endpoints)
+        if may_call_service(queries[0]):  # checked by a parse that may take a while
+            shape = await run_in_threadpool(inspect_query, queries[0], settings.service_endpoints)
+        else:
+            shape = inspect_query(queries[0], settings.service_endpoints)
         offers = GRAPH_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
         result_format = choose_format(offers, formats, request.headers.get("accept"))
         default_graphs = tuple(fields.get("default-graph-uri", []))
@@ -259,6 +265,33 @@ class StreamedAnswer(StreamingResponse):
                 await super().__call__(scope, receive, send)
         finally:
             self._stream.close()
+
+
+def capped_body(request: Request, limit: int) -> Request:
+    """The request, its body refused (413) once it is over `limit` bytes: at once if its
+    Content-Length says so, else as soon as the bytes that arrived pass it (a chunked
+    body), so no more than one chunk past the limit is ever read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise _too_large(limit)
+        return message
+
+    return Request(request.scope, receive)
+
+
+def _too_large(limit: int) -> ContentTooLargeError:
+    return ContentTooLargeError(
+        f"the request body is larger than this server takes ({limit} bytes); "
+        "send it in smaller parts"
+    )
 
 
 def media_type_and_charset(request: Request) -> tuple[str, str]:

@@ -20,12 +20,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
-from starlette.types import Message
 
 from accordkg.api.openapi import IRIS, TEXT, answers, body, form
 from accordkg.api.sparql import (
     FORM_CONTENT,
     GRAPH_OFFERS,
+    capped_body,
     choose_format,
     decode_body,
     media_type_and_charset,
@@ -33,7 +33,6 @@ from accordkg.api.sparql import (
     run_job,
 )
 from accordkg.errors import (
-    ContentTooLargeError,
     ForbiddenError,
     InputError,
     NotFoundError,
@@ -122,24 +121,8 @@ class _Writes:
             raise ForbiddenError("the bearer token is not the one this server takes")
 
     def capped(self, request: Request) -> Request:
-        """The request, its body refused (413) once it is over the limit: at once if its
-        Content-Length says so, else as soon as the bytes that arrived pass it (a chunked
-        body), so no more than one chunk past the limit is ever read."""
-        limit = self._body_limit
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise _too_large(limit)
-        received = 0
-
-        async def receive() -> Message:
-            nonlocal received
-            message = await request.receive()
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise _too_large(limit)
-            return message
-
-        return Request(request.scope, receive)
+        """The request, its body refused (413) past the limit of writes."""
+        return capped_body(request, self._body_limit)
 
     def update(self, update: str, base_iri: str) -> None:
         inspect_update(update, self._allowlist)
@@ -291,13 +274,6 @@ def _method_not_allowed(detail: str, allow: str) -> Response:
     """A 405 in the shape of every other error, with the methods that are allowed."""
     return JSONResponse(
         {"error": "MethodNotAllowed", "detail": detail}, status_code=405, headers={"Allow": allow}
-    )
-
-
-def _too_large(limit: int) -> ContentTooLargeError:
-    return ContentTooLargeError(
-        f"the request body is larger than this server takes ({limit} bytes); "
-        "send it in smaller parts"
     )
 
 

@@ -210,3 +210,17 @@ def test_hosts_are_read_as_a_resolver_reads_them(host: str, canonical: str) -> N
 @pytest.mark.parametrize("host", ["query.wikidata.org", "8.8.8.8", "2606:4700:4700::1111"])
 def test_public_hosts(host: str) -> None:
     assert is_public_host(canonical_host(host))
+
+
+def test_a_request_that_names_service_is_checked_up_to_a_length() -> None:
+    """rdflib's parser takes seconds for long texts: past 10,000 characters, refused."""
+    query = "SELECT * WHERE { ?s ?p ?o } # service " + "x" * 10_000
+    with pytest.raises(InputError, match="at most 10000 characters"):
+        inspect_query(query)
+
+
+def test_what_rdflib_cannot_parse_for_depth_is_a_clear_refusal() -> None:
+    """rdflib's parser recurses once per triple pattern: a RecursionError is no 500."""
+    patterns = " ".join(f"?s <urn:p{n}> ?o{n} ." for n in range(150))
+    with pytest.raises(InputError, match="could not be checked"):
+        inspect_query(f"SELECT * WHERE {{ {patterns} }} # service")

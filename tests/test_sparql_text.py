@@ -3,7 +3,14 @@
 import pytest
 
 from accordkg.errors import InputError
-from accordkg.sparql_text import inspect_query, inspect_update, runs_alike, with_protocol_dataset
+from accordkg.sparql_text import (
+    LEXICAL_NOISE,
+    check_nesting,
+    inspect_query,
+    inspect_update,
+    runs_alike,
+    with_protocol_dataset,
+)
 
 
 @pytest.mark.parametrize(
@@ -87,6 +94,14 @@ DEEP = {
     ),
     "IRIs that close brackets": "SELECT * { FILTER(" + "(<)>=" * 1_000 + "1" + ")" * 1_001 + " }",
     "a chain of ||": "ASK { FILTER(" + " || ".join(["?a"] * 1_000) + ") }",
+    "escaped brackets in local names": (
+        "SELECT * { " + "{ ex:s ex:p ex:o\\) . " * 5_000 + "}" * 5_000 + " }"
+    ),
+    "escaped # in local names": "SELECT * { " + "{ ex:s ex:p ex:a\\# \n" * 5_000 + "}" * 5_001,
+    "a chain of +": "SELECT * { FILTER(" + "1 + " * 5_000 + "1) }",
+    "a chain of !": "ASK { FILTER(" + "!" * 5_000 + "true) }",
+    "a path of 5,000 steps": "SELECT * { ?s " + "<urn:p>/" * 5_000 + "<urn:p> ?o }",
+    "true-true-...": "ASK { FILTER(" + "true-" * 5_000 + "true) }",
 }
 NOT_DEEP = {
     "100 UNIONs": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 100) + " }",
@@ -97,12 +112,21 @@ NOT_DEEP = {
         "SELECT * { " + " ".join(["<http://en.wikipedia.org/wiki/A_(b)> ?p ?o ."] * 500) + " }"
     ),
     "brackets in strings and comments": 'SELECT * { ?s ?p "' + "{" * 1_000 + '" } # ' + "(" * 999,
+    "names with the letters of keywords": (
+        "SELECT * { " + "?labourunion ?p ex:optional . " * 300 + "}"
+    ),
+    "language tags and datatypes": (
+        "SELECT * { VALUES ?x { " + '"a"@en-GB "1"^^xsd:integer ' * 3_000 + "} }"
+    ),
+    "local names with hyphens": (
+        "SELECT * { " + "ex:us-uk-ai-research-declaration-2020 ?p ?o . " * 300 + "}"
+    ),
 }
 
 
 @pytest.mark.parametrize("query", DEEP.values(), ids=DEEP.keys())
 def test_deep_nesting_is_refused_before_it_runs(query: str) -> None:
-    with pytest.raises(InputError, match=r"levels deep .* at most 256"):
+    with pytest.raises(InputError, match=r"levels deep .* at most 256 are taken"):
         inspect_query(query)
 
 
@@ -114,3 +138,12 @@ def test_long_but_shallow_queries_pass(query: str) -> None:
 def test_deep_updates_are_refused_before_they_run() -> None:
     with pytest.raises(InputError, match="4000 levels deep"):
         inspect_update("INSERT { <urn:a> <urn:b> <urn:c> } WHERE " + "{" * 4_000 + "}" * 4_000)
+
+
+def test_an_unterminated_string_runs_to_the_end_of_its_line() -> None:
+    """So that a scan never retries a failed string at every later quote (80 KB of quotes
+    and backslashes once took 25 s): one match per quote, to the end of its line (a long
+    string: of the text)."""
+    assert LEXICAL_NOISE.sub("_", '"a\\" b\nASK {}') == "_\nASK {}"
+    assert LEXICAL_NOISE.sub("_", "'''a\n\nASK {}") == "_"
+    check_nesting('"\\' * 40_000)

@@ -32,6 +32,7 @@ from accordkg.errors import InputError
 
 SERVICE_LETTERS = re.compile("service", re.IGNORECASE)
 LOAD_LETTERS = re.compile("load", re.IGNORECASE)
+CHECKED_CHARACTERS = 10_000  # rdflib's parser takes about 2 s for this many
 LOCAL_NAMES = ("localhost", "localdomain", "local", "internal", "home.arpa", "test")
 DOT_SEGMENT = re.compile(r"(^|/)\.\.?(/|$)")
 
@@ -140,6 +141,11 @@ def _parsed(text: str, parse: object) -> object:
     return), and it expands codepoint escapes, in more forms than the grammar's, all over
     the text before parsing (Oxigraph only inside strings and IRIs): an escape could move
     a boundary. So a request that names SERVICE or LOAD may hold no backslash at all."""
+    if len(text) > CHECKED_CHARACTERS:
+        raise InputError(
+            f"a request that names SERVICE or LOAD may be at most {CHECKED_CHARACTERS} "
+            "characters long here"
+        )
     if "\\" in text:
         raise InputError(
             "a request that names SERVICE or LOAD may not hold backslashes (escapes) here: "

@@ -120,6 +120,11 @@ class Settings(BaseSettings):
         min_length=1,
         description="Name of the agent that publishes the dataset.",
     )
+    max_query_bytes: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="Largest query body /sparql takes (413 past it).",
+    )
     max_import_bytes: int = Field(
         default=50_000_000,
         gt=0,

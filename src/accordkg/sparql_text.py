@@ -13,11 +13,19 @@ from dataclasses import dataclass
 from accordkg.errors import InputError
 from accordkg.federation import Endpoint, check_query, check_update, may_call_service
 
-LEXICAL_NOISE = re.compile(  # strings, IRIs and comments, as the SPARQL grammar ends them
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\r\n]*"
+# The grammar's tokens that can hide others, each matched in time linear in its length: a
+# string runs to its end or, unterminated, to the end of its line (long: of the text); a
+# backslash outside strings escapes one character of a local name.
+STRINGS = (
+    r'"""(?:[^"\\]|\\.|"(?!""))*+(?:"""|\Z)'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*+(?:'''|\Z)"
+    r'|"(?:[^"\\\n\r]|\\.)*+"?'
+    r"|'(?:[^'\\\n\r]|\\.)*+'?"
 )
+IRI = r"<[^<>\"{}|^`\\\x00-\x20]*+>"
+COMMENT = r"#[^\r\n]*+"
+ESCAPE = r"\\."
+LEXICAL_NOISE = re.compile(f"{STRINGS}|{IRI}|{ESCAPE}|{COMMENT}")
 KEYWORD_START = r"(?<![\w:?$])"
 FORM = re.compile(
     KEYWORD_START + r"(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|"
@@ -28,14 +36,14 @@ DATASET_CLAUSE = re.compile(KEYWORD_START + r"FROM(?![\w:])", re.IGNORECASE)
 OWN_DATASET = re.compile(KEYWORD_START + r"(USING|WITH)(?![\w:])", re.IGNORECASE)
 BRACE_OR_WHERE = re.compile(r"[{}]|" + KEYWORD_START + r"WHERE(?![\w:])", re.IGNORECASE)
 DELETE_BEFORE = re.compile(KEYWORD_START + r"DELETE\s*$", re.IGNORECASE)
+NAME = r"[\w\u00b7\u00c0-\uffff.\-]"  # what a name goes on with, '-' and '.' among it
 NESTING = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'|#[^\r\n]*'
-    r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)|(?P<open>[{(\[])|(?P<close>[})\]])"
-    + KEYWORD_START
-    + r"|(?P<chain>UNION|OPTIONAL|MINUS)(?![\w:])|(?P<operator>&&|\|\|)",
-    re.IGNORECASE,
+    f"{STRINGS}|(?P<iri>{IRI})|{ESCAPE}|{COMMENT}|[?$]\\w+|@[A-Za-z]+(?:-[A-Za-z0-9]+)*+"
+    rf"|(?P<prefixed>(?:[A-Za-z_\u00c0-\uffff]{NAME}*+)?:(?:{NAME}|[:%]|\\.)*+)"
+    rf"|(?P<word>[A-Za-z_\u00c0-\uffff]{NAME}*+)|\^\^"
+    r"|(?P<open>[{(\[])|(?P<close>[})\]])|(?P<operator>&&|\|\||[!<>]=|[=<>!+\-*/|^])"
 )
+CHAINING_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS"})
 MAX_NESTING = 256  # far beyond real queries, far below what the engine's stack takes
 READ_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 VARYING = re.compile(KEYWORD_START + r"(RAND|NOW|UUID|STRUUID)(?![\w:])", re.IGNORECASE)
@@ -84,17 +92,21 @@ def inspect_update(text: str, service_allowlist: tuple[Endpoint, ...] = ()) -> N
 
 def check_nesting(text: str) -> None:
     """InputError when the request nests deeper than MAX_NESTING: groups and brackets
-    nest, and so does each UNION, OPTIONAL, MINUS, && or || chained in one group (the
-    engine builds them into a tree as deep as the chain is long).
+    nest, and so does each operator chained in one group (UNION, OPTIONAL, MINUS, the
+    logical, comparison, arithmetic and path operators: the engine builds a chain into a
+    tree as deep as it is long).
 
-    A `<` may be an IRI's start or an operator, and only the parser knows which; so text
-    that looks like an IRI counts its opening brackets at their deepest and its closing
-    ones only as far as they balance its own: the count is never lower than the real depth.
+    The count follows the grammar's tokens, so that none can hide brackets or operators
+    (strings, comments, local names with '-' or escaped characters, language tags). A `<`
+    may start an IRI or be an operator, and only the parser knows which; so text that
+    looks like an IRI counts its opening brackets at their deepest and its closing ones
+    only as far as they balance its own, and the count is never lower than the real depth.
     """
     depth = deepest = 0
     frames: list[int] = []  # for each open bracket, the chain links counted inside it
     for match in NESTING.finditer(text):
         kind = match.lastgroup
+        links = 0
         if kind == "iri":
             iri = match["iri"]
             opened = sum(iri.count(bracket) for bracket in "([")
@@ -105,15 +117,20 @@ def check_nesting(text: str) -> None:
             depth += 1
         elif kind == "close" and frames:
             depth -= 1 + frames.pop()
-        elif kind in ("chain", "operator"):
+        elif kind == "operator":
+            links = 1
+        elif kind == "word":  # a keyword or a function's name; `true-false` is arithmetic
+            word = match["word"]
+            links = word.count("-") + (word.upper() in CHAINING_WORDS)
+        if links:
             if frames:
-                frames[-1] += 1
-            depth += 1
+                frames[-1] += links
+            depth += links
         deepest = max(deepest, depth)
     if deepest > MAX_NESTING:
         raise InputError(
-            f"the request nests {deepest} levels deep (groups, brackets and chains of UNION, "
-            f"OPTIONAL, MINUS, && or ||); at most {MAX_NESTING} are taken"
+            f"the request nests {deepest} levels deep (groups, brackets and chains of "
+            f"operators); at most {MAX_NESTING} are taken: for long lists, use VALUES or IN"
         )
 
 

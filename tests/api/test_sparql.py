@@ -275,8 +275,8 @@ def test_errors_before_the_first_chunk_are_json(hasty: str) -> None:
         ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "send updates to the update endpoint"),
         ("DROP ALL", "send updates to the update endpoint"),
         ("this is not sparql", "not a SPARQL query"),
-        ("SELECT * WHERE " + "{" * 10_000 + "}" * 10_000, "nests 10000 levels deep"),
-        ("SELECT * { " + " UNION ".join(["{}"] * 40_000) + " }", "nests 40001 levels deep"),
+        ("SELECT * WHERE " + "{" * 10_000 + "}" * 10_000, "nests 10001 levels deep"),
+        ("SELECT * { " + " UNION ".join(["{}"] * 40_000) + " }", "nests 40002 levels deep"),
     ],
 )
 def test_refused_queries_say_why(sparql: str, query: str, message: str) -> None:
@@ -418,6 +418,18 @@ def test_the_asgi_app_answers_the_same(client: TestClient) -> None:
     ]
     refused = client.post("/sparql", content=b"ASK {}", headers={"Content-Type": "text/plain"})
     assert refused.status_code == 415
+
+
+def test_a_query_body_over_the_limit_is_a_413(sparql: str) -> None:
+    """The live server takes query bodies up to ACCORDKG_MAX_QUERY_BYTES (1 MB)."""
+    query = "ASK { ?s ?p ?o } #" + "x" * 1_000_000
+    for response in (
+        httpx.post(sparql, data={"query": query}),
+        httpx.post(sparql, content=query, headers={"Content-Type": "application/sparql-query"}),
+    ):
+        assert response.status_code == 413
+        assert "larger than this server takes (1000000 bytes)" in response.json()["detail"]
+    assert httpx.post(sparql, data={"query": "ASK { ?s ?p ?o }"}).status_code == 200
 
 
 def test_with_a_remote_store_queries_go_to_the_remote_server(
