@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager, suppress
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -22,7 +22,7 @@ from accordkg.api.dataset import dataset_router
 from accordkg.api.graph import graph_router
 from accordkg.api.linked_data import linked_data_router, ontology_router
 from accordkg.api.mappings import mappings_router
-from accordkg.api.openapi import answers
+from accordkg.api.openapi import answers, format_parameter
 from accordkg.api.reconcile import reconcile_router
 from accordkg.api.sparql import (
     FORMAT_PARAMETERS,
@@ -284,16 +284,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def run_query(
         name: Annotated[str, Path(json_schema_extra={"enum": list(named_queries())})],
         request: Request,
-        format_override: Annotated[
-            str | None,
-            Query(
-                alias="format",
-                description="A format name or media type; empty or absent: by `Accept`.",
-                json_schema_extra={
-                    "enum": ["", *sorted({*RESULT_OFFERS.values(), *RESULT_OFFERS})]
-                },
-            ),
-        ] = None,
+        format_override: Annotated[str | None, format_parameter(RESULT_OFFERS)] = None,
     ) -> Response:
         """Run a named query; every other query parameter binds one of its parameters.
         The result format follows `Accept`, or `format` (json, xml, csv, tsv) if given.

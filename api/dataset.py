@@ -5,10 +5,10 @@ import base64
 from collections.abc import Iterator
 from typing import IO, Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response, StreamingResponse
 
-from accordkg.api.openapi import answers
+from accordkg.api.openapi import answers, format_parameter
 from accordkg.api.sparql import GRAPH_OFFERS, SERVICE_DESCRIPTION_FORMATS, choose_format
 from accordkg.dataset import CurrentStatistics, Urls, describe_dataset
 from accordkg.dumps import (
@@ -80,16 +80,7 @@ def dataset_router(settings: Settings, store: Store) -> APIRouter:
     )
     def void_description(
         request: Request,
-        format_override: Annotated[
-            str | None,
-            Query(
-                alias="format",
-                description="A format name or media type; empty or absent: by `Accept`.",
-                json_schema_extra={
-                    "enum": ["", *sorted({*DESCRIPTION_OFFERS.values(), *DESCRIPTION_OFFERS})]
-                },
-            ),
-        ] = None,
+        format_override: Annotated[str | None, format_parameter(DESCRIPTION_OFFERS)] = None,
     ) -> Response:
         """The dataset's VoID and DCAT 3 description: statistics counted from the data,
         linksets, dumps with sizes and checksums, and the services that serve it. Turtle,

@@ -225,11 +225,10 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
     async def store_put(request: Request) -> Response:
         """Replace a graph with the RDF in the body (201 if it is new, 204 if it was there)."""
         writes.authorize(request)
-        graph = _target(request)
-        if graph is None:
-            raise InputError(DEFAULT_GRAPH_READ_ONLY)
-        parts = await _rdf_parts(writes.capped(request))
-        created = await run_in_threadpool(writes.put, graph, parts, str(request.url))
+        graph = _named_target(request)
+        created = await run_in_threadpool(
+            writes.put, graph, await _rdf_parts(writes.capped(request)), str(request.url)
+        )
         return Response(status_code=201 if created else 204)
 
     @router.post(
@@ -248,11 +247,10 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
             await run_in_threadpool(writes.post, graph, parts, str(request.url))
             location = str(request.url.include_query_params(graph=str(graph)))
             return Response(status_code=201, headers={"Location": location})
-        target = _target(request)
-        if target is None:
-            raise InputError(DEFAULT_GRAPH_READ_ONLY)
-        parts = await _rdf_parts(writes.capped(request))
-        created = await run_in_threadpool(writes.post, target, parts, str(request.url))
+        target = _named_target(request)
+        created = await run_in_threadpool(
+            writes.post, target, await _rdf_parts(writes.capped(request)), str(request.url)
+        )
         return Response(status_code=201 if created else 204)
 
     @router.delete(
@@ -261,13 +259,18 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
     def store_delete(request: Request) -> Response:
         """Drop a graph (404 if there is none by that name)."""
         writes.authorize(request)
-        graph = _target(request)
-        if graph is None:
-            raise InputError(DEFAULT_GRAPH_READ_ONLY)
-        writes.delete(graph)
+        writes.delete(_named_target(request))
         return Response(status_code=204)
 
     return router
+
+
+def _named_target(request: Request) -> URIRef:
+    """The graph a write names; the default graph is not written (DEFAULT_GRAPH_READ_ONLY)."""
+    graph = _target(request)
+    if graph is None:
+        raise InputError(DEFAULT_GRAPH_READ_ONLY)
+    return graph
 
 
 def _method_not_allowed(detail: str, allow: str) -> Response:

@@ -224,3 +224,9 @@ def test_what_rdflib_cannot_parse_for_depth_is_a_clear_refusal() -> None:
     patterns = " ".join(f"?s <urn:p{n}> ?o{n} ." for n in range(150))
     with pytest.raises(InputError, match="could not be checked"):
         inspect_query(f"SELECT * WHERE {{ {patterns} }} # service")
+
+
+@pytest.mark.parametrize("host", ["64:ff9b::7f00:1", "64:ff9b:1::a00:1", "2002:7f00:1::1"])
+def test_ipv6_addresses_that_carry_a_private_ipv4_one_are_not_public(host: str) -> None:
+    """NAT64 and 6to4 addresses reach the IPv4 address inside them."""
+    assert not is_public_host(canonical_host(host))

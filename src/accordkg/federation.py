@@ -198,7 +198,16 @@ def _port(parts: SplitResult) -> int:
     return port if port is not None else (443 if parts.scheme == "https" else 80)
 
 
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
 def _is_global(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped.is_global
+    """Whether an address is public, an IPv6 one that carries an IPv4 address (mapped,
+    6to4, NAT64) only if that one is."""
+    if isinstance(address, ipaddress.IPv6Address):
+        carried = address.ipv4_mapped or address.sixtofour
+        if carried is None and any(address in network for network in NAT64):
+            carried = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if carried is not None:
+            return carried.is_global
     return address.is_global

@@ -241,6 +241,7 @@ class QueryPool:
         self._closed = threading.Event()
         self._workers: set[_Worker] = set()
         self._loaded: set[_Worker] = set()  # the workers whose copy of the store is ready
+        self._starting = 0  # workers asked for and not yet ready (or failed)
         self._lock = threading.Lock()
         self._generation = 0
         self._stopping: set[asyncio.Task[None]] = set()
@@ -269,7 +270,12 @@ class QueryPool:
         deadline = loop.time() + self._timeout_s
         self._running[worker] = _Running(client, loop.time())
         generation = self._generation
-        worker.connection.send((generation, job))
+        try:
+            worker.connection.send((generation, job))
+        except OSError as exc:  # it died while idle
+            self._retire(worker)
+            self._replace()
+            raise StoreError("the query worker had died; try again") from exc
         try:
             message = await self._receive(worker, deadline)
         except asyncio.CancelledError:
@@ -360,7 +366,7 @@ class QueryPool:
                 patient = [w for w in self._waiting if now - w.since >= WAIT_BEFORE_MAKING_ROOM_S]
                 if self._idle or not any(not w.heavy for w in patient):
                     continue
-                if len(self._loaded) < len(self._workers) or any(
+                if self._starting or any(
                     running.stopped_to_make_room for running in self._running.values()
                 ):
                     continue  # room is being made already: a worker is on its way
@@ -390,6 +396,7 @@ class QueryPool:
             youngest.cut_off()
 
     def _make_heavy(self, client: str) -> None:
+        self._heavy.pop(client, None)  # to the end of the line: the oldest go first
         self._heavy[client] = self._loop_time() + HEAVY_S
         if len(self._heavy) > LIGHT_JOBS:  # forget the oldest
             self._heavy.pop(next(iter(self._heavy)))
@@ -426,6 +433,9 @@ class QueryPool:
             )
         try:
             message: tuple[Any, ...] = worker.connection.recv()
+            running = self._running.get(worker)
+            if running is not None:  # it answered: whatever tried to stop it came too late
+                running.stopped_to_make_room = False
         except (EOFError, OSError) as exc:
             worker.process.join(timeout=1)
             out_of_memory = worker.process.exitcode == -signal.SIGABRT  # the engine's way
@@ -506,9 +516,18 @@ class QueryPool:
             self._retire(worker)
 
     def _replace(self) -> None:
+        with self._lock:
+            self._starting += 1
         threading.Thread(target=self._spawn, daemon=True).start()
 
     def _spawn(self) -> None:
+        try:
+            self._start_worker()
+        finally:
+            with self._lock:
+                self._starting -= 1
+
+    def _start_worker(self) -> None:
         """Start one worker and hand it to requests once its copy of the store is loaded."""
         if self._closed.is_set():
             return
@@ -549,8 +568,7 @@ class QueryPool:
             self._loaded.discard(worker)
             self._running.pop(worker, None)
         worker.process.kill()
-        worker.process.join(timeout=5)
-        worker.connection.close()
+        threading.Thread(target=_reap, args=(worker,), daemon=True).start()  # may take a while
 
 
 class AnswerStream:
@@ -606,6 +624,12 @@ class AnswerStream:
 class _Worker:
     process: BaseProcess
     connection: Connection
+
+
+def _reap(worker: _Worker) -> None:
+    """Wait for a killed worker to be gone (its memory handed back) and close its pipe."""
+    worker.process.join(timeout=5)
+    worker.connection.close()
 
 
 @dataclass(eq=False)
