@@ -160,7 +160,8 @@ def run(seconds: float) -> str:
             results["oxigraph serve"] = load(url, seconds)
     lines = [
         f"\n## Starvation: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n",
-        "Command: `make bench-starvation`. " + machine_line(),
+        f"Command: `make bench-starvation` (`python bench/starvation.py --seconds {seconds:g}`). "
+        + machine_line(),
         f"Seed store; {seconds:g} s per server; time limit {TIMEOUT_S} s; 4 heavy clients "
         "(queries that run to the limit), 2 slow readers of streamed answers, 8 clients of "
         "short first-time queries, each client on its own loopback address. Target: the "

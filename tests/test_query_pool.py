@@ -27,6 +27,7 @@ from accordkg.settings import Settings
 from accordkg.store import EmbeddedStore
 from tests.answers import GRAPH_FORMATS, count_rows
 from tests.conftest import INPUTS
+from tests.recorder import Recorded
 
 LIMIT = 50
 PADDING = "x" * 200  # so that a few rows make an answer larger than a small buffer
@@ -65,13 +66,20 @@ def with_pool(
     wait_s: float = 30,
     memory_bytes: int = Settings().query_memory_bytes,
     size: int = 1,
+    network: bool = False,
 ) -> T:
     """Run `use` with a started pool (one worker unless said), closed after."""
 
     async def main() -> T:
         with closing(EmbeddedStore(store_path)) as store:
             pool = QueryPool(
-                store, size, timeout_s, wait_s, buffer_bytes, memory_bytes=memory_bytes
+                store,
+                size,
+                timeout_s,
+                wait_s,
+                buffer_bytes,
+                memory_bytes=memory_bytes,
+                network=network,
             )
             pool.start(asyncio.get_running_loop())
             while pool.status()["ready"] != size:  # the workers are loading the store
@@ -408,7 +416,7 @@ async def outcome(pool: QueryPool, query: QueryJob, client: str) -> tuple[float,
     try:
         answer = await pool.run(query, client)
         result: object = answer.body
-    except (QueryTimeoutError, UnavailableError) as exc:
+    except (QueryTimeoutError, UnavailableError, InputError, StoreError) as exc:
         result = exc
     return asyncio.get_running_loop().time(), result
 
@@ -472,3 +480,27 @@ def test_a_stream_whose_client_takes_nothing_is_cut_off_when_others_wait(
     assert waited < 2.0  # not the 20 s the stream could hold its worker
     assert failure is not None
     assert "cut off" in str(failure)
+
+
+@pytest.mark.parametrize("network", [False, True])
+def test_workers_reach_no_network_unless_service_may_call_out(
+    store_path: Path, listener: Recorded, network: bool
+) -> None:
+    """Whatever text reaches the engine: with SERVICE off, a worker cannot open an internet
+    socket, so even a query that was never checked calls no one (SILENT or not)."""
+    url, hits = listener
+    before = len(hits)
+    queries = [
+        f"SELECT * WHERE {{ SERVICE{silent} <{url}/x> {{ ?a ?b ?c }} }}"
+        for silent in ("", " SILENT")
+    ]
+
+    async def use(pool: QueryPool) -> list[object]:
+        return [(await outcome(pool, job(query, "json"), "10.0.0.1"))[1] for query in queries]
+
+    answers = with_pool(store_path, 1 << 20, use, network=network)
+    if network:
+        assert len(hits) - before == 2  # the listener answers when it may be reached
+    else:
+        assert len(hits) == before
+        assert isinstance(answers[1], bytes)  # SILENT: no rows, and no call

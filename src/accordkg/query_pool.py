@@ -66,6 +66,7 @@ from accordkg.errors import (
     StoreError,
     UnavailableError,
 )
+from accordkg.isolation import deny_network
 from accordkg.results import MEDIA_TYPES
 from accordkg.sparql_text import runs_alike
 from accordkg.store import EmbeddedStore
@@ -223,9 +224,11 @@ class QueryPool:
         buffer_bytes: int,
         *,
         memory_bytes: int,
+        network: bool = False,
     ) -> None:
         self._store = store
         self._memory_bytes = memory_bytes
+        self._network = network  # whether workers may reach the network (SERVICE allowed)
         self._light: OrderedDict[QueryJob, int] = OrderedDict()  # job: generation it was light in
         self._buffer_bytes = buffer_bytes
         self._size = size
@@ -536,10 +539,10 @@ class QueryPool:
             target=_worker_main,
             args=(
                 theirs,
-                str(self._store.path),
                 self._generation,
-                self._buffer_bytes,
-                self._memory_bytes,
+                _WorkerSetup(
+                    str(self._store.path), self._buffer_bytes, self._memory_bytes, self._network
+                ),
             ),
             daemon=True,
         )
@@ -697,15 +700,30 @@ class _Held:
         """Nothing to do: the answer is held until it is complete."""
 
 
-def _worker_main(
-    connection: Connection, store_path: str, generation: int, buffer_bytes: int, memory_bytes: int
-) -> None:
+@dataclass(frozen=True)
+class _WorkerSetup:
+    """What a worker is started with, besides its pipe and the store's generation."""
+
+    store_path: str
+    buffer_bytes: int
+    memory_bytes: int
+    network: bool  # whether it may reach the network: only when SERVICE may call out
+
+
+def _worker_main(connection: Connection, generation: int, setup: _WorkerSetup) -> None:
     """A worker's life, bounded in memory (the engine aborts the process when an allocation
-    fails, which the pool reads as out of memory) and run on a thread with a deep stack."""
-    resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+    fails, which the pool reads as out of memory), with no network unless SERVICE may call
+    out, and run on a thread with a deep stack."""
+    resource.setrlimit(resource.RLIMIT_DATA, (setup.memory_bytes, setup.memory_bytes))
+    if not setup.network:
+        try:
+            deny_network()
+        except StoreError as exc:
+            connection.send(str(exc))
+            return
     threading.stack_size(WORKER_STACK_BYTES)
     serving = threading.Thread(
-        target=_serve, args=(connection, store_path, generation, buffer_bytes)
+        target=_serve, args=(connection, setup.store_path, generation, setup.buffer_bytes)
     )
     serving.start()
     serving.join()
