@@ -147,3 +147,42 @@ def test_an_unterminated_string_runs_to_the_end_of_its_line() -> None:
     assert LEXICAL_NOISE.sub("_", '"a\\" b\nASK {}') == "_\nASK {}"
     assert LEXICAL_NOISE.sub("_", "'''a\n\nASK {}") == "_"
     check_nesting('"\\' * 40_000)
+
+
+WRITES_THE_DEFAULT_GRAPH = [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } <urn:x> <urn:y> <urn:z> }",
+    "INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "DELETE { ?s ?p ?o } INSERT { ?s <urn:p> 1 } WHERE { ?s ?p ?o }",
+    "INSERT DATA { [ <urn:b> 1 ] }",
+    "INSERT DATA { ( 1 2 ) <urn:b> 1 }",
+    "INSERT DATA { _:b <urn:b> 1 }",
+    "PREFIX ex: <http://example.org/> INSERT DATA { ex:a ex:b ex:c }",
+    "WITH <urn:g> DELETE {} WHERE {} ; INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "ADD <urn:g> TO DEFAULT",
+    "copy silent <urn:g> to default",
+    "MOVE <urn:g> TO DEFAULT",
+]
+LEAVES_THE_DEFAULT_GRAPH = [
+    "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> . [ <urn:b> 1 ] } }",
+    "WITH <urn:g> INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "INSERT { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "PREFIX ex: <http://example.org/> INSERT DATA { GRAPH ex:g { ex:a ex:b ex:c ; ex:d ex:e } }",
+    'INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "INSERT DATA { <x> <y> <z> }" } } # INSERT {',
+    "DELETE DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "DROP ALL",
+    "CLEAR DEFAULT",
+    "ADD DEFAULT TO <urn:g>",
+]
+
+
+@pytest.mark.parametrize("update", WRITES_THE_DEFAULT_GRAPH)
+def test_updates_that_would_write_the_stores_own_default_graph_are_refused(update: str) -> None:
+    with pytest.raises(InputError, match="default graph, which this server does not keep"):
+        inspect_update(update)
+
+
+@pytest.mark.parametrize("update", LEAVES_THE_DEFAULT_GRAPH)
+def test_updates_that_name_their_graphs_pass(update: str) -> None:
+    inspect_update(update)

@@ -38,7 +38,8 @@ BRACE_OR_WHERE = re.compile(r"[{}]|" + KEYWORD_START + r"WHERE(?![\w:])", re.IGN
 DELETE_BEFORE = re.compile(KEYWORD_START + r"DELETE\s*$", re.IGNORECASE)
 NAME = r"[\w\u00b7\u00c0-\uffff.\-]"  # what a name goes on with, '-' and '.' among it
 NESTING = re.compile(
-    f"{STRINGS}|(?P<iri>{IRI})|{ESCAPE}|{COMMENT}|[?$]\\w+|@[A-Za-z]+(?:-[A-Za-z0-9]+)*+"
+    f"{STRINGS}|(?P<iri>{IRI})|{ESCAPE}|{COMMENT}|(?P<variable>[?$]\\w+)"
+    r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*+|(?P<separator>;)"
     rf"|(?P<prefixed>(?:[A-Za-z_\u00c0-\uffff]{NAME}*+)?:(?:{NAME}|[:%]|\\.)*+)"
     rf"|(?P<word>[A-Za-z_\u00c0-\uffff]{NAME}*+)|\^\^"
     r"|(?P<open>[{(\[])|(?P<close>[})\]])|(?P<operator>&&|\|\||[!<>]=|[=<>!+\-*/|^])"
@@ -81,13 +82,80 @@ def runs_alike(text: str) -> bool:
 
 
 def inspect_update(text: str, service_allowlist: tuple[Endpoint, ...] = ()) -> None:
-    """InputError unless `text` is an update that loads nothing from anywhere."""
+    """InputError unless `text` is an update that loads nothing from anywhere and leaves
+    the store's own default graph alone."""
     code = LEXICAL_NOISE.sub(" ", text)
     form = FORM.search(code)
     if form is None or form[1].upper() in READ_FORMS:
         raise InputError("not a SPARQL update: send queries to /sparql")
     check_nesting(text)
     check_update(text, service_allowlist)
+    check_default_graph_untouched(text)
+
+
+def check_default_graph_untouched(text: str) -> None:
+    """InputError when the update could write the store's own default graph, which this
+    server does not keep (the default graph is the union of the named graphs: what an
+    update wrote there would be queried but left out of the dumps and the counts).
+
+    Read on the grammar's tokens, erring towards a refusal: an INSERT's template or data
+    that holds anything outside a GRAPH block, unless the operation names its graph with
+    WITH; and ADD, COPY or MOVE ... TO DEFAULT.
+    """
+    depth = 0
+    block: int | None = None  # the depth inside the INSERT block being read
+    pending = with_graph = data = False  # INSERT seen; the operation has WITH; INSERT DATA
+    graph = 0  # inside the block: 1 after GRAPH, 2 after its graph's name
+    previous = ""  # the last keyword outside brackets
+    for match in NESTING.finditer(text):
+        kind, token = match.lastgroup, match[0]
+        at_block = block is not None and depth == block
+        if kind == "separator" and depth == 0:
+            pending = with_graph = data = False
+        elif kind == "open":
+            if pending and depth == 0:
+                pending = False
+                block = None if with_graph and not data else depth + 1
+            elif at_block and not (graph == 2 and token == "{"):
+                raise _default_graph_write()
+            graph = 0
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if block is not None and depth < block:
+                block = None
+        elif at_block:
+            graph = _graph_in_block(kind, token, graph)
+        elif kind == "word" and depth == 0:
+            word = token.upper()
+            if word == "DEFAULT" and previous == "TO":
+                raise _default_graph_write()
+            with_graph = with_graph or word == "WITH"
+            if word == "INSERT":
+                pending, data = True, False
+            data = data or (pending and word == "DATA")
+            previous = word
+
+
+def _graph_in_block(kind: str | None, token: str, graph: int) -> int:
+    """Where a GRAPH block's start stands after a token at an INSERT block's own level
+    (0: none, 1: after GRAPH, 2: after its graph's name); InputError for a token that
+    starts a triple there, outside any GRAPH."""
+    if kind == "word" and token.upper() == "GRAPH" and graph == 0:
+        return 1
+    if kind in ("iri", "prefixed", "variable") and graph == 1:
+        return 2
+    if kind in ("iri", "prefixed", "variable", "word"):
+        raise _default_graph_write()
+    return graph
+
+
+def _default_graph_write() -> InputError:
+    return InputError(
+        "this update would write the store's own default graph, which this server does not "
+        "keep (the default graph is the union of the named graphs): name the graph to "
+        "write, with GRAPH <IRI> { … } or WITH <IRI>"
+    )
 
 
 def check_nesting(text: str) -> None:

@@ -74,10 +74,10 @@ class Store(Protocol):
         """The IRIs of the named graphs, sorted."""
 
     def triple_count(self) -> int:
-        """The number of quads in the named graphs. The default graph is their union, and
-        the Graph Store refuses to write it; a SPARQL update without GRAPH can still put
-        triples into the stored default graph, and those are left out here as they are
-        from the dumps (a remote store cannot tell them apart from the union)."""
+        """The number of quads in the named graphs. The default graph is their union: the
+        Graph Store and SPARQL updates through accordkg refuse to write a stored one, and
+        one written around accordkg is left out here as it is from the dumps (a remote
+        store cannot tell it apart from the union)."""
 
     def dump_nquads(self, output: IO[bytes]) -> None:
         """Write every quad of the named graphs to `output` as N-Quads, streamed: the

@@ -223,13 +223,20 @@ def test_graph_store_default_graph_is_the_union_and_read_only(base: str) -> None
     assert (URIRef(PERSON), URIRef("http://xmlns.com/foaf/0.1/name"), Literal("Jane Doe")) in union
 
 
-def test_the_triple_count_leaves_out_the_stored_default_graph(base: str) -> None:
-    """An update without GRAPH still writes Oxigraph's own default graph; the count (as
-    the dumps, and a remote store's count) covers the named graphs only."""
+def test_an_update_that_would_write_the_stored_default_graph_is_refused(base: str) -> None:
+    """The default graph is the union of the named graphs: an update without GRAPH would
+    write one that queries see and the dumps and counts leave out. Refused, and nothing is
+    written; with GRAPH, the same triple goes in."""
     triples = httpx.get(f"{base}/health").json()["triples"]
     update = b"INSERT DATA { <urn:test:a> <urn:test:b> <urn:test:c> }"
-    assert httpx.post(f"{base}/sparql/update", content=update, headers=UPDATE).status_code == 204
+    refused = httpx.post(f"{base}/sparql/update", content=update, headers=UPDATE)
+    assert refused.status_code == 400
+    assert "name the graph to write" in refused.json()["detail"]
     assert httpx.get(f"{base}/health").json()["triples"] == triples
+    assert not _ask(base, "ASK { <urn:test:a> <urn:test:b> <urn:test:c> }")
+    named = b"INSERT DATA { GRAPH <urn:test:g> { <urn:test:a> <urn:test:b> <urn:test:c> } }"
+    assert httpx.post(f"{base}/sparql/update", content=named, headers=UPDATE).status_code == 204
+    assert httpx.get(f"{base}/health").json()["triples"] == triples + 1
 
 
 def test_graph_store_missing_graphs(base: str) -> None:
