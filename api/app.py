@@ -75,14 +75,20 @@ STATUS_BY_ERROR: dict[type[AccordError], int] = {
     StoreError: 503,
 }
 ERROR_BODY = "#/components/schemas/ErrorBody"
-QUERY_ERRORS = (
+RAISED_BY_QUERIES = (
     NotAcceptableError,
     QueryTimeoutError,
     QueryMemoryError,
     UnavailableError,
     StoreError,
 )
-WRITE_ERRORS = (UnauthorizedError, ForbiddenError, UnsupportedMediaTypeError, StoreError)
+RAISED_BY_WRITES = (
+    UnauthorizedError,
+    ForbiddenError,
+    UnsupportedMediaTypeError,
+    ContentTooLargeError,
+    StoreError,
+)
 
 
 class ErrorBody(BaseModel):
@@ -191,11 +197,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     included = _include(
         app,
-        (sparql_router(queries), (*QUERY_ERRORS, UnsupportedMediaTypeError, ContentTooLargeError)),
-        (update_router(settings, store, runner), WRITE_ERRORS),
+        (
+            sparql_router(queries),
+            (*RAISED_BY_QUERIES, UnsupportedMediaTypeError, ContentTooLargeError),
+        ),
+        (update_router(settings, store, runner), RAISED_BY_WRITES),
         (
             graph_store_router(settings, store, runner),
-            (*WRITE_ERRORS, *QUERY_ERRORS, NotFoundError),
+            (*RAISED_BY_WRITES, *RAISED_BY_QUERIES, NotFoundError),
         ),
         (graph_router(traversal), (NotFoundError, NotAcceptableError, StoreError)),
         (
