@@ -69,6 +69,8 @@ class Text:
     def substitute(self, pattern: re.Pattern[str], replacement: Replacement) -> "Text":
         """Like `re.sub`, keeping offsets: kept characters keep theirs, inserted ones take
         the offset of the start of the match they replace."""
+        if pattern.search(self.value) is None:
+            return self  # nothing to replace: most lines of most documents
         value: list[str] = []
         offsets: list[int] = []
         position = 0
