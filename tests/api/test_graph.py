@@ -115,7 +115,9 @@ def test_neighbours_page_by_cursor_over_http(graph_client: TestClient) -> None:
     ).json()
     assert second["meta"]["cursor"] is None
     ids = [e["data"]["id"] for page in (first, second) for e in page["elements"]["edges"]]
-    assert len(ids) == len(set(ids)) == first["meta"]["total"] == 4
+    assert (
+        len(ids) == len(set(ids)) == first["meta"]["total"] == 5
+    )  # party, signedBy, 2 signatures, 2017
 
 
 @pytest.mark.parametrize(

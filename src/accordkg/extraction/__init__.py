@@ -7,7 +7,6 @@
 import hashlib
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -40,7 +39,6 @@ def extract_file(
     path: Path, registry: Registry, base_iri: str, max_bytes: int
 ) -> ExtractedDocument:
     """Run every extraction stage on one source file."""
-    started = datetime.now(UTC)
     raw = read_source(path, max_bytes)
     document = clean(raw)
     facts = extract(segment(document), str(path))
@@ -52,35 +50,41 @@ def extract_file(
         sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),  # strict UTF-8: the same bytes
         publisher=_metadata(path).get("publisher"),
         software_version=accordkg.__version__,
-        started=started,
-        ended=datetime.now(UTC),
+        warnings=(*document.repairs, *facts.warnings),
     )
     graph = with_supertypes(to_rdf(facts, source, registry, base_iri))
     return ExtractedDocument(
         path=path,
         graph_iri=document_graph_iri(base_iri, doc_id),
         graph=graph,
-        warnings=(*document.repairs, *facts.warnings),
+        warnings=source.warnings,
     )
 
 
 def with_supertypes(graph: Graph) -> Graph:
-    """`graph` with every rdf:type extended up the core ontology's class hierarchy, so
-    plain SPARQL finds a declaration as an ak:Instrument without a reasoner."""
-    superclasses = _superclasses()
-    for node, cls in list(graph.subject_objects(RDF.type)):
-        for superclass in superclasses.get(cls, ()):
-            graph.add((node, RDF.type, superclass))
+    """`graph` with every rdf:type extended up the core ontology's class hierarchy and
+    every statement up its property hierarchy, so plain SPARQL finds a declaration as an
+    ak:Instrument, and a party that signs (ak:signedBy) or a date signed (ak:dateSigned)
+    as an ak:party or an ak:date, without a reasoner."""
+    superclasses = _ancestors(RDFS.subClassOf)
+    superproperties = _ancestors(RDFS.subPropertyOf)
+    for subject, predicate, value in list(graph):
+        if predicate == RDF.type:
+            for superclass in superclasses.get(value, ()):
+                graph.add((subject, RDF.type, superclass))
+        for superproperty in superproperties.get(predicate, ()):
+            graph.add((subject, superproperty, value))
     return graph
 
 
 @cache
-def _superclasses() -> dict[Node, frozenset[Node]]:
-    """Each class of the core ontology with all its superclasses (parsed once)."""
+def _ancestors(link: URIRef) -> dict[Node, frozenset[Node]]:
+    """Each class (or property) of the core ontology with all its superclasses (or
+    superproperties), parsed once."""
     ontology = ontology_graph((CORE_MODULE,))
     return {
-        cls: frozenset(s for s in ontology.transitive_objects(cls, RDFS.subClassOf) if s)
-        for cls in set(ontology.subjects(RDFS.subClassOf))
+        term: frozenset(s for s in ontology.transitive_objects(term, link) if s and s != term)
+        for term in set(ontology.subjects(link))
     }
 
 

@@ -1,66 +1,119 @@
 """Stage 3: read the facts out of an instrument's segments.
 
 Facts are still text (names as printed, with the `Text` they came from); the RDF stage
-links them to entities and mints IRIs. What cannot be read is reported as a warning
-naming the part; a text without a recognisable title or parties is an InputError.
+links them to entities and mints IRIs. Parties are resolved here to one identity per
+party (a state by its ISO 3166 code, an organisation by the gazetteer's key, else its
+name), so that "the Government of the Republic of Korea", "FOR THE REPUBLIC OF KOREA" and
+its short name are one party. What cannot be read is reported as a warning naming the
+part; a text without a recognisable title is an InputError.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Literal
 
 from accordkg.errors import InputError
 from accordkg.extraction.dates import find_date, find_day_in_year
+from accordkg.extraction.gazetteer import KnownParty, find_party, split_party_list
+from accordkg.extraction.registry import name_key
+from accordkg.extraction.rules import Reading, legal_status, modality
 from accordkg.extraction.segment import (
     HONORIFIC,
-    ITEM_MARKER,
     OFFICE_WORDS,
     ORGANIZATION_WORDS,
+    Heading,
     Segments,
     SignatureBlock,
+    Unit,
+    recital_opening,
 )
 from accordkg.extraction.text import Text
 
 FORMS = [
-    ("MemorandumOfUnderstanding", re.compile(r"\bMemorand(um|a) of Understanding\b", re.I)),
-    ("JointStatement", re.compile(r"\b(Joint )?Statement\b", re.I)),
+    (
+        "MemorandumOfUnderstanding",
+        re.compile(r"\bMemorand(um|a) of (Understanding|Cooperation|Co-operation)\b", re.I),
+    ),
+    ("JointStatement", re.compile(r"\b((Joint )?Statement|Communiqu[eé])\b", re.I)),
     ("Declaration", re.compile(r"\b(Joint )?Declaration\b", re.I)),
-    ("Agreement", re.compile(r"\b(Agreement|Treaty|Convention|Protocol)\b", re.I)),
+    (
+        "Agreement",
+        re.compile(r"\b(Agreement|Treaty|Convention|Protocol|Exchange of (Notes|Letters))\b", re.I),
+    ),
 ]
-TITLE_PARTIES = re.compile(
-    r"\b(?:Declaration|Statement|Understanding|Agreement|Treaty|Convention|Protocol)\s+"
-    r"(?:of|by|between|among|from)\s+(?P<parties>.+?)\s+"
-    r"(?:on|concerning|regarding|for|to|in|relating)\s"
+TITLE_FORM = (
+    r"\b(?:Declaration|Statement|Understanding|Agreement|Treaty|Convention|Protocol|"
+    r"Arrangement|Cooperation|Co-operation|Intent|Notes|Letters)\s+"
+    r"(?:of|by|between|among|amongst|from)\s+(?P<parties>.+?)\s+"
 )
-PARTY_SEPARATORS = re.compile(r",\s*(?:and\s+)?(?=the\s)|\s+and\s+(?=the\s)|;\s*")
+# The subject of a title follows its parties: "on …" first, as agencies' names hold "for".
+TITLE_PARTIES = [
+    re.compile(TITLE_FORM + r"(?:on|concerning|regarding|relating|about|with\s+respect)\s", re.I),
+    re.compile(TITLE_FORM + r"(?:for|to|in)\s", re.I),
+]
+PARTY_SEPARATORS = re.compile(r",\s*(?:and\s+)?(?=the\s)|\s+and\s+(?=the\s)|;\s*", re.I)
+STATE_GOVERNMENT = r"^(?:the\s+)?(?:(?:federal\s+|royal\s+)?government\s+of\s+)?(?:the\s+)?"
 PLAIN_PARTY_SEPARATORS = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
-MODALITIES = [
-    ("obligation", re.compile(r"\b(shall|must|are obliged to)\b", re.I)),
-    ("intention", re.compile(r"\b(intends?|intention|plans? to)\b", re.I)),
-    (
-        "endeavour",
-        re.compile(r"\b((will\s+)?(endeavou?rs?|seeks? to|strives? to|aims? to))\b", re.I),
-    ),
-    (
-        "undertaking",
-        re.compile(r"\b(will|commits?|committed to|undertakes?|agrees? to|decided?s? to)\b", re.I),
-    ),
-    ("recommendation", re.compile(r"\b(should|encourages?|recommends?)\b", re.I)),
-    ("permission", re.compile(r"\bmay\b")),
-]
-NOT_BINDING = re.compile(
-    r"\b(not\s+(legally\s+)?binding|non-binding|not\s+create\s+(any\s+)?(legally\s+binding|legal)|"
-    r"not\s+intended\s+to\s+create\s+(any\s+)?legal|no\s+legally\s+binding)\b",
+SHORT_NAME = re.compile(
+    r"\s*\((?:hereinafter\s+)?(?:(?:referred\s+to\s+as|called|jointly|collectively)\s+)?"
+    r"(?:as\s+)?(?:the\s+)?[\"'\u201c\u2018](?P<short>[^\"'\u201d\u2019]{1,60})"
+    r"[\"'\u201d\u2019]\)",
     re.I,
 )
-LEGALLY_BINDING = re.compile(r"\b(legally binding|shall enter into force)\b", re.I)
-BINDING_MODALITIES = frozenset({"obligation"})
-MECHANISM = re.compile(
-    r"\bestablish(?:es|ing)?\s+(?:a|an|the)\s+(?P<name>[\w\s\-\u2013]*?\b(?:dialogue|working group|"
-    r"committee|commission|council|forum|programme|program|network|centre|center|task force|"
-    r"mechanism|secretariat|board|panel|fund|initiative|consortium|platform|partnership))\b",
+COLLECTIVE = re.compile(
+    r"^(?:the\s+)?(parties|participants|sides|signatories|partners|two sides|"
+    r"contracting parties|two parties|two participants)$",
     re.I,
+)
+CHAPEAU_TAIL = re.compile(
+    r",?\s*(?:\(?\s*hereinafter|\(?\s*collectively|\(?\s*jointly|\(?\s*together|"
+    r"\(?\s*each\s+a|meeting\s+in|gathered\s+in|on\s+the\s+occasion)\b.*$",
+    re.I | re.S,
+)
+WE_THE = re.compile(
+    r"^We,\s+the\s+(?:[\w\s-]*?\b(?:Leaders|Heads\s+of\s+State\s+and\s+Government|Ministers|"
+    r"Heads|Representatives|Governments|Prime\s+Ministers|Presidents|Members))"
+    r"(?:\s+(?!of\b)[\w-]+)*?\s+of\s+(?P<list>.+?)(?:,\s*(?:meeting|met|meet|gathered|assembled|"
+    r"convened|having|on|in|at|recogni|together|who)\b|,\s*$|\s*:\s*$|$)",
+    re.I | re.S,
+)
+OFFICE_OF = re.compile(
+    r"^(?:the\s+)?(?:Prime\s+Ministers?|Ministers?|Leaders?|Presidents?|Heads?\s+of\s+"
+    r"(?:State|Government)[\w\s]*?|Chancellors?|Secretar(?:y|ies)\s+of\s+State|Premiers?|"
+    r"Foreign\s+Ministers?|Vice[\s-]Presidents?|Representatives?)\b(?:.*\s)?of\s+"
+    r"(?P<party>(?:the\s+)?[A-Z](?:(?!\bof\s).)*)$",
+    re.I,
+)
+# "shall" reads binding, "will" and "intend" not; "may" and "should" go with either.
+NOT_BINDING_MODALITIES = frozenset({"undertaking", "intention"})
+BODY_NOUNS = (
+    r"dialogue|working group|group|committee|commission|council|forum|programme|program|"
+    r"network|centre|center|task force|mechanism|secretariat|board|panel|fund|initiative|"
+    r"consortium|platform|partnership|alliance|hub|observatory|laboratory|facility|"
+    r"coalition|taskforce|working party|office|conference of the parties"
+)
+MECHANISM = re.compile(
+    r"\b(?:establish(?:es|ing|ed)?|creat(?:e|es|ing|ed)|set(?:s|ting)?\s+up|"
+    r"conven(?:e|es|ing|ed)|launch(?:es|ing|ed)?|form(?:s|ing|ed)?|constitut(?:e|es|ing|ed)|"
+    r"institut(?:e|es|ing|ed))\s+(?:a|an|the)\s+"
+    r"(?P<name>[\w\s\-\u2013]*?\b(?:" + BODY_NOUNS + r")s?)\b",
+    re.I,
+)
+PASSIVE_MECHANISM = re.compile(
+    r"\b(?:A|An|The)\s+(?P<name>(?:[A-Z][\w\-\u2013]*\s+)*(?i:"
+    + BODY_NOUNS
+    + r"))\b[^.;]{0,120}?\b(?:shall|will|is\s+to|are\s+to)\s+be\s+(?:established|set\s+up|"
+    r"created|convened|launched|formed|constituted)\b"
+)
+PROPER_TAIL = re.compile(
+    r"(?:\s+(?:on|for|of|in)(?:\s+(?:the|and|of|in|for|on|[A-Z][\w\-\u2013]*))*\s+"
+    r"[A-Z][\w\-\u2013]*)?"
+)
+# "a network of centres of excellence that …": "of" phrases that name the body.
+GENERIC_TAIL = re.compile(
+    r"(?:\s+of\s+(?:(?!(?:that|which|who|to|for|on|in|with|and|the|where|by)\b)[a-z][\w\-]*"
+    r"(?:\s+|(?=[\s,.;:]|$))){1,4})*"
 )
 REFERENCE_FORM = re.compile(
     r"\b(Memorand(?:um|a) of Understanding|Joint Statement|Joint Declaration|Declaration|"
@@ -68,20 +121,37 @@ REFERENCE_FORM = re.compile(
 )
 NAME_TAIL_START = frozenset({"between", "on", "of", "for", "concerning", "regarding", "among"})
 CONNECTORS = frozenset({"the", "and", "of", "on", "for", "in", "between", "among", "to"})
+NAME_CONNECTORS = CONNECTORS | {
+    "concerning", "regarding", "de", "la", "du", "des", "le", "di", "del", "von", "van",
+    "der", "et", "with", "regard", "respect", "against", "from", "by",
+}  # fmt: skip
 SELF_REFERENCE = re.compile(r"\b(this|the present|these|that)\s+$", re.I)
 BUILDS_ON = re.compile(
-    r"\b(building\s+(up)?on|pursuant\s+to|further\s+to|in\s+accordance\s+with|"
-    r"in\s+implementation\s+of|implementing|based\s+on|under)\s+(the\s+)?$",
+    r"\b(building\s+(up)?on|pursuant\s+to|in\s+pursuance\s+of|further\s+to|in\s+accordance\s+with|having\s+regard\s+to|"
+    r"in\s+implementation\s+of|implementing|to\s+implement|based\s+on|under|within\s+the\s+"
+    r"framework\s+of)\s+(the\s+)?$",
     re.I,
 )
-DATED = re.compile(r"^,?\s+(?:(?:signed|done|concluded|adopted|dated)\s+(?:in\s+|on\s+)?|of\s+)")
+BASIS = (
+    r"\b(?:pursuant\s+to|in\s+pursuance\s+of|under|in\s+accordance\s+with|"
+    r"in\s+implementation\s+of|implementing|on\s+the\s+basis\s+of)"
+)
+DATED = re.compile(
+    r"^,?\s+(?:(?:signed|done|concluded|adopted|dated|issued|agreed|made)\s+"
+    r"(?:(?:at|in)\s+(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)"
+    r"(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+){0,2})\s+)?(?:in\s+|on\s+)?|of\s+)"
+)
 PLACES = re.compile(r"\b(?:at|in)\s+(?P<places>[A-Z][^,]*?(?:,\s*[A-Z][^,]*?)*?),?\s+(?:on|this)\b")
 ORIGINALS = re.compile(
-    r"\bin\s+(?P<count>\w+)\s+originals?\b|\bin\s+(?P<plicate>\w+plicate)\b", re.I
+    r"\bin\s+(?P<count>\w+)\s+(?:original|copie)s?\b|\bin\s+(?P<plicate>\w+plicate)\b|"
+    r"\bin\s+a\s+(?P<single>single)\s+(?:original|copy)\b",
+    re.I,
 )
 LANGUAGES = re.compile(
-    r"\bin\s+the\s+(?P<names>[A-Z]\w+(?:(?:,\s*|,?\s+and\s+)[A-Z]\w+)*)\s+languages?\b"
+    r"\bin\s+(?:the\s+)?(?P<names>[A-Z]\w+(?:(?:,\s*|,?\s+and\s+)[A-Z]\w+)*)"
+    r"(?P<word>\s+languages?\b)?"
 )
+SIGNED_VERBS = frozenset({"signed", "done", "executed"})
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "duplicate": 2, "triplicate": 3, "quadruplicate": 4,
@@ -92,12 +162,14 @@ LANGUAGE_CODES = {
     "hindi": "hi", "indonesian": "id", "italian": "it", "japanese": "ja", "korean": "ko",
     "norwegian": "no", "polish": "pl", "portuguese": "pt", "russian": "ru", "spanish": "es",
     "swedish": "sv", "thai": "th", "turkish": "tr", "ukrainian": "uk", "vietnamese": "vi",
+    "czech": "cs", "estonian": "et", "hungarian": "hu", "latvian": "lv", "lithuanian": "lt",
+    "romanian": "ro", "slovak": "sk", "slovenian": "sl", "bulgarian": "bg", "croatian": "hr",
+    "malay": "ms", "filipino": "fil", "icelandic": "is", "irish": "ga", "maltese": "mt",
 }  # fmt: skip
-EVENT = re.compile(
-    r"\b(?:during|at|on the occasion of)\s+the\s+(?P<event>.+?)\.?$",
-)
+EVENT = re.compile(r"\b(?:during|at|on the occasion of)\s+the\s+(?P<event>.+?)\.?$")
+POST_NOMINAL = re.compile(r"[A-Z]{2,5}|Ph\.?D\.?|QC|KC")
 ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+[,;:)]?$")
-SMALL_WORDS = frozenset({"of", "and", "the", "for", "in", "on", "to", "a", "an"})
+SMALL_WORDS = frozenset({"of", "and", "the", "for", "in", "on", "to", "a", "an", "de", "la", "du"})
 
 
 @dataclass(frozen=True)
@@ -107,6 +179,7 @@ class Reference:
     name: str
     form: str | None
     date: Literal | None
+    place: str | None
     builds_on: bool
 
 
@@ -119,13 +192,26 @@ class Provision:
     source: Text
     opening_word: str | None = None
     modality: str | None = None
-    mechanism: str | None = None
+    number: str | None = None
+    article: int | None = None
+    mechanisms: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True)
+class Article:
+    """A numbered article or section: its number and heading as printed."""
+
+    position: int
+    number: str
+    heading: str | None
+    source: Text
+    lead_in: "Clause | None" = None
+
+
+@dataclass(frozen=True)
 class Clause:
-    """The operative lead-in or the signing clause: text, source and what it names."""
+    """A lead-in or the signing clause: text, source and what it names."""
 
     text: str
     source: Text
@@ -134,20 +220,41 @@ class Clause:
 
 @dataclass(frozen=True)
 class Signing:
-    """What the signing clause states."""
+    """What the signing or issuing clause (or the dateline) states."""
 
-    clause: Clause
+    clause: Clause | None
+    signed: bool
     date: Literal | None
+    date_source: Text | None
     places: tuple[str, ...]
     originals: int | None
     languages: tuple[str, ...]
 
 
+@dataclass
+class Party:
+    """One party of the instrument, however many ways it is printed."""
+
+    name: str
+    known: KnownParty | None
+    names: list[str] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)
+
+    @property
+    def kind(self) -> str:
+        if self.known is not None:
+            return self.known.kind
+        # "the Government of X" is the state X acting through its government.
+        is_organization = ORGANIZATION_WORDS.search(name_key(self.names[0]).title())
+        return "organization" if is_organization else "state"
+
+
 @dataclass(frozen=True)
 class Signatory:
-    """One signature: who signed, for whom, in which office, as printed."""
+    """One signature: who signed, for which party (an index into `parties`), as printed."""
 
-    party: str
+    party: int
+    party_name: str
     name: str
     honorific: str | None
     post_nominals: str | None
@@ -175,11 +282,13 @@ class InstrumentFacts:
     title: str
     subtitle: str | None
     title_source: Text
-    parties: tuple[str, ...]
+    parties: tuple[Party, ...]
     legal_force: str | None
+    legal_force_stated: bool
     legal_force_source: Text | None
     recitals: tuple[Provision, ...]
     lead_in: Clause | None
+    articles: tuple[Article, ...]
     commitments: tuple[Provision, ...]
     signing: Signing | None
     signatories: tuple[Signatory, ...]
@@ -191,55 +300,413 @@ def extract(segments: Segments, name: str) -> InstrumentFacts:
     """Read the facts of one instrument; `name` names the document in messages."""
     if segments.title is None:
         raise InputError(f"{name}: no recognisable title")
-    warnings = list(segments.warnings)
-    title = segments.title.value
-    form = _form(title, segments.preface)
-    if form is None:
-        warnings.append("title: no instrument form (declaration, statement, ...) recognised")
-    parties = _parties(title, segments.signature_blocks)
-    if not parties:
-        raise InputError(f"{name}: no recognisable parties in the title or signature blocks")
-    recitals = tuple(
-        Provision(
-            position,
-            text.value,
-            text,
-            opening_word=text.value.split()[0].strip(","),
-            references=_references(text.value),
+    return _Reader(segments).facts()
+
+
+class _Reader:
+    def __init__(self, segments: Segments) -> None:
+        self.segments = segments
+        self.warnings: list[str] = list(segments.warnings)
+        self.parties: list[Party] = []
+        self.aliases: dict[str, int] = {}
+
+    def facts(self) -> InstrumentFacts:
+        segments = self.segments
+        assert segments.title is not None
+        title = segments.title.value
+        form = _form(title, segments.preface)
+        if form is None:
+            self.warnings.append("title: no instrument form (declaration, statement, …) recognised")
+        self._read_parties(title)
+        recitals = tuple(
+            Provision(
+                position,
+                text.value,
+                text,
+                opening_word=recital_opening(text.value) or text.value.split()[0],
+                references=references_in(text.value),
+            )
+            for position, text in enumerate(segments.recitals, start=1)
         )
-        for position, text in enumerate(segments.recitals, start=1)
-    )
-    lead_in_modality = _modality(segments.lead_in.value) if segments.lead_in else None
-    commitments = _commitments(segments, lead_in_modality, warnings)
-    legal_force, legal_force_source = _legal_force(segments, commitments)
-    signing = _signing(segments.signing_clause) if segments.signing_clause else None
-    for part, missing in [
-        ("preamble", not recitals),
-        ("operative part", not commitments),
-        ("signing clause", signing is None),
-        ("signature blocks", not segments.signature_blocks),
-    ]:
-        if missing:
-            warnings.append(f"{part}: none found")
-    if signing is not None and signing.date is None:
-        warnings.append(f"signing clause: no date found in {signing.clause.text!r}")
-    subtitle = title.split(": ", 1)[1] if ": " in title else None
-    return InstrumentFacts(
-        form=form or "Instrument",
-        title=title,
-        subtitle=subtitle,
-        title_source=segments.title,
-        parties=parties,
-        legal_force=legal_force,
-        legal_force_source=legal_force_source,
-        recitals=recitals,
-        lead_in=_clause(segments.lead_in) if segments.lead_in else None,
-        commitments=commitments,
-        signing=signing,
-        signatories=tuple(_signatories(segments.signature_blocks, warnings)),
-        release=_release(segments),
-        warnings=tuple(warnings),
-    )
+        lead_in_readings: list[Reading | None] = []
+        for lead_in, parent in zip(segments.lead_ins, segments.lead_in_parents, strict=True):
+            # A point that opens points of its own passes on the verb that governs it.
+            own = modality(lead_in.value)
+            lead_in_readings.append(
+                own or (lead_in_readings[parent] if parent is not None else None)
+            )
+        statement, statement_unit = self._legal_status()
+        commitments = self._commitments(lead_in_readings, statement_unit)
+        legal_force, legal_force_source = self._legal_force(
+            statement, statement_unit, commitments, lead_in_readings
+        )
+        signing = self._signing()
+        signatories = self._signatories()
+        self._participation(signing, signatories)
+        for part, missing in [
+            ("preamble", not recitals),
+            ("operative part", not commitments),
+            ("signing or issuing clause", signing is None or signing.clause is None),
+            ("signatures or endorsements", not signatories and segments.endorsements is None),
+        ]:
+            if missing:
+                self.warnings.append(f"{part}: none found")
+        if signing is not None and signing.date is None and signing.clause is not None:
+            self.warnings.append(f"signing clause: no date found in {signing.clause.text!r}")
+        if not self.parties:
+            self.warnings.append(
+                "parties: none named in the title, chapeau, signature blocks or endorsements"
+            )
+        subtitle = title.split(": ", 1)[1] if ": " in title else None
+        top_lead_in = segments.lead_in
+        return InstrumentFacts(
+            form=form or "Instrument",
+            title=title,
+            subtitle=subtitle,
+            title_source=segments.title,
+            parties=tuple(self.parties),
+            legal_force=legal_force,
+            legal_force_stated=statement is not None,
+            legal_force_source=legal_force_source,
+            recitals=recitals,
+            lead_in=_clause(top_lead_in) if top_lead_in is not None else None,
+            articles=self._articles(),
+            commitments=commitments,
+            signing=signing,
+            signatories=tuple(signatories),
+            release=_release(segments),
+            warnings=tuple(dict.fromkeys(self.warnings)),
+        )
+
+    # Parties
+
+    def _read_parties(self, title: str) -> None:
+        segments = self.segments
+        named = self._chapeau_parties()
+        if not named:
+            for printed in _title_parties(title):
+                self._party(printed, "title")
+        for block in segments.signature_blocks:
+            self._party(block.party.value, "block")
+        if segments.endorsements is not None:
+            listed = segments.endorsements.value
+            for start, end in split_party_list(listed):
+                index = self._party(listed[start:end], "list")
+                if index is not None:
+                    self.parties[index].roles.add("endorses")
+
+    def _chapeau_parties(self) -> bool:
+        """The parties the chapeau names, with their short names; False if it names none."""
+        chapeau = self.segments.chapeau
+        if chapeau is None:
+            return False
+        value = chapeau.value
+        we = WE_THE.match(value)
+        if we is not None:
+            phrase = we["list"]
+            names = [phrase[start:end] for start, end in split_party_list(phrase)]
+            found = [self._party(name, "chapeau") for name in names]
+            return any(index is not None for index in found)
+        found_any = False
+        position = 0
+        for match in [*SHORT_NAME.finditer(value), None]:
+            segment = value[position : match.start() if match else len(value)]
+            position = match.end() if match else len(value)
+            segment = CHAPEAU_TAIL.sub("", segment).strip(" ,;")
+            segment = re.sub(r"^(?:,\s*)?(?:and\s+)", "", segment, flags=re.I).strip(" ,")
+            if not segment:
+                continue
+            names = [n.strip() for n in PARTY_SEPARATORS.split(segment) if n.strip()]
+            indexes = [self._party(n, "chapeau") for n in names]
+            found_any = found_any or any(i is not None for i in indexes)
+            if match and indexes and indexes[-1] is not None:
+                short = match["short"].strip()
+                if not COLLECTIVE.match(short):
+                    self.aliases[name_key(short)] = indexes[-1]
+        return found_any
+
+    def _party(self, printed: str, where: str) -> int | None:
+        """The index of the party a printed name denotes, adding it if new; None (with a
+        warning) when the name is not one a party could bear."""
+        name = _tidy_name(printed)
+        if not name:
+            return None
+        alias = self.aliases.get(name_key(name))
+        if alias is not None:
+            return self._seen(alias, name)
+        known, name = _recognised(name)
+        if known is None and not self._may_mint(name, where):
+            return None
+        same = self._same_party(known, name)
+        if same is not None:
+            return self._seen(same, name)
+        if known is None:
+            self.warnings.append(
+                f"party {name!r} is not in the gazetteer or the records: minted from its name"
+            )
+        self.parties.append(Party(name=party_label(name), known=known, names=[name]))
+        self.aliases[name_key(name)] = len(self.parties) - 1
+        return len(self.parties) - 1
+
+    def _may_mint(self, name: str, where: str) -> bool:
+        """Whether an unknown name may become a party of its own: not an office whose
+        state is unknown, and in a title or chapeau a proper name ("the Kingdom of
+        Freedonia", not "the countries listed below")."""
+        if OFFICE_OF.match(name) or (where in ("title", "chapeau") and not _proper_name(name)):
+            self.warnings.append(f"{where}: {name!r} not read as a party")
+            return False
+        return True
+
+    def _same_party(self, known: KnownParty | None, name: str) -> int | None:
+        """A party already read that `name` denotes too: the same state or organisation,
+        the same name, or (with a warning) a name that one of the two extends."""
+        key = name_key(name)
+        for index, party in enumerate(self.parties):
+            if known is not None and party.known == known:
+                return index
+            if known is None and party.known is None and key in map(name_key, party.names):
+                return index
+        for index, party in enumerate(self.parties):
+            other = name_key(party.names[0])
+            if (known is None and party.known is None) and (
+                key.startswith(other + " ") or other.startswith(key + " ")
+            ):
+                self.warnings.append(
+                    f"parties: {name!r} taken as {party.names[0]!r} (one name extends the other)"
+                )
+                return index
+        return None
+
+    def _seen(self, index: int, name: str) -> int:
+        party = self.parties[index]
+        if name not in party.names:
+            party.names.append(name)
+        if party.name.isupper() and not name.isupper() and party.known is None:
+            party.name = party_label(name)
+        return index
+
+    def _participation(self, signing: Signing | None, signatories: list[Signatory]) -> None:
+        """How each party takes part: signs (a signature block), endorses (a list),
+        issues (named as an author of a text issued, not signed)."""
+        issued = (
+            not self.segments.signature_blocks
+            and self.segments.endorsements is None
+            and (signing is None or not signing.signed)
+        )
+        for signatory in signatories:
+            self.parties[signatory.party].roles.add("signs")
+        if issued:
+            for party in self.parties:
+                party.roles.add("issues")
+
+    # Provisions
+
+    def _legal_status(self) -> tuple[Reading | None, int | None]:
+        """The instrument's own statement of its legal status, and which unit states it
+        (None when the chapeau or a lead-in does)."""
+        for index, unit in enumerate(self.segments.units):
+            reading = legal_status(unit.text.value)
+            if reading is not None:
+                return reading, index
+        return None, None
+
+    def _commitments(
+        self, lead_in_readings: list[Reading | None], statement_unit: int | None
+    ) -> tuple[Provision, ...]:
+        commitments: list[Provision] = []
+        units = self.segments.units
+        ends = self._operative_end(lead_in_readings, statement_unit)
+        for unit in units[ends:]:
+            self.warnings.append(f"after the operative part, not read: {unit.text.value[:60]!r}")
+        for index, unit in enumerate(units[:ends]):
+            text = unit.text.value
+            own = modality(text)
+            if index == statement_unit and (own is None or _within_status(text, own)):
+                continue  # the statement of legal status is the instrument's, not a commitment
+            governing = lead_in_readings[unit.lead_in] if unit.lead_in is not None else None
+            reading = governing or own
+            position = len(commitments) + 1
+            if reading is None:
+                where = (
+                    f"article {self.segments.articles[unit.article].number}, "
+                    if (unit.article is not None)
+                    else ""
+                )
+                self.warnings.append(
+                    f"operative paragraph {position} ({where}{text[:50]!r}): no modality read"
+                )
+            commitments.append(_provision(position, unit, reading.value if reading else None))
+        return tuple(commitments)
+
+    def _operative_end(self, lead_in_readings: list[Reading | None], statement: int | None) -> int:
+        """Where the operative part ends: page text after the last provision that reads
+        (related links, contacts) is not a provision; it has no closing full stop."""
+        end = len(self.segments.units)
+        while end:
+            unit = self.segments.units[end - 1]
+            value = unit.text.value
+            governed = unit.lead_in is not None and lead_in_readings[unit.lead_in] is not None
+            if (
+                end - 1 == statement
+                or governed
+                or unit.article is not None
+                or unit.number is not None
+                or value.endswith((".", ";", ":", ",", "and", "or"))
+                or modality(value) is not None
+            ):
+                break
+            end -= 1
+        return end
+
+    def _legal_force(
+        self,
+        statement: Reading | None,
+        statement_unit: int | None,
+        commitments: tuple[Provision, ...],
+        lead_in_readings: list[Reading | None],
+    ) -> tuple[str | None, Text | None]:
+        """Binding or not, and the words that say so: the text's own statement first, else
+        the modal verbs of the operative part."""
+        segments = self.segments
+        if statement is not None and statement_unit is not None:
+            unit = segments.units[statement_unit]
+            return statement.value, unit.text[statement.start : statement.end]
+        read = [c for c in commitments if c.modality is not None]
+        if not read:
+            return None, None
+        binding = any(c.modality == "obligation" for c in read)
+        if binding and any(c.modality in NOT_BINDING_MODALITIES for c in read):
+            self.warnings.append(
+                "legal force: not stated, and the operative part mixes obligations (shall) "
+                "with other modalities; left unread"
+            )
+            return None, None
+        first = read[0]
+        unit = segments.units[_unit_index(segments, first)]
+        lead_in = lead_in_readings[unit.lead_in] if unit.lead_in is not None else None
+        if lead_in is not None and unit.lead_in is not None:
+            evidence = _verb(segments.lead_ins[unit.lead_in], lead_in)
+        else:
+            own = modality(unit.text.value)
+            evidence = _verb(unit.text, own) if own else unit.text
+        return ("binding" if binding else "nonBinding"), evidence
+
+    def _articles(self) -> tuple[Article, ...]:
+        segments = self.segments
+        lead_ins: dict[int, Clause] = {}
+        for unit in segments.units:
+            if unit.article is not None and unit.lead_in is not None:
+                lead_ins.setdefault(unit.article, _clause(segments.lead_ins[unit.lead_in]))
+        return tuple(
+            Article(
+                position=index + 1,
+                number=heading.number,
+                heading=heading.title.value if heading.title else None,
+                source=_heading_source(heading),
+                lead_in=lead_ins.get(index),
+            )
+            for index, heading in enumerate(segments.articles)
+        )
+
+    # Signing and signatures
+
+    def _signing(self) -> Signing | None:
+        segments = self.segments
+        clause = segments.signing_clause
+        if clause is None:
+            if segments.header_date is None:
+                return None
+            day = find_date(segments.header_date.value, partial=True)
+            place = segments.dateline_place
+            return Signing(
+                clause=None,
+                signed=False,
+                date=day.literal if day else None,
+                date_source=segments.header_date,
+                places=(_title_case(place.value),) if place is not None else (),
+                originals=None,
+                languages=(),
+            )
+        text = clause.value
+        day = find_date(text)
+        places = PLACES.search(text)
+        languages = languages_in(text)
+        verb = re.search(r"\b(signed|done|executed|adopted|issued|made|agreed)\b", text, re.I)
+        return Signing(
+            clause=_clause(clause),
+            signed=verb is not None and verb[1].lower() in SIGNED_VERBS,
+            date=day.literal if day else None,
+            date_source=clause,
+            places=tuple(
+                p.strip() for p in PLAIN_PARTY_SEPARATORS.split(places["places"]) if p.strip()
+            )
+            if places
+            else (),
+            originals=originals_in(text),
+            languages=languages,
+        )
+
+    def _signatories(self) -> list[Signatory]:
+        signatories = []
+        for block in self.segments.signature_blocks:
+            party = self._party(block.party.value, "block")
+            if party is None:
+                continue
+            for index, lines in enumerate(block.signers):
+                signatories.append(self._signatory(block, party, index, lines))
+            if not block.signers:
+                self.warnings.append(f"signature block for {block.party.value}: no signatory")
+        return signatories
+
+    def _signatory(
+        self, block: SignatureBlock, party: int, index: int, lines: tuple[Text, ...]
+    ) -> Signatory:
+        first = lines[0].value
+        honorific = HONORIFIC.match(first)
+        name_part = first[honorific.end() :] if honorific else first
+        name, _, post_nominals = (part.strip() for part in name_part.partition(","))
+        tokens = name.split()
+        last = tokens[-1] if len(tokens) > 2 and not name.isupper() else ""
+        if not post_nominals and POST_NOMINAL.fullmatch(last):
+            post_nominals = tokens.pop()  # "Sir Jonathan Whitcombe KCB"
+            name = " ".join(tokens)
+        office, organization = _office_and_organization([line.value for line in lines[1:]])
+        if len(lines) > 3:
+            self.warnings.append(f"signature of {name}: extra lines {[x.value for x in lines[3:]]}")
+        # The first signatory's evidence starts at the "For <party>:" line.
+        source = Text.join([block.header, *lines] if index == 0 else list(lines), "\n")
+        return Signatory(
+            party=party,
+            party_name=block.party.value,
+            name=_titled(name) if name.isupper() else name,
+            honorific=honorific[0].strip() if honorific else None,
+            post_nominals=post_nominals or None,
+            office=office,
+            organization=organization,
+            source=source,
+        )
+
+
+def originals_in(text: str) -> int | None:
+    """How many originals a signing clause says were signed ("in two originals", "in
+    duplicate", "in a single copy")."""
+    originals = ORIGINALS.search(text)
+    if originals is None:
+        return None
+    count = (originals["count"] or originals["plicate"] or "one").lower()
+    return int(count) if count.isdigit() else NUMBER_WORDS.get(count)
+
+
+def languages_in(text: str) -> tuple[str, ...]:
+    """The languages a signing clause names: "in the English and Korean languages", or
+    "in English and French" where every name is a language's."""
+    for match in LANGUAGES.finditer(text):
+        names = [n.lower() for n in PLAIN_PARTY_SEPARATORS.split(match["names"]) if n]
+        if match["word"] or all(n in LANGUAGE_CODES for n in names):
+            codes = tuple(LANGUAGE_CODES[n] for n in names if n in LANGUAGE_CODES)
+            if codes:
+                return codes
+    return ()
 
 
 def _form(title: str, preface: Text | None) -> str | None:
@@ -250,93 +717,113 @@ def _form(title: str, preface: Text | None) -> str | None:
     return None
 
 
-def _parties(title: str, blocks: tuple[SignatureBlock, ...]) -> tuple[str, ...]:
-    """Party names as printed: from the title, then any signature block adds."""
-    names: list[str] = []
-    match = TITLE_PARTIES.search(title.split(": ", 1)[0] + " ")
-    if match:
-        phrase = match["parties"]
-        separators = PARTY_SEPARATORS if PARTY_SEPARATORS.search(phrase) else PLAIN_PARTY_SEPARATORS
-        names.extend(part.strip() for part in separators.split(phrase) if part.strip())
-    names.extend(block.party.value for block in blocks)
-    return tuple(dict.fromkeys(names))
+def _title_parties(title: str) -> list[str]:
+    """Party names as printed in the title ("… between A and B on …")."""
+    head = title.split(": ", 1)[0] + " "
+    match = next((m for pattern in TITLE_PARTIES if (m := pattern.search(head))), None)
+    if not match:
+        return []
+    phrase = match["parties"]
+    separators = PARTY_SEPARATORS if PARTY_SEPARATORS.search(phrase) else PLAIN_PARTY_SEPARATORS
+    return [part.strip() for part in separators.split(phrase) if part.strip()]
 
 
-def _modality(text: str) -> str | None:
-    """The first modal phrase in `text` decides its modality; where two start at the same
-    word ("will endeavour"), the one listed first in MODALITIES."""
-    found = [
-        (m.start(), rank, name)
-        for rank, (name, p) in enumerate(MODALITIES)
-        if (m := p.search(text))
-    ]
-    return min(found)[2] if found else None
+def _tidy_name(printed: str) -> str:
+    name = re.sub(r"\s+", " ", printed).strip(" ,;:.\u2022-")
+    return re.sub(r"^(?:and|as well as)\s+", "", name, flags=re.I)
 
 
-def _commitments(
-    segments: Segments, lead_in_modality: str | None, warnings: list[str]
-) -> tuple[Provision, ...]:
-    commitments: list[Provision] = []
-    for number, item in enumerate(segments.items, start=1):
-        modality = lead_in_modality or _modality(item.value)
-        if modality is None:
-            warnings.append(f"operative item {number}: no modal verb, not a commitment")
-            continue
-        commitments.append(_provision(len(commitments) + 1, item, modality))
-    for paragraph in segments.closing:
-        modality = _modality(paragraph.value)
-        if NOT_BINDING.search(paragraph.value):
-            continue
-        if modality is None:
-            warnings.append(f"closing paragraph not understood: {paragraph.value[:60]!r}")
-            continue
-        commitments.append(_provision(len(commitments) + 1, paragraph, modality))
-    return tuple(commitments)
+def _recognised(name: str) -> tuple[KnownParty | None, str]:
+    """The state or organisation a name denotes, also where an office names it ("the Prime
+    Minister of Japan", "the Ministers responsible for Research of X"), and the name of
+    the party itself."""
+    known = find_party(name)
+    office = OFFICE_OF.match(name) if known is None else None
+    if office is not None and (by_office := find_party(office["party"])) is not None:
+        return by_office, _tidy_name(office["party"])
+    return known, name
 
 
-def _provision(position: int, text: Text, modality: str) -> Provision:
-    cleaned = ITEM_MARKER.sub("", text.value)
-    mechanism = MECHANISM.search(cleaned)
+def party_label(name: str, state: bool = False) -> str:
+    """A party's label: its name without a leading "the" (and for a state, without "the
+    Government of"), capitals made readable."""
+    label = re.sub(STATE_GOVERNMENT if state else r"^the\s+", "", name, flags=re.I)
+    return _titled(label) if label.isupper() else label
+
+
+def _titled(value: str) -> str:
+    """'NATIONAL RESEARCH FOUNDATION OF KOREA' as 'National Research Foundation of Korea'."""
+    if not value.isupper():
+        return value
+    return _title_case(value)
+
+
+def _proper_name(name: str) -> bool:
+    """Whether a name from a title reads as a party's: a few words, all capitalised but
+    the small ones ("the Kingdom of Freedonia", not "leaders of the region")."""
+    words = re.sub(r"^the\s+", "", name, flags=re.I).split()
+    return 0 < len(words) <= 20 and all(w[:1].isupper() or w in SMALL_WORDS for w in words)
+
+
+def _verb(text: Text, reading: Reading) -> Text:
+    """The modal verb a reading quotes, without the "to" of "intend to"."""
+    quoted = text[reading.start : reading.end]
+    return quoted[: len(quoted.value) - 3] if quoted.value.endswith(" to") else quoted
+
+
+def _within_status(text: str, reading: Reading) -> bool:
+    """Whether a modal verb belongs to the statement of legal status itself ("shall not
+    be legally binding")."""
+    status = legal_status(text)
+    return status is not None and status.start - 25 <= reading.start <= status.end
+
+
+def _unit_index(segments: Segments, provision: Provision) -> int:
+    return next(i for i, u in enumerate(segments.units) if u.text == provision.source)
+
+
+def _heading_source(heading: Heading) -> Text:
+    """The heading's text: "Article 1" and its title, on one line or two."""
+    title = heading.title
+    if title is None or title.span[0] < heading.source.span[1]:
+        return heading.source
+    return Text.join([heading.source, title])
+
+
+def _provision(position: int, unit: Unit, modality_name: str | None) -> Provision:
+    text = unit.text.value
     return Provision(
         position,
-        cleaned,
         text,
-        modality=modality,
-        mechanism=mechanism["name"].strip() if mechanism else None,
-        references=_references(cleaned),
+        unit.text,
+        modality=modality_name,
+        number=unit.number,
+        article=unit.article,
+        mechanisms=mechanisms_in(text),
+        references=references_in(text),
     )
 
 
+def mechanisms_in(text: str) -> tuple[str, ...]:
+    """The bodies a provision sets up, by name: a proper name whole ("Joint Working Group
+    on Artificial Intelligence"), a generic one to its head noun ("joint working group")."""
+    names = []
+    for match in [*MECHANISM.finditer(text), *PASSIVE_MECHANISM.finditer(text)]:
+        name = match["name"].strip()
+        tail = PROPER_TAIL if name[:1].isupper() else GENERIC_TAIL
+        name += tail.match(text[match.end("name") :])[0]  # type: ignore[index]
+        names.append(name.strip())
+    return tuple(dict.fromkeys(names))
+
+
 def _clause(text: Text) -> Clause:
-    return Clause(text.value, text, _references(text.value))
+    return Clause(text.value, text, references_in(text.value))
 
 
-def _legal_force(
-    segments: Segments, commitments: tuple[Provision, ...]
-) -> tuple[str | None, Text | None]:
-    """Binding or not, and the words that say so: an explicit statement first, else the
-    modal verb of the operative part."""
-    for paragraph in (*segments.closing, *([segments.lead_in] if segments.lead_in else [])):
-        match = NOT_BINDING.search(paragraph.value)
-        if match:
-            return "nonBinding", paragraph
-        match = LEGALLY_BINDING.search(paragraph.value)
-        if match:
-            return "binding", paragraph.group(match)
-    if not commitments:
-        return None, None
-    first = segments.lead_in if segments.lead_in else commitments[0].source
-    pattern = dict(MODALITIES)[commitments[0].modality or ""]
-    match = pattern.search(first.value)
-    evidence = first.group(match) if match else first
-    binding = any(c.modality in BINDING_MODALITIES for c in commitments)
-    return ("binding" if binding else "nonBinding"), evidence
-
-
-def _references(text: str) -> tuple[Reference, ...]:
+def references_in(text: str) -> tuple[Reference, ...]:
     """Other instruments named by title: capitalised words around a form word, e.g. "the
     US-UK Science and Technology Agreement" or "the Memorandum of Understanding between
-    A and B on C"."""
+    A and B on C", with the date and place printed after it ("signed at Berne on …")."""
     references: list[Reference] = []
     for match in REFERENCE_FORM.finditer(text):
         before = text[: match.start()]
@@ -350,16 +837,28 @@ def _references(text: str) -> tuple[Reference, ...]:
         name_start = match.start() - len(prefix) - (1 if prefix else 0)
         after = text[match.end() + len(tail) + (1 if tail else 0) :]
         dated = DATED.match(after)
-        date = find_date(after[dated.end() :][:40], partial=True) if dated else None
+        day = find_date(after[dated.end() :][:40], partial=True) if dated else None
+        short = SHORT_NAME.search(after[:200])  # "(hereinafter referred to as "the Agreement")"
         references.append(
             Reference(
                 name=name,
                 form=_form(match[0], None),
-                date=date.literal if date and date.start == 0 else None,
-                builds_on=bool(BUILDS_ON.search(text[:name_start])),
+                date=day.literal if day and day.start == 0 else None,
+                place=dated["place"] if dated and day and day.start == 0 else None,
+                builds_on=bool(BUILDS_ON.search(text[:name_start]))
+                or (short is not None and _based_on(text, short["short"])),
             )
         )
     return tuple(references)
+
+
+def _based_on(text: str, short: str) -> bool:
+    """Whether the text acts under an instrument it named by a short name ("in pursuance
+    of Article 4 of the Agreement")."""
+    basis = (
+        rf"{BASIS}\s+(?:Article\s+\w+\s+of\s+)?(?:the\s+)?{re.escape(short.removeprefix('the '))}\b"
+    )
+    return re.search(basis, text, re.I) is not None
 
 
 def _capitalised_run_before(text: str) -> str:
@@ -386,7 +885,7 @@ def _name_tail(text: str) -> str:
     taken: list[str] = []
     for token in tokens:
         bare = token.rstrip(",;:)(") if ABBREVIATION.match(token) else token.rstrip(",;:)(.")
-        if not (bare[:1].isupper() or bare in CONNECTORS):
+        if not (bare[:1].isupper() or bare in NAME_CONNECTORS):
             break
         taken.append(bare)
         if bare != token:
@@ -396,62 +895,16 @@ def _name_tail(text: str) -> str:
     return " ".join(taken) if len(taken) > 1 else ""
 
 
-def _signing(clause: Text) -> Signing:
-    text = clause.value
-    date = find_date(text)
-    places = PLACES.search(text)
-    originals = ORIGINALS.search(text)
-    languages = LANGUAGES.search(text)
-    count = (originals["count"] or originals["plicate"]).lower() if originals else None
-    return Signing(
-        clause=_clause(clause),
-        date=date.literal if date else None,
-        places=tuple(p for p in PLAIN_PARTY_SEPARATORS.split(places["places"]) if p)
-        if places
-        else (),
-        originals=int(count) if count and count.isdigit() else NUMBER_WORDS.get(count or ""),
-        languages=tuple(
-            LANGUAGE_CODES[n.lower()]
-            for n in PLAIN_PARTY_SEPARATORS.split(languages["names"])
-            if n.lower() in LANGUAGE_CODES
-        )
-        if languages
-        else (),
-    )
-
-
-def _signatories(blocks: tuple[SignatureBlock, ...], warnings: list[str]) -> list[Signatory]:
-    signatories = []
-    for block in blocks:
-        for index, lines in enumerate(block.signers):
-            first = lines[0].value
-            honorific = HONORIFIC.match(first)
-            name_part = first[honorific.end() :] if honorific else first
-            name, _, post_nominals = (part.strip() for part in name_part.partition(","))
-            office, organization = _office_and_organization([line.value for line in lines[1:]])
-            if len(lines) > 3:
-                warnings.append(f"signature of {name}: extra lines {[x.value for x in lines[3:]]}")
-            # The first signatory's evidence starts at the "For <party>:" line.
-            source = Text.join([block.header, *lines] if index == 0 else list(lines), "\n")
-            signatories.append(
-                Signatory(
-                    party=block.party.value,
-                    name=name,
-                    honorific=honorific[0].strip() if honorific else None,
-                    post_nominals=post_nominals or None,
-                    office=office,
-                    organization=organization,
-                    source=source,
-                )
-            )
-        if not block.signers:
-            warnings.append(f"signature block for {block.party.value}: no signatory")
-    return signatories
-
-
 def _office_and_organization(lines: list[str]) -> tuple[str | None, str | None]:
     if not lines:
         return None, None
+    joined: list[str] = []
+    for line in lines:  # "Member of the European Commission / responsible for Research"
+        if joined and line[:1].islower():
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    lines = joined
     if (
         len(lines) == 1
         and ORGANIZATION_WORDS.search(lines[0])
@@ -463,19 +916,19 @@ def _office_and_organization(lines: list[str]) -> tuple[str | None, str | None]:
 
 def _release(segments: Segments) -> ReleaseFacts:
     release = segments.release
-    date = find_date(release.date.value) if release.date else None
+    day = find_date(release.date.value) if release.date else None
     event = EVENT.search(segments.preface.value) if segments.preface else None
     event_name = event["event"] if event else None
     event_date = None
-    if event_name and date is not None:
-        day = find_day_in_year(event_name, int(str(date.literal)[:4]))
-        if day is not None and day.start == 0:
-            event_date = day.literal
-            event_name = event_name[day.end :].strip()
+    if event_name and day is not None:
+        found = find_day_in_year(event_name, int(str(day.literal)[:4]))
+        if found is not None and found.start == 0:
+            event_date = found.literal
+            event_name = event_name[found.end :].strip()
     return ReleaseFacts(
         release_type=_title_case(release.release_type.value) if release.release_type else None,
         issuer=_title_case(release.issuer.value) if release.issuer else None,
-        date=date.literal if date else None,
+        date=day.literal if day else None,
         event=event_name[:1].upper() + event_name[1:] if event_name else None,
         event_date=event_date,
     )

@@ -1,21 +1,30 @@
 """Stage 4: the facts of one document as an RDF graph under the vocabulary contract.
 
 IRIs are deterministic: `{base}{kind}/{slug}`, with slugs from the document id (the
-source file's name) for the document's own resources, and from names for shared ones
-(people, places, parties not in the registry), so the same input gives the same IRIs
-everywhere. Every recital, commitment, clause, signature and the instrument itself get
-evidence: a Web Annotation with the character span in the source file and its quote.
+source file's name) for the document's own resources (people among them: a person is a
+node per document unless the curated records name them), and from names for shared ones
+(places, parties not in the registry, referenced instruments), so the same input gives
+the same IRIs everywhere. Every recital, commitment, article, clause, signature and the
+instrument itself get evidence: a Web Annotation with the character span in the source
+file and its quote. Blank nodes get labels made from the document id, and no run time
+enters the graph, so the same input and software give the same bytes.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from typing import NamedTuple
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
-from accordkg.extraction.facts import Clause, InstrumentFacts, Provision, Reference
-from accordkg.extraction.registry import Registry, name_key, slug
-from accordkg.extraction.segment import ORGANIZATION_WORDS
+from accordkg.extraction.facts import (
+    Clause,
+    InstrumentFacts,
+    Party,
+    Provision,
+    Reference,
+    party_label,
+)
+from accordkg.extraction.registry import Registry, slug
 from accordkg.extraction.text import Text
 from accordkg.namespaces import AK, OA, SCHEMA
 from accordkg.resources import new_graph
@@ -31,8 +40,7 @@ class Source:
     sha256: str
     publisher: str | None
     software_version: str
-    started: datetime
-    ended: datetime
+    warnings: tuple[str, ...]
 
 
 def document_graph_iri(base: str, doc_id: str) -> URIRef:
@@ -43,6 +51,21 @@ def document_graph_iri(base: str, doc_id: str) -> URIRef:
 def to_rdf(facts: InstrumentFacts, source: Source, registry: Registry, base: str) -> Graph:
     """The RDF of one document's facts."""
     return _Builder(facts, source, registry, Namespace(base)).build()
+
+
+class ClauseKind(NamedTuple):
+    """A kind of clause: its IRI suffix, its name, how it is linked and its class."""
+
+    suffix: str
+    name: str
+    link: URIRef
+    cls: URIRef
+
+
+LEAD_IN = ClauseKind("lead-in", "operative lead-in", AK.operativeLeadIn, AK.OperativeLeadIn)
+SIGNING_CLAUSE = ClauseKind("signing-clause", "signing clause", AK.signingClause, AK.SigningClause)
+DATELINE = ClauseKind("dateline", "dateline", AK.dateline, AK.Dateline)
+PARTICIPATION = {"signs": AK.signedBy, "endorses": AK.endorsedBy, "issues": AK.issuedBy}
 
 
 class _Builder:
@@ -57,11 +80,12 @@ class _Builder:
         self.doc = source.doc_id
         self.instrument = base[f"instrument/{self.doc}"]
         self.source_iri = base[f"source/{self.doc}"]
-        self.party_iris: dict[str, URIRef] = {}
+        self.party_iris: list[URIRef] = []
 
     def build(self) -> Graph:
         self._instrument()
         self._parties()
+        self._articles()
         self._provisions("recital", AK.recital, self.facts.recitals)
         self._provisions("commitment", AK.commitment, self.facts.commitments)
         self._clauses()
@@ -91,6 +115,8 @@ class _Builder:
         self.add(iri, AK.evidence, self.evidence("title", facts.title_source, "the title"))
         if facts.legal_force:
             self.add(iri, AK.legalForce, AK[facts.legal_force])
+            basis = AK.statedInText if facts.legal_force_stated else AK.inferredFromModalities
+            self.add(iri, AK.legalForceBasis, basis)
         if facts.legal_force_source is not None:
             evidence = self.evidence("legal-force", facts.legal_force_source, "the legal force")
             self.add(iri, AK.legalForceEvidence, evidence)
@@ -101,38 +127,75 @@ class _Builder:
         if signing is None:
             return
         if signing.date is not None:
-            self.add(iri, AK.dateSigned, signing.date)
+            self.add(iri, AK.dateSigned if signing.signed else AK.dateIssued, signing.date)
+        place_link = AK.placeOfSigning if signing.signed else AK.placeOfIssue
         for place in signing.places:
-            place_iri = self.base[f"place/{slug(place)}"]
-            self.add(place_iri, RDF.type, AK.Place)
-            self.label(place_iri, place)
-            self.add(iri, AK.placeOfSigning, place_iri)
+            self.add(iri, place_link, self.place(place))
         if signing.originals is not None:
             self.add(iri, AK.numberOfOriginals, Literal(signing.originals))
 
-    def _parties(self) -> None:
-        for name in self.facts.parties:
-            self.add(self.instrument, AK.party, self.party(name))
-
-    def party(self, name: str) -> URIRef:
-        """The party a printed name denotes: the registry's entity, else one minted from
-        the name; "the Republic of X" and "the Republic of X and Y" kept apart, but "X" and
-        "X of America" taken as the same unknown party."""
-        known = self.registry.party(name)
-        if known is not None:
-            return known
-        key = name_key(name)
-        for seen_key, iri in self.party_iris.items():
-            if key.startswith(seen_key + " ") or seen_key.startswith(key + " "):
-                return iri
-        # "the Government of X" is the state X acting through its government.
-        is_organization = ORGANIZATION_WORDS.search(key.title()) is not None
-        kind = "organization" if is_organization else "state"
-        iri = self.base[f"{kind}/{slug(name)}"]
-        self.add(iri, RDF.type, AK.Organization if is_organization else AK.State)
-        self.label(iri, name.removeprefix("the "))
-        self.party_iris[key] = iri
+    def place(self, name: str) -> URIRef:
+        iri = self.base[f"place/{slug(name)}"]
+        self.add(iri, RDF.type, AK.Place)
+        self.label(iri, name)
         return iri
+
+    def _parties(self) -> None:
+        for party in self.facts.parties:
+            iri = self.party(party)
+            self.party_iris.append(iri)
+            self.add(self.instrument, AK.party, iri)
+            for role in sorted(party.roles):
+                self.add(self.instrument, PARTICIPATION[role], iri)
+
+    def party(self, party: Party) -> URIRef:
+        """The entity a party denotes: the registry's, found by any name it is printed
+        under or, for a state or organisation the gazetteer knows, by the gazetteer's
+        names; else one minted from the gazetteer's name or the printed one."""
+        known = party.known
+        names = [*party.names, *([known.name] if known else [])]
+        iri = next((i for n in names if (i := self.registry.party(n)) is not None), None)
+        if iri is None:
+            label = known.name if known else party.name
+            iri = self.base[f"{party.kind}/{slug(label)}"]
+            self.add(iri, RDF.type, AK.State if party.kind == "state" else AK.Organization)
+            self.label(iri, label)
+            labels = {label}
+        else:
+            labels = {str(n) for n in self.registry.names(iri)}
+        # How this document prints the party, where that is not already one of its names.
+        printed_names = {party_label(name, party.kind == "state") for name in party.names}
+        for printed in sorted(printed_names - labels):
+            self.add(iri, SKOS.altLabel, Literal(printed, lang="en"))
+        if known is not None and known.alpha3 is not None:
+            for predicate, code in [
+                (AK.iso3166Alpha2, known.alpha2),
+                (AK.iso3166Alpha3, known.alpha3),
+                (AK.iso3166Numeric, known.numeric),
+            ]:
+                if code:
+                    self.add(iri, predicate, Literal(code))
+        return iri
+
+    def _articles(self) -> None:
+        for article in self.facts.articles:
+            iri = self.article_iri(article.position)
+            self.add(self.instrument, AK.article, iri)
+            self.add(iri, RDF.type, AK.Article)
+            self.label(iri, f"Article {article.number}")
+            self.add(iri, AK.number, Literal(article.number))
+            self.add(iri, AK.position, Literal(article.position))
+            if article.heading:
+                self.add(iri, AK.heading, Literal(article.heading, lang="en"))
+            suffix = f"article-{article.position}"
+            self.add(
+                iri, AK.evidence, self.evidence(suffix, article.source, f"article {article.number}")
+            )
+            if article.lead_in is not None:
+                self.clause(iri, LEAD_IN, article.lead_in, f"{suffix}-")
+
+    def article_iri(self, position: int) -> URIRef:
+        return self.base[f"article/{self.doc}-{position}"]
 
     def _provisions(self, kind: str, link: URIRef, provisions: tuple[Provision, ...]) -> None:
         for provision in provisions:
@@ -149,10 +212,14 @@ class _Builder:
                 self.add(iri, AK.openingWord, Literal(provision.opening_word))
             if provision.modality:
                 self.add(iri, AK.modality, AK[provision.modality])
-            if provision.mechanism:
-                mechanism = self.base[f"mechanism/{self.doc}-{slug(provision.mechanism)}"]
+            if provision.number:
+                self.add(iri, AK.number, Literal(provision.number))
+            if provision.article is not None:
+                self.add(iri, AK.inArticle, self.article_iri(provision.article + 1))
+            for name in provision.mechanisms:
+                mechanism = self.base[f"mechanism/{self.doc}-{slug(name)}"]
                 self.add(mechanism, RDF.type, AK.CooperationMechanism)
-                self.label(mechanism, provision.mechanism)
+                self.label(mechanism, name)
                 self.add(iri, AK.establishes, mechanism)
             for theme in self.registry.themes_in(provision.text):
                 self.add(iri, AK.theme, theme)
@@ -160,21 +227,25 @@ class _Builder:
 
     def _clauses(self) -> None:
         facts = self.facts
-        clauses: list[tuple[str, str, URIRef, URIRef, Clause]] = []
         if facts.lead_in is not None:
-            lead_in = ("lead-in", "operative lead-in", AK.operativeLeadIn, AK.OperativeLeadIn)
-            clauses.append((*lead_in, facts.lead_in))
-        if facts.signing is not None:
-            signing = ("signing-clause", "signing clause", AK.signingClause, AK.SigningClause)
-            clauses.append((*signing, facts.signing.clause))
-        for suffix, name, link, cls, clause in clauses:
-            iri = self.base[f"clause/{self.doc}-{suffix}"]
-            self.add(self.instrument, link, iri)
-            self.add(iri, RDF.type, cls)
-            self.label(iri, name.capitalize())
-            self.add(iri, AK.text, Literal(clause.text))
-            self.add(iri, AK.evidence, self.evidence(suffix, clause.source, f"the {name}"))
-            self._references(iri, clause.references)
+            self.clause(self.instrument, LEAD_IN, facts.lead_in)
+        signing = facts.signing
+        if signing is not None and signing.clause is not None:
+            self.clause(self.instrument, SIGNING_CLAUSE, signing.clause)
+        elif signing is not None and signing.date_source is not None:
+            dateline = Clause(signing.date_source.value, signing.date_source)
+            self.clause(self.instrument, DATELINE, dateline)
+
+    def clause(self, owner: URIRef, kind: ClauseKind, clause: Clause, prefix: str = "") -> None:
+        """A clause of `owner` (the instrument, or an article for its own lead-in)."""
+        suffix = prefix + kind.suffix
+        iri = self.base[f"clause/{self.doc}-{suffix}"]
+        self.add(owner, kind.link, iri)
+        self.add(iri, RDF.type, kind.cls)
+        self.label(iri, kind.name.capitalize())
+        self.add(iri, AK.text, Literal(clause.text))
+        self.add(iri, AK.evidence, self.evidence(suffix, clause.source, f"the {kind.name}"))
+        self._references(iri, clause.references)
 
     def _references(self, provision: URIRef, references: tuple[Reference, ...]) -> None:
         for reference in references:
@@ -186,22 +257,26 @@ class _Builder:
                 self.add(iri, AK.title, Literal(reference.name, lang="en"))
                 if reference.date is not None:
                     self.add(iri, AK.dateSigned, reference.date)
+                if reference.place is not None:
+                    self.add(iri, AK.placeOfSigning, self.place(reference.place))
             self.add(provision, AK.refersTo, iri)
             self.add(self.instrument, AK.buildsOn if reference.builds_on else AK.cites, iri)
 
     def _signatures(self) -> None:
         for number, signatory in enumerate(self.facts.signatories, start=1):
             iri = self.base[f"signature/{self.doc}-{number}"]
-            person = self.base[f"person/{slug(signatory.name)}"]
-            party = self.party(signatory.party)
+            recorded = self.registry.person(signatory.name)
+            person = recorded or self.base[f"person/{self.doc}-{slug(signatory.name)}"]
+            party = self.party_iris[signatory.party]
             self.add(self.instrument, AK.signature, iri)
             self.add(iri, RDF.type, AK.Signature)
-            self.label(iri, f"Signature of {signatory.name} for {signatory.party}")
+            self.label(iri, f"Signature of {signatory.name} for {signatory.party_name}")
             self.add(iri, AK.signatory, person)
             self.add(iri, AK.onBehalfOf, party)
-            self.add(person, RDF.type, AK.Person)
-            self.label(person, signatory.name, None)
-            self.add(person, FOAF.name, Literal(signatory.name))
+            if recorded is None:  # a recorded person is described by the records
+                self.add(person, RDF.type, AK.Person)
+                self.label(person, signatory.name, None)
+                self.add(person, FOAF.name, Literal(signatory.name))
             for predicate, value in [
                 (AK.honorific, signatory.honorific),
                 (AK.postNominals, signatory.post_nominals),
@@ -246,6 +321,8 @@ class _Builder:
             if release.event_date is not None:
                 self.add(event, AK.eventDate, release.event_date)
             self.add(self.instrument, AK.releasedAt, event)
+        for warning in self.source.warnings:
+            self.add(source, AK.extractionWarning, Literal(warning))
 
     def _provenance(self) -> None:
         source = self.source
@@ -256,11 +333,6 @@ class _Builder:
         self.label(activity, f"Extraction of {source.file_name}")
         self.add(activity, PROV.used, self.source_iri)
         self.add(activity, PROV.wasAssociatedWith, agent)
-        for predicate, moment in [
-            (PROV.startedAtTime, source.started),
-            (PROV.endedAtTime, source.ended),
-        ]:
-            self.add(activity, predicate, Literal(moment.isoformat(), datatype=XSD.dateTime))
         self.add(agent, RDF.type, PROV.SoftwareAgent)
         self.label(agent, f"accordkg {source.software_version}")
         self.add(agent, SCHEMA.softwareVersion, Literal(source.software_version))
@@ -271,7 +343,7 @@ class _Builder:
         """An evidence annotation for the span of the source `text` came from."""
         start, end = text.span
         iri = self.base[f"evidence/{self.doc}-{suffix}"]
-        target, position, quote = BNode(), BNode(), BNode()
+        target, position, quote = (BNode(f"{self.doc}-{suffix}-{n}") for n in ("t", "p", "q"))
         self.add(iri, RDF.type, AK.Evidence)
         self.label(iri, f"Evidence for {what}")
         self.add(iri, OA.hasTarget, target)

@@ -7,6 +7,7 @@ resolve against the configured base IRI, so a deployment with its own base gets 
 own IRIs.
 """
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,22 +34,33 @@ LEADING_WORDS = re.compile(r"^(the\s+)?(governments?\s+of\s+)?(the\s+)?")
 def name_key(name: str) -> str:
     """How names are compared: case, accents, punctuation and a leading "the" or
     "Government of" ignored ("the U.S." and "US" meet)."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    spaced = "".join(  # "NSF\u2013UKRI": a dash or space outside ASCII still parts words
+        " " if unicodedata.category(c)[0] in "PZS" and ord(c) > 127 else c
+        for c in unicodedata.normalize("NFKD", name)
+    )
+    folded = spaced.encode("ascii", "ignore").decode().lower()
     folded = folded.replace("&", " and ").replace(".", "")
     folded = re.sub(r"[^a-z0-9]+", " ", folded).strip()
     return LEADING_WORDS.sub("", folded).strip()
 
 
 def slug(name: str, limit: int = 80) -> str:
-    """A readable, deterministic IRI segment for a name."""
+    """A readable, deterministic IRI segment for a name. A name cut to fit the limit ends
+    in a short hash of the whole name, so two names that share their first words do not
+    share an IRI."""
+    key = name_key(name)
     words: list[str] = []
-    for word in name_key(name).split():
+    for word in key.split():
         if len("-".join([*words, word])) > limit:
             break
         words.append(word)
+    cut = len(words) < len(key.split())
     while len(words) > 1 and words[-1] in CONNECTIVES:
         words.pop()
-    return "-".join(words) or "unnamed"
+    readable = "-".join(words) or "unnamed"
+    if cut:
+        return f"{readable}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+    return readable
 
 
 @dataclass
@@ -58,6 +70,7 @@ class Registry:
     graph: Graph
     parties: dict[str, URIRef] = field(default_factory=dict)
     instruments: dict[str, URIRef] = field(default_factory=dict)
+    people: dict[str, URIRef] = field(default_factory=dict)
     themes: list[tuple[re.Pattern[str], URIRef]] = field(default_factory=list)
 
     @classmethod
@@ -71,6 +84,7 @@ class Registry:
         for cls_iri, index in [
             *((c, registry.parties) for c in PARTY_CLASSES),
             *((c, registry.instruments) for c in INSTRUMENT_CLASSES),
+            (AK.Person, registry.people),
         ]:
             for entity in graph.subjects(RDF.type, cls_iri):
                 if isinstance(entity, URIRef):
@@ -87,6 +101,15 @@ class Registry:
 
     def instrument(self, name: str) -> URIRef | None:
         return self.instruments.get(name_key(name))
+
+    def names(self, entity: URIRef) -> list[str]:
+        """Every name the records give an entity."""
+        return _names(self.graph, entity)
+
+    def person(self, name: str) -> URIRef | None:
+        """A person the curated records name: the one way two documents' signatories
+        become one node (names alone never merge people)."""
+        return self.people.get(name_key(name))
 
     def themes_in(self, text: str) -> list[URIRef]:
         """The themes whose labels occur in `text`, each once, in IRI order."""

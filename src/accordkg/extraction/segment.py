@@ -1,45 +1,118 @@
-"""Stage 2: find the parts of an instrument's page in its cleaned paragraphs.
+"""Stage 2: the document model: find the parts of an instrument in its cleaned paragraphs.
 
-A page has a header (site banner and navigation, the title, release metadata in capitals,
-a preface saying who released it and when), the instrument's text (between "Begin Text"
-and "End Text" where the page marks it), and a footer. The text itself has preamble
-recitals, an operative lead-in ending in a colon, operative items, closing commitments,
-a signing clause and signature blocks; any of these may be missing.
+Instruments of this genre share one anatomy, whatever the page or PDF around them: a
+title block (one or several lines, often in capitals), release metadata and a preface on
+a web page, a dateline or header date, a chapeau naming the parties and their short
+names, a preamble (participles, WHEREAS, "We recognise …"), an operative part (items
+numbered or lettered, or articles with headings, paragraphs and points, some completing
+a lead-in that ends in a colon), final clauses, a signing or issuing clause, signature
+blocks (stacked or side by side) and endorsement lists. Any part may be missing; where a
+part cannot be placed it is reported, never guessed.
 """
 
 import re
 from dataclasses import dataclass, field
 
 from accordkg.extraction.clean import CleanDocument, Paragraph
+from accordkg.extraction.dates import find_date
+from accordkg.extraction.gazetteer import find_party
+from accordkg.extraction.lexicon import in_capitals, opens_recital
 from accordkg.extraction.text import Text
 
 BEGIN_MARKER = re.compile(r"^(begin|start)( of)? text$", re.IGNORECASE)
 END_MARKER = re.compile(r"^end( of)? text$", re.IGNORECASE)
-PREFACE = re.compile(r"^The following\b|\b(was|were) (released|issued|adopted|signed)\b")
-RECITAL_OPENERS = frozenset(
-    {"aware", "conscious", "convinced", "determined", "mindful", "resolved", "concerned"}
+PREFACE = re.compile(
+    r"^The following\b|\b(was|were) (released|issued|adopted|signed|published)\b|"
+    r"\b(issued|adopted|released|published|agreed (on|to))\s+(the\s+)?following\b",
+    re.I,
 )
-SIGNING_CLAUSE = re.compile(r"^(Signed|Done|Executed|Adopted)\b.*\b(at|in|on|this)\b")
-PARTY_HEADER = re.compile(r"^For (?P<party>.+?):?$")
-ITEM_MARKER = re.compile(r"^(\(?(\d{1,2}|[a-z]|[ivx]{1,4})[.)]|[-\u2022*\u2013])\s+")
-ITEM_CONTINUES = re.compile(r"(;|;\s*and|;\s*or|,|,\s*and)$")
+FIRST_PERSON_RECITAL = re.compile(
+    r"^(?P<opening>We(?:,\s+the\s+[^,]{3,120},)?\s+(?:also\s+|further\s+|strongly\s+)?"
+    r"(?:recogni[sz]e|note|welcome|acknowledge|affirm|reaffirm|recall|share|believe|"
+    r"underline|underscore|emphasi[sz]e|stress|consider|appreciate|take note|are "
+    r"(?:convinced|aware|mindful|concerned)|express|highlight|"
+    r"acknowledge|celebrate|commend))\b",
+    re.I,
+)
+PARTICIPLE_LINKS = frozenset({"by", "that", "of", "about", "with", "in", "as"})
+HEREINAFTER = re.compile(r"\bhereinafter\b|\(\s*the\s+[\"“]", re.I)
+SIGNING_CLAUSE = re.compile(
+    r"^(?:(?:IN WITNESS WHEREOF)[^.]*\.\s*)?(Signed|Done|Executed|Adopted|Issued|Made|Agreed)\b"
+    r".*\b(at|in|on|this)\b",
+    re.I,
+)
+WITNESS = re.compile(r"^IN WITNESS WHEREOF\b", re.I)
+PARTY_HEADER = re.compile(
+    r"^(?:Signed\s+)?(?:For|On\s+behalf\s+of)\s+(?:and\s+on\s+behalf\s+of\s+)?"
+    r"(?P<party>(?!the purposes?\b)\S.{0,150}?)\s*:?\s*$",
+    re.I,
+)
+SALUTATION = re.compile(r"^(?:Your\s+)?(?:Excellency|Sir|Madam|Dear\s+[^,]{1,60}),$")
+CLOSE = re.compile(
+    r"^(?:I\s+avail\s+myself|Accept,?\s+(?:Your\s+)?(?:Excellency|Sir|Madam)|Please\s+accept)\b"
+)
+QUOTE_FOLLOWS = re.compile(r"\breads?\s+as\s+follows:$")
+OFFICE_PARTY = re.compile(r"\bof\s+(?P<party>(?:the\s+)?[A-Z][\w\s]*?)(?:\s+to\s+[A-Z][\w\s]*)?$")
+MEETING_PLACE = re.compile(
+    r"\b(?:meeting|met|gathered|assembled|convened)\s+in\s+"
+    r"(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)\b"
+)
+ITEM_MARKER = re.compile(
+    r"^(?:\((?P<paren>\d{1,2}|[a-z]{1,2}|[ivxlc]{1,6}|[A-Z])\)"
+    r"|(?P<dotted>\d{1,2}(?:\.\d{1,2})+)\.?"
+    r"|(?P<number>\d{1,2})[.)]"
+    r"|(?P<letter>[a-zA-Z]|[ivxlc]{1,6}|[IVXLC]{1,6})[.)]"
+    r"|(?P<bullet>[-\u2022*\u2013\u25aa\u25cf]))\s+"
+)
+BARE_NUMBER = re.compile(r"^(?P<number>\d{1,2})\s+(?=[A-Z])")
+ITEM_CONTINUES = re.compile(r"(;|;\s*and|;\s*or|,|,\s*and|,\s*or)$")
+ARTICLE_HEADING = re.compile(
+    r"^(?P<kind>Article|ARTICLE|Section|SECTION|Paragraph|PARAGRAPH|Clause|CLAUSE)\s+"
+    r"(?P<number>\d{1,3}|[IVXLC]{1,6})\b\.?\s*(?:[-\u2013\u2014:.]\s*)?(?P<heading>.*)$"
+)
+LEAD_OUT = re.compile(r"^(NOW,?\s+THEREFORE|Have agreed|HAVE AGREED|Hereby)\b")
+ENDORSEMENT = re.compile(
+    r"^(?:Endorsed\s+by|Endorsing\s+(?:countries|states|governments|parties|participants)|"
+    r"Signatories|Participating\s+(?:countries|states|governments)|Supported\s+by|"
+    r"The\s+(?:following\s+)?(?:countries|states|governments|participants|delegations)\s+"
+    r"(?:represented|endorsed|that\s+endorsed|endorsing|were\s+represented|participating)"
+    r"[^:]{0,80}|This\s+(?:declaration|statement)\s+(?:is|was|has\s+been)\s+endorsed\s+by)"
+    r"\s*:\s*(?P<list>.*)$",
+    re.I | re.S,
+)
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]+){0,3}(?:,\s*[A-Z][A-Za-z.]{1,10})?),\s+"
+    r"(?P<rest>.+)$",
+    re.S,
+)
+DATELINE_DASH = re.compile(r"^\s*(?:\u2014|\u2013|--|:)?\s*")
+RELEASE_TYPES = re.compile(
+    r"^(PRESS|MEDIA|NEWS|OTHER)\s+(RELEASE|NOTE|STATEMENT)$|^(READOUT|FACT SHEET|REMARKS|"
+    r"STATEMENT|NEWS|PRESS RELEASE)$"
+)
 HONORIFIC = re.compile(
     r"^(The\s+)?(Right\s+)?(Rt\.?\s+)?(Hon(ou?rable|\.)?|Excellency|His Excellency|"
-    r"Her Excellency|H\.\s?E\.|Dr\.?|Prof(essor|\.)?|Mr\.?|Ms\.?|Mrs\.?|Sir|Dame)\s+",
+    r"Her Excellency|H\.\s?E\.?|Dr\.?|Prof(essor|\.)?|Mr\.?|Ms\.?|Mrs\.?|Sir|Dame)\s+",
+    re.I,
 )
 NAME_TOKEN = re.compile(r"^([A-Z][\w'\u2019\-]*\.?|[A-Z]\.([A-Z]\.)*)$")
 NOT_IN_NAMES = frozenset({"of", "for", "and", "the", "on", "in", "to", "at", "de"})
 ORGANIZATION_WORDS = re.compile(
     r"\b(Department|Ministry|Office|House|Agency|Council|Foundation|Institute|Commission|"
     r"Government|Secretariat|Bureau|Authority|Embassy|Mission|University|Cabinet|Directorate|"
-    r"Administration|Service|Centre|Center|Parliament|Assembly|Board|Corporation)\b"
+    r"Administration|Service|Centre|Center|Parliament|Assembly|Board|Corporation|Academy|"
+    r"Organi[sz]ation|Laboratory|Laboratories|Society|Association|Fund|Research|Agence|"
+    r"Centro|Consiglio|Ministerio|Ministère|Institut|Centre National)\b"
 )
-
 OFFICE_WORDS = re.compile(
     r"\b(Minister|Secretary|Director|President|Chair(man|woman|person)?|Officer|Ambassador|"
     r"Head|Administrator|Chief|Commissioner|Governor|Representative|Advisor|Adviser|"
-    r"Counsellor|Councillor|Deputy|Envoy|Prime|Vice|Chancellor)\b"
+    r"Counsellor|Councillor|Deputy|Envoy|Prime|Vice|Chancellor|Executive|General|Leader|"
+    r"Premier|Chargé|Consul|Rector|Provost|Dean|Principal|Manager|Member)\b"
 )
+HEADER_GOES_ON = re.compile(r"^(of|and|for|on|in|the)\s")
+HEADER_CONNECTORS = frozenset({"of", "for", "and", "the", "de", "la", "du", "des", "on", "in"})
+COLUMN_GAP = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|\t|$)")
 
 
 @dataclass(frozen=True)
@@ -61,20 +134,56 @@ class SignatureBlock:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """An article or section heading: its number and title as printed."""
+
+    number: str
+    title: Text | None
+    source: Text
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One operative paragraph or point, without its marker.
+
+    `article` indexes `Segments.articles`; `lead_in` indexes `Segments.lead_ins` when the
+    unit completes a lead-in ("The Participants intend to: (a) …"), whose verb governs it.
+    """
+
+    text: Text
+    number: str | None = None
+    article: int | None = None
+    lead_in: int | None = None
+
+
+@dataclass(frozen=True)
 class Segments:
-    """The parts of one instrument's page; absent parts are None or empty."""
+    """The parts of one instrument; absent parts are None or empty."""
 
     title: Text | None
     release: Release
     preface: Text | None
     body: Text | None
+    dateline_place: Text | None
+    header_date: Text | None
+    chapeau: Text | None
     recitals: tuple[Text, ...]
-    lead_in: Text | None
-    items: tuple[Text, ...]
-    closing: tuple[Text, ...]
+    lead_ins: tuple[Text, ...]
+    lead_in_parents: tuple[int | None, ...]
+    articles: tuple[Heading, ...]
+    units: tuple[Unit, ...]
     signing_clause: Text | None
     signature_blocks: tuple[SignatureBlock, ...]
+    endorsements: Text | None
     warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def lead_in(self) -> Text | None:
+        """The instrument's own operative lead-in: the first, when no article precedes it."""
+        return self.lead_ins[0] if self.lead_ins and self._first_lead_in_is_top() else None
+
+    def _first_lead_in_is_top(self) -> bool:
+        return not any(u.lead_in == 0 and u.article is not None for u in self.units)
 
 
 def segment(document: CleanDocument) -> Segments:
@@ -83,27 +192,34 @@ def segment(document: CleanDocument) -> Segments:
     begin = _index(paragraphs, BEGIN_MARKER)
     end = _index(paragraphs, END_MARKER)
     header_end = begin if begin is not None else None
-    title_index = _title_index(paragraphs[:header_end] if header_end else paragraphs)
-    title = paragraphs[title_index].text if title_index is not None else None
-    release, preface, after_header = _header(paragraphs, title_index, header_end)
+    title_range = _title_block(paragraphs[:header_end] if header_end else paragraphs)
+    title = (
+        Text.join([p.text for p in paragraphs[title_range[0] : title_range[1]]])
+        if title_range
+        else None
+    )
+    release, preface, after_header = _header(paragraphs, title_range, header_end)
     body_start = begin + 1 if begin is not None else after_header
     body_end = end if end is not None and end > body_start else len(paragraphs)
-    body_paragraphs = paragraphs[body_start:body_end]
-    body = _marked_body(document, paragraphs, begin, end)
-    parts = _Body()
-    for paragraph in body_paragraphs:
+    parts = _Body(document.raw)
+    for paragraph in paragraphs[body_start:body_end]:
         parts.take(paragraph)
     return Segments(
         title=title,
         release=release,
-        preface=preface,
-        body=body,
+        preface=preface or parts.preface,
+        body=_marked_body(document, paragraphs, begin, end),
+        dateline_place=parts.dateline_place,
+        header_date=parts.header_date,
+        chapeau=parts.chapeau,
         recitals=tuple(parts.recitals),
-        lead_in=parts.lead_in,
-        items=tuple(parts.items),
-        closing=tuple(parts.closing),
+        lead_ins=tuple(parts.lead_ins),
+        lead_in_parents=tuple(parts.lead_in_parents),
+        articles=tuple(parts.articles),
+        units=tuple(parts.units),
         signing_clause=parts.signing_clause,
         signature_blocks=tuple(parts.blocks()),
+        endorsements=parts.endorsements,
         warnings=tuple(parts.warnings),
     )
 
@@ -121,45 +237,93 @@ def _marked_body(
     return Text.of_raw(document.raw, paragraphs[begin].text.span[1], paragraphs[end].text.span[0])
 
 
-def _title_index(paragraphs: list[Paragraph]) -> int | None:
-    """The first paragraph that reads like a title: not navigation, a few words, mostly not
-    in capitals (that is a banner or release metadata), no closing full stop."""
-    for index, paragraph in enumerate(paragraphs):
-        words = paragraph.text.value.split()
-        capitals = sum(1 for w in words if w.isupper() and len(w) > 1)
-        if (
-            not paragraph.has_links
-            and len(words) >= 3
-            and capitals * 2 < len(words)
-            and not paragraph.text.value.endswith((".", ";", ":"))
-            and not BEGIN_MARKER.match(paragraph.text.value)
-        ):
-            return index
+TITLE_CONNECTORS = re.compile(
+    r"^(between|among|amongst|and|of|by|on|concerning|regarding|for|in|relating to|"
+    r"to|from|the|with)\b",
+    re.I,
+)
+FORM_WORD = re.compile(
+    r"\b(declaration|statement|memorand(um|a)|agreement|treaty|convention|protocol|"
+    r"exchange of (notes|letters)|"
+    r"arrangement|communiqu[eé]|charter|accord|letter of intent|understanding)\b",
+    re.I,
+)
+
+
+def _title_block(paragraphs: list[Paragraph]) -> tuple[int, int] | None:
+    """Where the title is: the first paragraph that reads like a title (a few words, no
+    closing full stop, not navigation; in capitals only if it names an instrument's form),
+    with the short capitals paragraphs after it that continue a title block ("BETWEEN",
+    "AND THE …", "ON …")."""
+    candidates = [
+        index
+        for index, paragraph in enumerate(paragraphs[:TITLE_SEARCH])
+        if _title_like(paragraph)
+        and (FORM_WORD.search(paragraph.text.value) or not in_capitals(paragraph.text.value))
+    ]
+    # A site's name or a section of the site may read like a title too: the title names
+    # the instrument's form ("… Declaration on …"), so such a paragraph wins.
+    named = [i for i in candidates if FORM_WORD.search(paragraphs[i].text.value)]
+    for index in named[:1] or candidates[:1]:
+        last = index + 1
+        while last < len(paragraphs) and _continues_title(paragraphs[last - 1], paragraphs[last]):
+            last += 1
+        return index, last
     return None
 
 
+TITLE_SEARCH = 40  # paragraphs from the top in which to look for the title
+
+
+def _title_like(paragraph: Paragraph) -> bool:
+    value = paragraph.text.value
+    words = value.split()
+    capitals = sum(1 for w in words if w.isupper() and len(w) > 1)
+    return (
+        not paragraph.has_links
+        and (len(words) >= 3 or bool(FORM_WORD.search(value)))
+        and (capitals * 2 < len(words) or bool(FORM_WORD.search(value)))
+        and not value.endswith((".", ";", ":", ","))
+        and not BEGIN_MARKER.match(value)
+        and len(value) < 400
+    )
+
+
+def _continues_title(before: Paragraph, after: Paragraph) -> bool:
+    """A title block in capitals goes on over short capitals paragraphs that join it."""
+    value = after.text.value
+    if not (in_capitals(before.text.value) and in_capitals(value)) or after.has_links:
+        return False
+    if len(value) > 200 or find_date(value) or ARTICLE_HEADING.match(value):
+        return False
+    joins = TITLE_CONNECTORS.match(value) or TITLE_CONNECTORS.search(before.text.value.split()[-1])
+    return bool(joins) or before.text.value.split()[-1].upper() in {"BETWEEN", "AND", "ON"}
+
+
 def _header(
-    paragraphs: list[Paragraph], title_index: int | None, header_end: int | None
+    paragraphs: list[Paragraph], title: tuple[int, int] | None, header_end: int | None
 ) -> tuple[Release, Text | None, int]:
     """Release metadata and preface after the title; returns where the header ends."""
-    if title_index is None:
+    if title is None:
         return Release(), None, 0
     release_type = issuer = date = preface = None
-    index = title_index + 1
+    index = title[1]
     limit = header_end if header_end is not None else len(paragraphs)
     while index < limit:
         text = paragraphs[index].text
         if paragraphs[index].has_links:
             index += 1
             continue
-        if _in_capitals(text.value):
-            if re.search(r"\b\d{4}\b", text.value):
+        if in_capitals(text.value) and len(text.value) < 120:
+            if find_date(text.value):
                 date = date or text
-            elif ORGANIZATION_WORDS.search(text.value.title()):
+            elif header_end is None and not RELEASE_TYPES.match(text.value):
+                break  # without page markers, only a release type is header metadata
+            elif header_end is not None and ORGANIZATION_WORDS.search(text.value.title()):
                 issuer = issuer or text
             else:
                 release_type = release_type or text
-        elif preface is None and PREFACE.search(text.value):
+        elif preface is None and header_end is not None and PREFACE.search(text.value):
             preface = text
         elif header_end is None:
             break
@@ -167,95 +331,488 @@ def _header(
     return Release(release_type, issuer, date), preface, index
 
 
-def _in_capitals(value: str) -> bool:
-    letters = [c for c in value if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
-
-
 class _Body:
-    """A small state machine that sorts body paragraphs into the parts of an instrument."""
+    """A small state machine that sorts body paragraphs into the parts of an instrument.
 
-    def __init__(self) -> None:
+    States: front (before the preamble), preamble, operative, signatures, after (text
+    after the signatures or endorsements, which is never read as provisions).
+    """
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.preface: Text | None = None
+        self.dateline_place: Text | None = None
+        self.header_date: Text | None = None
+        self.chapeau: Text | None = None
         self.recitals: list[Text] = []
-        self.lead_in: Text | None = None
-        self.items: list[Text] = []
-        self.closing: list[Text] = []
+        self.lead_ins: list[Text] = []
+        self.lead_in_parents: list[int | None] = []
+        self.articles: list[Heading] = []
+        self.units: list[Unit] = []
         self.signing_clause: Text | None = None
         self.signature_lines: list[Text] = []
+        self.letter_blocks: list[SignatureBlock] = []
+        self.endorsements: Text | None = None
         self.warnings: list[str] = []
-        self.state = "preamble"
+        self.state = "front"
+        self.open_lead_in: int | None = None
+        self.points_taken = 0
+        self.point_family: str | None = None
 
     def take(self, paragraph: Paragraph) -> None:
-        text = paragraph.text
-        value = text.value
-        if self.state == "signatures" or PARTY_HEADER.match(paragraph.lines[0].value):
-            self.state = "signatures"
-            self.signature_lines.extend(paragraph.lines)
-        elif self.signing_clause is None and SIGNING_CLAUSE.match(value):
-            self.signing_clause = text
-            self.state = "signatures"
-        elif self.state == "preamble" and value.endswith(":"):
-            self.lead_in = text
-            self.state = "items"
-        elif self.state == "preamble" and _is_recital(value):
-            self.recitals.append(text)
-        elif self.state == "items" and self._is_item(value):
-            self.items.append(text)
-            if not ITEM_MARKER.match(value) and not ITEM_CONTINUES.search(value):
-                self.state = "closing"
-        else:
-            self.state = "closing"
-            self.closing.append(text)
+        """Sort one paragraph into its part; readers are tried in the order of precedence."""
+        rest = self._article_heading(paragraph)
+        if rest is None or self.state == "after":
+            return
+        readers = (self._letter, self._heading_title, self._closing_part, self._opening_part)
+        if not any(read(rest) for read in readers):
+            self._operative(rest.text)
 
-    def _is_item(self, value: str) -> bool:
-        numbered = [bool(ITEM_MARKER.match(item.value)) for item in self.items]
-        if numbered and numbered[0]:
-            return bool(ITEM_MARKER.match(value))
+    def _article_heading(self, paragraph: Paragraph) -> Paragraph | None:
+        """Record an "Article N" heading that opens the paragraph; return the rest of the
+        paragraph (None if nothing is left)."""
+        heading = ARTICLE_HEADING.match(paragraph.lines[0].value)
+        if heading is None or self.state == "signatures" or not _is_heading(heading):
+            return paragraph
+        lines = self._heading(list(paragraph.lines), heading)
+        return Paragraph(lines=tuple(lines), has_links=paragraph.has_links) if lines else None
+
+    def _heading_title(self, paragraph: Paragraph) -> bool:
+        """ "Article 1", a blank line, "Objective": the title of a heading on its own."""
+        value = paragraph.text.value
+        if not (self._untitled_heading() and len(paragraph.lines) == 1 and _heading_title(value)):
+            return False
+        heading = self.articles[-1]
+        self.articles[-1] = Heading(heading.number, paragraph.text, heading.source)
         return True
 
+    def _closing_part(self, paragraph: Paragraph) -> bool:
+        """Signature blocks, endorsement lists and the signing clause."""
+        text = paragraph.text
+        value = text.value
+        if self.state == "signatures" or self._starts_signatures(paragraph):
+            self._signatures(paragraph)
+        elif (endorsement := ENDORSEMENT.match(value)) is not None:
+            self.endorsements = text.group(endorsement, "list").strip() or None
+            self.state = "endorsements" if self.endorsements is None else "after"
+        elif self.state == "endorsements":
+            if _continues_list(value):  # the list, after "Endorsed by:" on a line of its own
+                previous = [self.endorsements] if self.endorsements else []
+                self.endorsements = Text.join([*previous, text], "\n")
+            else:
+                self.state = "after"
+        elif WITNESS.match(value) and not SIGNING_CLAUSE.match(value):
+            self.state = "signing"
+        elif self.signing_clause is None and SIGNING_CLAUSE.match(value) and len(value) < 400:
+            self.signing_clause = text
+            # "Issued at Tokyo on …" under the title heads the text; elsewhere it ends it.
+            self.state = "front" if self.state == "front" else "signing"
+        elif self.state == "operative" and self._place_and_date(text):
+            self.state = "signing"  # "Pretoria, 7 December 2022" above the signatures
+        elif self.state == "signing":
+            self.warnings.append(f"text after the signing clause not understood: {value[:60]!r}")
+        else:
+            return False
+        return True
+
+    def _opening_part(self, paragraph: Paragraph) -> bool:
+        """The front matter, the chapeau, captions, the preamble and lead-ins to the
+        operative part."""
+        text = paragraph.text
+        value = text.value
+        opening = self.state in ("front", "preamble")
+        bare = _unnumbered(text)
+        if (
+            opening
+            and bare is not text
+            and (_is_chapeau(bare.value) or recital_opening(bare.value))
+        ):
+            self.take(Paragraph(lines=(bare,), has_links=False))  # "2. We recognise …"
+        elif self.state == "front" and (self._front(paragraph) or _front_matter(value)):
+            pass  # a dateline, the chapeau, or a widget of the page before the text
+        elif self.open_lead_in is None and _is_caption(value):
+            pass  # an unnumbered heading ("Preamble", "Our shared commitments")
+        elif opening and LEAD_OUT.match(value):
+            self.lead_ins.append(text)  # "NOW, THEREFORE, … have agreed as follows:"
+            self.lead_in_parents.append(None)
+            self.open_lead_in = None
+            self.state = "operative"
+        elif opening and value.endswith(":"):
+            self._operative(text)  # an operative lead-in, even one opening "Building on …"
+        elif opening and recital_opening(value):
+            self.recitals.append(text)
+            self.state = "preamble"
+        else:
+            return False
+        return True
+
+    def _letter(self, paragraph: Paragraph) -> bool:
+        """Read the parts of a note or letter (an exchange of notes): the salutation, the
+        text of the other note quoted in a reply, the complimentary close and what follows
+        it. True if the paragraph was one of those."""
+        value = paragraph.text.value
+        if self.state == "quoted":
+            if value.endswith(("\u201d", '"')) and not value.endswith(('""', "\u201c")):
+                self.state = "operative"
+            return True
+        if SALUTATION.match(value) or (value.startswith("(") and value.endswith(")")):
+            return True
+        if CLOSE.match(value):
+            self.state = "close"
+            return True
+        return self.state == "close" and self._after_close(paragraph)
+
+    def _after_close(self, paragraph: Paragraph) -> bool:
+        """After the complimentary close: the signer, who signs for the state their office
+        names, and the addressee ("His Excellency / Mr. … / Minister …"), who does not."""
+        lines = paragraph.lines
+        if HONORIFIC.fullmatch(lines[0].value + " "):
+            return True
+        office = Text.join(list(lines[1:]))
+        party = OFFICE_PARTY.search(office.value)
+        if looks_like_name(lines[0].value) and party and find_party(party["party"]):
+            block = SignatureBlock(lines[0], office.group(party, "party"), (tuple(lines),))
+            self.letter_blocks.append(block)
+            return True
+        self.state = "operative"
+        return False
+
+    def _untitled_heading(self) -> bool:
+        """Whether the last article heading has no title and no text yet."""
+        if not self.articles or self.articles[-1].title is not None:
+            return False
+        return not self.units or self.units[-1].article != len(self.articles) - 1
+
+    def _heading(self, lines: list[Text], match: re.Match[str]) -> list[Text]:
+        """Record an article heading (its title on the same line or the next short one);
+        return the rest of the paragraph, which is the article's first paragraph."""
+        first = lines[0]
+        title = first.group(match, "heading").strip()
+        rest = lines[1:]
+        if not title.value and rest and _heading_title(rest[0].value):
+            title, rest = rest[0], rest[1:]
+        self.articles.append(
+            Heading(match["number"], title if title.value else None, Text.join([first]))
+        )
+        self.state = "operative"
+        self.open_lead_in = None
+        return rest
+
+    def _place_and_date(self, text: Text) -> bool:
+        """Read a "Place, date" line (alone, or heading a paragraph): True if it is one."""
+        dateline = DATELINE.match(text.value)
+        day = find_date(dateline["rest"]) if dateline else None
+        if dateline is None or day is None or day.start != 0:
+            return False
+        after = text.group(dateline, "rest")
+        if self.header_date is None:
+            self.dateline_place = text.group(dateline, "place")
+            self.header_date = after[: day.end]
+        rest = after[day.end :]
+        rest = rest[DATELINE_DASH.match(rest.value).end() :].strip()  # type: ignore[union-attr]
+        if rest.value:
+            self.take(Paragraph(lines=(rest,), has_links=False))
+        return True
+
+    def _front(self, paragraph: Paragraph) -> bool:
+        """Read a paragraph before the preamble: a dateline, a header date, a preface or
+        the chapeau. False when it is none of those."""
+        text = paragraph.text
+        value = text.value
+        if self._place_and_date(text):
+            return True
+        for line in paragraph.lines:  # "3 June 2025", "Published: 20 November 2024"
+            day = find_date(line.value)
+            if day is not None and len(line.value) - (day.end - day.start) < 14:
+                if self.header_date is None:
+                    self.header_date = line
+                return len(paragraph.lines) < 4 and all(len(x.value) < 80 for x in paragraph.lines)
+        if PREFACE.search(value) and not HEREINAFTER.search(value) and self.preface is None:
+            self.preface = text
+            return True
+        if _is_chapeau(value):
+            self.chapeau = text
+            self.state = "preamble"
+            meeting = MEETING_PLACE.search(value)
+            if meeting and self.dateline_place is None:
+                self.dateline_place = text.group(meeting, "place")
+            # "We, the Leaders of …, recognise …" names the parties and goes on as a recital
+            # or a provision; "We, the Leaders of …, declare the following." only names them.
+            return not value.startswith(("We, ", "WE, ")) or not (
+                recital_opening(value) or OPERATIVE_VERB.search(value)
+            )
+        return False
+
+    def _operative(self, text: Text) -> None:
+        value = text.value
+        marker = ITEM_MARKER.match(value) or (
+            BARE_NUMBER.match(value) if self.articles else None  # "1 The purpose of …"
+        )
+        body = text[marker.end() :] if marker else text
+        number = _marker_number(marker) if marker else None
+        article = len(self.articles) - 1 if self.articles else None
+        lead_in = self._lead_in_for(value)
+        if QUOTE_FOLLOWS.search(value):
+            self.state = "quoted"  # "…, which reads as follows:" and the other note
+            self.warnings.append("the note quoted in the reply is not read again")
+            return
+        if value.endswith(":") and len(value) < 600:
+            self.lead_ins.append(body)
+            self.lead_in_parents.append(lead_in)  # a point that opens points of its own
+            self.open_lead_in = len(self.lead_ins) - 1
+            self.points_taken = 0
+            self.state = "operative"
+            return
+        self.units.append(Unit(body, number, article, lead_in))
+        self.state = "operative"
+        if lead_in is not None and not marker and not ITEM_CONTINUES.search(value):
+            self.open_lead_in = None
+
+    def _lead_in_for(self, value: str) -> int | None:
+        """The open lead-in this paragraph completes: a marked point, or an unmarked one
+        while the points before it go on (";", ", and")."""
+        if self.open_lead_in is None:
+            return None
+        family = _marker_family(value)
+        if self.points_taken and self.point_family != family:
+            self.open_lead_in = None
+            return None
+        if not self.points_taken:
+            self.point_family = family
+        self.points_taken += 1
+        return self.open_lead_in
+
+    def _starts_signatures(self, paragraph: Paragraph) -> bool:
+        if self.state in ("front",) and not self.units and not self.recitals:
+            return False
+        cells = [_columns(self.raw, line)[0][1] for line in paragraph.lines[:3] if line.value]
+        header = PARTY_HEADER.match(cells[0].value)
+        if header is None or len(cells[0].value) > 150:
+            return False
+        if cells[0].value.endswith(":") or self.state == "signing":
+            return True
+        if "," in cells[0].value:
+            return False  # "For the avoidance of doubt, …"
+        # A header without a colon, or wrapped in capitals, goes on with a name or an office.
+        return len(cells) > 1 and (
+            (cells[1].value.endswith(":") and in_capitals(cells[1].value))
+            or looks_like_name(cells[1].value)
+            or bool(OFFICE_WORDS.search(cells[1].value.title()))
+        )
+
+    def _signatures(self, paragraph: Paragraph) -> None:
+        self.state = "signatures"
+        for line in paragraph.lines:
+            if self.signing_clause is None and SIGNING_CLAUSE.match(line.value):
+                self.signing_clause = line
+                continue
+            self.signature_lines.append(line)
+
     def blocks(self) -> list[SignatureBlock]:
+        """The signature blocks, side-by-side columns read as blocks of their own."""
+        columns = _split_columns(self.raw, self.signature_lines)
+        blocks: list[SignatureBlock] = list(self.letter_blocks)
+        for column in columns:
+            blocks.extend(self._stacked_blocks(column))
+        return blocks
+
+    def _stacked_blocks(self, lines: list[Text]) -> list[SignatureBlock]:
         blocks: list[SignatureBlock] = []
-        header: Text | None = None
+        header: list[Text] = []
         signers: list[list[Text]] = []
-        for line in self.signature_lines:
+        for line in lines:
+            if not any(c.isalpha() for c in line.value):
+                continue  # the rule signed above: "______________"
             match = PARTY_HEADER.match(line.value)
-            if match:
-                if header is not None:
+            if match and (header == [] or signers or line.value.endswith(":")):
+                if header:
                     blocks.append(_block(header, signers))
-                header, signers = line, []
-            elif header is None:
+                header, signers = [line], []
+            elif (
+                header
+                and not signers
+                and not header[-1].value.endswith(":")
+                and (
+                    (
+                        in_capitals(line.value)
+                        and in_capitals(header[-1].value)
+                        and (
+                            not looks_like_name(line.value)
+                            or header[-1].value.split()[-1].lower() in HEADER_CONNECTORS
+                        )
+                    )
+                    or (HEADER_GOES_ON.match(line.value) and not looks_like_name(line.value))
+                )
+            ):
+                header.append(line)  # a header wrapped over two lines
+            elif not header:
                 self.warnings.append(f"signature line outside any 'For ...:' block: {line.value!r}")
             elif not signers or looks_like_name(line.value):
                 signers.append([line])
             else:
                 signers[-1].append(line)
-        if header is not None:
+        if header:
             blocks.append(_block(header, signers))
         return blocks
 
 
-def _block(header: Text, signers: list[list[Text]]) -> SignatureBlock:
-    match = PARTY_HEADER.match(header.value)
-    party = header.group(match, "party") if match else header
-    return SignatureBlock(header=header, party=party, signers=tuple(tuple(s) for s in signers))
+def _is_heading(match: re.Match[str]) -> bool:
+    """ "Article 5 - Duration" is a heading; "Article 5 of the Agreement provides …" is not."""
+    rest = match["heading"]
+    return not rest or (
+        not rest[:1].islower() and len(rest.split()) <= 12 and not rest.endswith((";", ","))
+    )
 
 
-def _is_recital(value: str) -> bool:
-    first = value.split(maxsplit=1)[0].strip(",") if value.split() else ""
-    opener = first.lower()
-    return first[:1].isupper() and (opener.endswith("ing") or opener in RECITAL_OPENERS)
+def _heading_title(value: str) -> bool:
+    """A short line under "Article N" that names it ("Purpose", "FORMS OF COOPERATION")."""
+    return (
+        0 < len(value.split()) <= 10
+        and value[:1].isupper()
+        and not value.endswith((".", ";", ",", ":"))
+        and not ITEM_MARKER.match(value)
+    )
+
+
+def _marker_family(value: str) -> str | None:
+    """What kind of marker opens `value` ("(a)" and "b)" differ; "1." and "2." do not), so
+    a list of points ends where a differently marked paragraph begins."""
+    marker = ITEM_MARKER.match(value)
+    if marker is None:
+        return None
+    name = next(n for n in ("paren", "dotted", "number", "letter", "bullet") if marker[n])
+    case = "upper" if marker[name].isupper() else ""
+    return f"{name}{case}{value[marker.end(name) : marker.end(name) + 1]}"
+
+
+OPERATIVE_VERB = re.compile(
+    r"\b(will|shall|intend|resolve|commit|pledge|undertake|agree|decide|call upon|encourage)",
+    re.I,
+)
+
+
+def _unnumbered(text: Text) -> Text:
+    """`text` without its item marker, or `text` itself if it has none."""
+    marker = ITEM_MARKER.match(text.value)
+    return text[marker.end() :] if marker else text
+
+
+def _front_matter(value: str) -> bool:
+    """A line of the page before the instrument's text: no sentence, no provision."""
+    return not value.endswith((".", ";", ":")) and not OPERATIVE_VERB.search(value)
+
+
+def _is_caption(value: str) -> bool:
+    """A short unnumbered heading between parts of the text: a few words, capitalised,
+    no closing punctuation, no verb of the kind provisions have."""
+    words = value.split()
+    return (
+        0 < len(words) <= 6
+        and value[:1].isupper()
+        and not value.endswith((".", ";", ":", ",", " and", " or"))
+        and not re.search(r"\b(will|shall|may|should|must|intend|we|are|is)\b", value, re.I)
+        and not ITEM_MARKER.match(value)
+    )
+
+
+def _continues_list(value: str) -> bool:
+    """Whether a paragraph after "Endorsed by:" goes on with the list (names, not prose)."""
+    return len(value) < 2000 and not re.search(r"\b(will|shall|intend|is|are|was|were)\b", value)
+
+
+def _marker_number(marker: re.Match[str]) -> str | None:
+    groups = marker.groupdict()
+    return next((groups[n] for n in ("paren", "dotted", "number", "letter") if groups.get(n)), None)
+
+
+def recital_opening(value: str) -> str | None:
+    """The opening of a preamble recital as the document prints it ("Recognizing",
+    "WHEREAS", "Bearing", "We recognise"), or None if `value` is not one."""
+    words = value.split()
+    if not words:
+        return None
+    we = FIRST_PERSON_RECITAL.match(value)
+    if we is not None:  # "We, the Leaders, recognise": the verb after the apposition
+        return f"{words[0].rstrip(',')} {we['opening'].split()[-1]}"
+    first = words[0].strip(",")
+    past_participle = (  # "Guided by …", "Convinced that …"
+        first[:1].isupper()
+        and first.lower().endswith("ed")
+        and len(words) > 1
+        and words[1].lower() in PARTICIPLE_LINKS
+    )
+    return first if opens_recital(first) or past_participle else None
+
+
+def _is_chapeau(value: str) -> bool:
+    """The paragraph before the preamble that names the parties: "The Government of X and
+    the Government of Y (hereinafter "the Parties")," or "We, the Leaders of …,"."""
+    if len(value) > 800:
+        return False
+    if value.startswith("We, the ") or value.startswith("WE, THE "):
+        return True
+    starts = value[:4].lower() == "the "
+    return starts and (bool(HEREINAFTER.search(value)) or value.endswith(","))
+
+
+def _block(header: list[Text], signers: list[list[Text]]) -> SignatureBlock:
+    joined = Text.join(header)
+    match = PARTY_HEADER.match(joined.value)
+    party = joined.group(match, "party").strip() if match else joined
+    return SignatureBlock(
+        header=Text.join(header, "\n"),
+        party=party.strip(":").strip(),
+        signers=tuple(tuple(s) for s in signers),
+    )
+
+
+def _columns(raw: str, line: Text) -> list[tuple[int, Text]]:
+    """The columns of a line as printed (separated by three or more spaces or a tab in
+    the raw text), each with its column position and cleaned text."""
+    if not line.value:
+        return []
+    start, end = line.span
+    line_start = raw.rfind("\n", 0, start) + 1
+    raw_line = raw[start:end]
+    if not re.search(r"\S(\s{3,}|\t)\S", raw_line):
+        return [(start - line_start, line)]
+    columns = []
+    for match in COLUMN_GAP.finditer(raw_line):
+        cell = Text.of_raw(raw, start + match.start(), start + match.end())
+        columns.append((start + match.start() - line_start, cell.collapse_whitespace()))
+    return columns
+
+
+def _split_columns(raw: str, lines: list[Text]) -> list[list[Text]]:
+    """Signature lines laid out side by side, as one list of lines per column (left to
+    right, each read top to bottom); stacked lines as one list."""
+    rows = [_columns(raw, line) for line in lines]
+    starts = sorted({position for row in rows if len(row) > 1 for position, _ in row})
+    if not starts:
+        return [lines]
+    anchors: list[int] = []
+    for position in starts:  # columns whose starts lie close together are one column
+        if not anchors or position - anchors[-1] > 8:
+            anchors.append(position)
+    columns: list[list[Text]] = [[] for _ in anchors]
+    for row in rows:
+        for position, cell in row:
+            index = max((i for i, a in enumerate(anchors) if a <= position + 8), default=0)
+            columns[index].append(cell)
+    return [column for column in columns if column]
 
 
 def looks_like_name(line: str) -> bool:
     """Whether a signature-block line names a person rather than an office or body."""
     if HONORIFIC.match(line):
-        return True
+        return not OFFICE_WORDS.search(line[HONORIFIC.match(line).end() :].title())  # type: ignore[union-attr]
     name = line.split(",", 1)[0]
     tokens = name.split()
+    titled = name.title() if name.isupper() else name
     return (
         2 <= len(tokens) <= 5
         and all(NAME_TOKEN.match(token) for token in tokens)
         and not any(token.lower() in NOT_IN_NAMES for token in tokens)
-        and not ORGANIZATION_WORDS.search(name)
-        and not OFFICE_WORDS.search(name)
+        and not ORGANIZATION_WORDS.search(titled)
+        and not OFFICE_WORDS.search(titled)
     )
