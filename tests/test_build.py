@@ -1,4 +1,6 @@
-"""`build`: ontology, records and every source's graph land in the store, or nothing does."""
+"""`build`: ontology, records and every source's graph that extracts and validates land in
+the store; a failing source is reported and keeps its last graph (with `strict`, nothing
+lands)."""
 
 import shutil
 from contextlib import closing
@@ -57,7 +59,7 @@ def _inputs_with(tmp_path: Path, name: str, content: bytes) -> Path:
     ],
     ids=["empty", "utf-16", "no-title"],
 )
-def test_a_bad_document_leaves_the_store_as_it_was(
+def test_strict_a_bad_document_leaves_the_store_as_it_was(
     any_settings: Settings, tmp_path: Path, content: bytes, error: type[Exception]
 ) -> None:
     settings = any_settings
@@ -65,10 +67,42 @@ def test_a_bad_document_leaves_the_store_as_it_was(
     inputs = _inputs_with(tmp_path, "bad.txt", content)
     broken = settings.model_copy(update={"input_dir": inputs})
     with pytest.raises(error):
-        build(broken)
+        build(broken, strict=True)
     with closing(open_store(settings)) as store:
         assert store.triple_count() == before.triples
         assert len(store.graph_names()) == before.graphs
+
+
+def test_a_failing_document_is_reported_and_does_not_block_the_rest(
+    settings: Settings, tmp_path: Path
+) -> None:
+    inputs = _inputs_with(tmp_path, "bad.txt", b"Notes\n\nnothing here resembles an instrument.")
+    (inputs / "sources" / "extra.txt").write_bytes(SEED.read_bytes())
+    summary = build(Settings(data_dir=settings.data_dir, input_dir=inputs))
+    assert summary.documents == 2
+    assert list(summary.failures) == [str(inputs / "sources" / "bad.txt")]
+    assert "no recognisable title" in summary.failures[str(inputs / "sources" / "bad.txt")]
+    with closing(open_store(settings)) as store:
+        assert f"{SEED_GRAPH.rsplit('/', 1)[0]}/extra" in store.graph_names()
+
+
+def test_a_document_that_fails_keeps_its_previous_graph(settings: Settings, tmp_path: Path) -> None:
+    inputs = _inputs_with(tmp_path, "extra.txt", SEED.read_bytes())
+    with_extra = Settings(data_dir=settings.data_dir, input_dir=inputs)
+    build(with_extra)
+    extra = f"{SEED_GRAPH.rsplit('/', 1)[0]}/extra"
+    with closing(open_store(settings)) as store:
+        before = store.construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{extra}> {{ ?s ?p ?o }} }}"
+        )
+    (inputs / "sources" / "extra.txt").write_bytes(b"")  # the source broke
+    summary = build(with_extra)
+    assert list(summary.failures) == [str(inputs / "sources" / "extra.txt")]
+    with closing(open_store(settings)) as store:
+        after = store.construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{extra}> {{ ?s ?p ?o }} }}"
+        )
+    assert len(after) == len(before) > 0
 
 
 def test_an_invalid_document_is_rejected_with_its_violations(
@@ -80,8 +114,10 @@ def test_an_invalid_document_is_rejected_with_its_violations(
     )
     inputs = _inputs_with(tmp_path, "bad.txt", text)
     with pytest.raises(ValidationError, match="date signed"):
-        build(Settings(data_dir=settings.data_dir, input_dir=inputs))
+        build(Settings(data_dir=settings.data_dir, input_dir=inputs), strict=True)
     assert not settings.store_dir.exists()
+    summary = build(Settings(data_dir=settings.data_dir, input_dir=inputs))
+    assert "date signed" in summary.failures[str(inputs / "sources" / "bad.txt")]
 
 
 def test_a_removed_source_loses_its_graph(settings: Settings, tmp_path: Path) -> None:

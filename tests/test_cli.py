@@ -39,7 +39,7 @@ def test_build_reports_what_it_loaded(tmp_path: Path) -> None:
     result = _run("build", "--data-dir", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert "1 document(s), 4 graph(s)" in result.output
-    assert "1 warning(s)" in result.output
+    assert "2 warning(s), 0 failed" in result.output
     assert "warning: " in result.output
     assert "page-break duplicate" in result.output
     assert (tmp_path / "store").is_dir()
@@ -82,11 +82,36 @@ BAD_INPUTS = {
         "not UTF-8",
     ),
     "no-title": (b"THE END\n\n1234\n", "no recognisable title"),
-    "no-parties": (
-        b"Declaration on Ethics in Science and Research\n\nWe will act.\n",
-        "no recognisable parties",
-    ),
 }
+
+
+def test_a_text_that_names_no_party_is_read_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "no-parties.txt"
+    path.write_bytes(b"Declaration on Ethics in Science and Research\n\nWe will act.\n")
+    result = _run("extract", str(path))
+    assert result.exit_code == 0, result.output
+    assert "parties: none named" in result.output
+
+
+def test_build_loads_what_it_can_reports_what_failed_and_exits_1(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    (inputs / "sources" / "broken.txt").write_bytes(b"\xff\xfe not UTF-8")
+    result = CliRunner().invoke(
+        app, ["build", "--data-dir", str(tmp_path)], env={"ACCORDKG_INPUT_DIR": str(inputs)}
+    )
+    assert result.exit_code == 1
+    assert f"failed: {inputs / 'sources' / 'broken.txt'}: not UTF-8 text" in result.output
+    assert "1 document(s)" in result.output
+    assert "1 failed" in result.output
+    strict = CliRunner().invoke(
+        app,
+        ["build", "--data-dir", str(tmp_path / "strict"), "--strict"],
+        env={"ACCORDKG_INPUT_DIR": str(inputs)},
+    )
+    assert strict.exit_code == 1
+    assert "not UTF-8 text" in strict.output
+    assert not (tmp_path / "strict" / "store").exists()
 
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))

@@ -1,24 +1,29 @@
 """`accordkg build`: the whole graph from the packaged ontology and the inputs in data/.
 
 Everything is extracted and validated before anything is written; then the ontology, the
-curated records, the mappings and every document's graph replace what the store held in
-one transaction. A document that fails stops the build and the store keeps its state.
+curated records, the mappings and the graph of every document that extracted and
+validated replace what the store held, in one transaction. A document that fails is
+reported with its reason and keeps the graph it had (a corpus is never blocked by one
+text); with `strict`, one failure stops the build and the store keeps its state.
 Imported graphs (`{base}graph/import/...`) are not the build's: they stay as they are.
 The dumps of the new content are written last.
 """
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Graph, URIRef
 
 from accordkg.docs import render_ontology_html
 from accordkg.dumps import write_dumps
-from accordkg.errors import StoreError
+from accordkg.errors import InputError, StoreError, ValidationError
 from accordkg.extraction import ExtractedDocument, extract_file, with_supertypes
-from accordkg.extraction.registry import Registry
+from accordkg.extraction.rdf import document_graph_iri
+from accordkg.extraction.registry import Registry, slug
 from accordkg.mappings import checked_against, mappings_graph_iri, read_mappings
 from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.resources import ontology_graph
@@ -28,6 +33,7 @@ from accordkg.store import open_store
 from accordkg.validation import validate
 
 ONTOLOGY_PAGE = "ontology.html"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class BuildSummary:
     triples: int
     dump_files: int
     warnings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
 
 
 def records_graph_iri(settings: Settings) -> URIRef:
@@ -63,13 +70,51 @@ def extract_checked(path: Path, registry: Registry, settings: Settings) -> Extra
     return document
 
 
-def build(settings: Settings, progress: Callable[[Path], None] = lambda _: None) -> BuildSummary:
-    """Extract, validate and load everything; return what was loaded."""
+def build(
+    settings: Settings,
+    progress: Callable[[Path], None] = lambda _: None,
+    *,
+    strict: bool = False,
+) -> BuildSummary:
+    """Extract, validate and load every document that can be; return what was loaded and
+    which documents failed, and why. With `strict`, the first failure is raised."""
     registry = Registry.load(settings.input_dir, settings.base_iri)
     documents = []
-    for path in source_files(settings):
-        documents.append(extract_checked(path, registry, settings))
+    failures: dict[str, str] = {}
+    failed_graphs: set[URIRef] = set()
+    for path in freezing(source_files(settings)):
+        try:
+            documents.append(extract_checked(path, registry, settings))
+        except (InputError, ValidationError) as exc:
+            if strict:
+                raise
+            failures[str(path)] = str(exc)
+            failed_graphs.add(document_graph_iri(settings.base_iri, slug(path.stem)))
         progress(path)
+    return _load(settings, registry, documents, failures, failed_graphs)
+
+
+def freezing(items: Iterable[T]) -> Iterator[T]:
+    """`items`, with what each step left alive moved out of the cyclic collector's sight
+    (`gc.freeze()`): a batch keeps every document's graph until it is written, and
+    otherwise each collection scans all of them again (a corpus extracts a third slower).
+    They are handed back to the collector when the batch ends."""
+    try:
+        for item in items:
+            yield item
+            gc.freeze()
+    finally:
+        gc.unfreeze()
+
+
+def _load(
+    settings: Settings,
+    registry: Registry,
+    documents: list[ExtractedDocument],
+    failures: dict[str, str],
+    failed_graphs: set[URIRef],
+) -> BuildSummary:
+    """Write what a build extracted, with the ontology, records and mappings."""
     ontology = ontology_graph()
     graphs: dict[URIRef, Graph] = {
         ONTOLOGY_IRI: ontology,
@@ -103,6 +148,7 @@ def build(settings: Settings, progress: Callable[[Path], None] = lambda _: None)
             if name.startswith(f"{settings.base_iri}graph/")
             and not name.startswith(imports_prefix(settings))
             and URIRef(name) not in graphs
+            and URIRef(name) not in failed_graphs  # a failed document keeps its last graph
         ]
         store.replace_graphs(graphs, drop=stale)
         dumps = write_dumps(store, settings.dumps_dir)
@@ -112,4 +158,5 @@ def build(settings: Settings, progress: Callable[[Path], None] = lambda _: None)
             triples=store.triple_count(),
             dump_files=len(dumps),
             warnings=warnings,
+            failures=failures,
         )

@@ -59,20 +59,37 @@ def _reports_errors(command: Callable[..., None]) -> Callable[..., None]:
 
 @app.command()
 @_reports_errors
-def build(data_dir: DataDir = None) -> None:
-    """Build the graph from the ontology and data/ into the store."""
+def build(
+    data_dir: DataDir = None,
+    strict: Annotated[
+        bool, typer.Option(help="Stop at the first document that fails; load nothing.")
+    ] = False,
+) -> None:
+    """Build the graph from the ontology and data/ into the store.
+
+    Every document that extracts and validates is loaded; one that fails is reported and
+    keeps its previous graph, and the exit status is 1.
+    """
     settings = _settings(data_dir=data_dir)
     with typer.progressbar(length=len(source_files(settings)), label="extracting") as bar:
-        summary = build_graph(settings, progress=lambda _: bar.update(1))
+        summary = build_graph(settings, progress=lambda _: bar.update(1), strict=strict)
     for path, warnings in summary.warnings.items():
         for warning in warnings:
             typer.echo(f"warning: {path}: {warning}", err=True)
+    for path, reason in summary.failures.items():
+        typer.echo(
+            f"failed: {reason}" if reason.startswith(path) else f"failed: {path}: {reason}",
+            err=True,
+        )
     typer.echo(
         f"built {settings.store_dir}: {summary.documents} document(s), "
         f"{summary.graphs} graph(s), {summary.triples} triples, "
-        f"{sum(len(w) for w in summary.warnings.values())} warning(s); "
+        f"{sum(len(w) for w in summary.warnings.values())} warning(s), "
+        f"{len(summary.failures)} failed; "
         f"{summary.dump_files} dump file(s) in {settings.dumps_dir}"
     )
+    if summary.failures:
+        raise typer.Exit(1)
 
 
 class DumpFormat(StrEnum):
