@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from accordkg.errors import InputError
-from accordkg.extraction.lexicon import in_capitals, opens_recital
+from accordkg.extraction.lexicon import COMPOUND_HEADS, in_capitals, opens_recital
 from accordkg.extraction.text import Text
 
 LINE_END = re.compile(r"[\n\f]")
@@ -647,6 +647,7 @@ def _joins_hyphenated(break_: re.Match[str], next_word: str, vocabulary: _Vocabu
         or (vocabulary.words[head] > 0 and not WORD_ENDING.fullmatch(tail))
         or (left.isupper() and len(left) > 1)
         or head in HYPHENATED_PREFIXES
+        or head in COMPOUND_HEADS
         or head in vocabulary.compound_heads
         or bool(vocabulary.words[head] and vocabulary.words[tail])
     )

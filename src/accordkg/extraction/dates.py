@@ -35,6 +35,7 @@ FULL_DATES = [
     re.compile(rf"\b{MONTH}\s+{DAY},?\s+{YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{DAY}\s+(?:(?:day\s+)?of\s+)?{MONTH},?\s+{YEAR}\b", re.IGNORECASE),
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})\b"),  # 17.04.2024
 ]
 MONTH_AND_YEAR = re.compile(rf"\b{MONTH}\s+{YEAR}\b", re.IGNORECASE)
 DAYS_WITHOUT_YEAR = [

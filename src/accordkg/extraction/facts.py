@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal
 
 from accordkg.errors import InputError
-from accordkg.extraction.dates import find_date, find_day_in_year
+from accordkg.extraction.dates import FoundDate, find_date, find_day_in_year
 from accordkg.extraction.gazetteer import KnownParty, find_party, split_party_list
 from accordkg.extraction.registry import name_key
 from accordkg.extraction.rules import Reading, legal_status, modality
@@ -53,6 +53,11 @@ TITLE_PARTIES = [
     re.compile(TITLE_FORM + r"(?:for|to|in)\s", re.I),
 ]
 PARTY_SEPARATORS = re.compile(r",\s*(?:and\s+)?(?=the\s)|\s+and\s+(?=the\s)|;\s*", re.I)
+STATE_WORDS = re.compile(
+    r"\b(Republic|Kingdom|State|States|Federation|Confederation|Commonwealth|Principality|"
+    r"Emirates|Sultanate|Duchy|Government)\b",
+    re.I,
+)
 STATE_GOVERNMENT = r"^(?:the\s+)?(?:(?:federal\s+|royal\s+)?government\s+of\s+)?(?:the\s+)?"
 PLAIN_PARTY_SEPARATORS = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 SHORT_NAME = re.compile(
@@ -76,6 +81,10 @@ WE_THE = re.compile(
     r"Heads|Representatives|Governments|Prime\s+Ministers|Presidents|Members))"
     r"(?:\s+(?!of\b)[\w-]+)*?\s+of\s+(?P<list>.+?)(?:,\s*(?:meeting|met|meet|gathered|assembled|"
     r"convened|having|on|in|at|recogni|together|who)\b|,\s*$|\s*:\s*$|$)",
+    re.I | re.S,
+)
+GOVERNMENTS_OF = re.compile(
+    r"^(?:The\s+)?Governments\s+of\s+(?P<list>.+?)\s*(?:\(|,\s*(?:hereinafter|together)|,?\s*$)",
     re.I | re.S,
 )
 OFFICE_OF = re.compile(
@@ -117,7 +126,8 @@ GENERIC_TAIL = re.compile(
 )
 REFERENCE_FORM = re.compile(
     r"\b(Memorand(?:um|a) of Understanding|Joint Statement|Joint Declaration|Declaration|"
-    r"Agreement|Treaty|Convention|Protocol|Arrangement|Charter|Accord|Statement of Intent)\b"
+    r"Agreement|Treaty|Convention|Protocol|Arrangement|Charter|Accord|Statement of Intent|"
+    r"Recommendation|Resolution)\b"
 )
 NAME_TAIL_START = frozenset({"between", "on", "of", "for", "concerning", "regarding", "among"})
 CONNECTORS = frozenset({"the", "and", "of", "on", "for", "in", "between", "among", "to"})
@@ -141,7 +151,10 @@ DATED = re.compile(
     r"(?:(?:at|in)\s+(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)"
     r"(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+){0,2})\s+)?(?:in\s+|on\s+)?|of\s+)"
 )
-PLACES = re.compile(r"\b(?:at|in)\s+(?P<places>[A-Z][^,]*?(?:,\s*[A-Z][^,]*?)*?),?\s+(?:on|this)\b")
+PLACES = re.compile(
+    r"\b(?:at|in)\s+(?P<places>[A-Z][^,]*?(?:,\s*[A-Z][^,]*?)*?)(?:,?\s+(?:on|this|in)\b|,)"
+)
+OFFICE_AFTER_DASH = re.compile(r"\s+[\u2013\u2014-]\s+.*$")
 ORIGINALS = re.compile(
     r"\bin\s+(?P<count>\w+)\s+(?:original|copie)s?\b|\bin\s+(?P<plicate>\w+plicate)\b|"
     r"\bin\s+a\s+(?P<single>single)\s+(?:original|copy)\b",
@@ -167,6 +180,7 @@ LANGUAGE_CODES = {
     "malay": "ms", "filipino": "fil", "icelandic": "is", "irish": "ga", "maltese": "mt",
 }  # fmt: skip
 EVENT = re.compile(r"\b(?:during|at|on the occasion of)\s+the\s+(?P<event>.+?)\.?$")
+OFFICE_ENDS = frozenset({"Chief", "and", "of", "for", "the", "General", "Deputy", "Vice"})
 POST_NOMINAL = re.compile(r"[A-Z]{2,5}|Ph\.?D\.?|QC|KC")
 ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+[,;:)]?$")
 SMALL_WORDS = frozenset({"of", "and", "the", "for", "in", "on", "to", "a", "an", "de", "la", "du"})
@@ -244,9 +258,17 @@ class Party:
     def kind(self) -> str:
         if self.known is not None:
             return self.known.kind
-        # "the Government of X" is the state X acting through its government.
-        is_organization = ORGANIZATION_WORDS.search(name_key(self.names[0]).title())
-        return "organization" if is_organization else "state"
+        # An unknown name is a state where it reads as one ("the Republic of X", "the
+        # Government of X", one proper name); an agency or body otherwise ("ETRI",
+        # "Deutsche Forschungsgemeinschaft"). Either way the party is minted with a warning.
+        printed = self.names[0]
+        key = name_key(printed)
+        if ORGANIZATION_WORDS.search(key.title()):
+            return "organization"
+        one_name = (
+            len(key.split()) == 1 and not re.sub(r"^the\s+", "", printed, flags=re.I).isupper()
+        )
+        return "state" if STATE_WORDS.search(printed) or one_name else "organization"
 
 
 @dataclass(frozen=True)
@@ -389,11 +411,11 @@ class _Reader:
         for block in segments.signature_blocks:
             self._party(block.party.value, "block")
         if segments.endorsements is not None:
-            listed = segments.endorsements.value
-            for start, end in split_party_list(listed):
-                index = self._party(listed[start:end], "list")
-                if index is not None:
-                    self.parties[index].roles.add("endorses")
+            for listed in _list_entries(segments.endorsements):
+                for start, end in split_party_list(listed):
+                    index = self._party(listed[start:end], "list")
+                    if index is not None:
+                        self.parties[index].roles.add("endorses")
 
     def _chapeau_parties(self) -> bool:
         """The parties the chapeau names, with their short names; False if it names none."""
@@ -401,12 +423,14 @@ class _Reader:
         if chapeau is None:
             return False
         value = chapeau.value
-        we = WE_THE.match(value)
-        if we is not None:
-            phrase = we["list"]
+        listed = WE_THE.match(value) or GOVERNMENTS_OF.match(value)
+        if listed is not None:  # "We, the Leaders of A, B and C", "The Governments of A, B and C"
+            phrase = listed["list"]
             names = [phrase[start:end] for start, end in split_party_list(phrase)]
             found = [self._party(name, "chapeau") for name in names]
             return any(index is not None for index in found)
+        if value.startswith(("We,", "WE,")):
+            return False  # "We, the ministers responsible for science, …": no names
         found_any = False
         position = 0
         for match in [*SHORT_NAME.finditer(value), None]:
@@ -628,7 +652,7 @@ class _Reader:
                 languages=(),
             )
         text = clause.value
-        day = find_date(text)
+        day = find_date(text) or self._block_date()
         places = PLACES.search(text)
         languages = languages_in(text)
         verb = re.search(r"\b(signed|done|executed|adopted|issued|made|agreed)\b", text, re.I)
@@ -637,14 +661,20 @@ class _Reader:
             signed=verb is not None and verb[1].lower() in SIGNED_VERBS,
             date=day.literal if day else None,
             date_source=clause,
-            places=tuple(
-                p.strip() for p in PLAIN_PARTY_SEPARATORS.split(places["places"]) if p.strip()
-            )
-            if places
-            else (),
+            places=_places(places["places"]) if places else (),
             originals=originals_in(text),
             languages=languages,
         )
+
+    def _block_date(self) -> FoundDate | None:
+        """The date the signature blocks give ("Date: 18 October 2023"), where the signing
+        clause gives none and every block gives the same day; else None (and a warning
+        where they differ)."""
+        found = [find_date(d.value) for b in self.segments.signature_blocks for d in b.dates]
+        days = {day.literal for day in found if day is not None}
+        if len(days) > 1:
+            self.warnings.append("signature blocks: dated differently; no date read")
+        return found[0] if len(days) == 1 else None
 
     def _signatories(self) -> list[Signatory]:
         signatories = []
@@ -687,6 +717,15 @@ class _Reader:
         )
 
 
+def _places(printed: str) -> tuple[str, ...]:
+    """The places a signing clause names ("London and Washington"), never a language
+    ("in English and French, …")."""
+    names = [p.strip() for p in PLAIN_PARTY_SEPARATORS.split(printed) if p.strip()]
+    if any(name.lower() in LANGUAGE_CODES for name in names):
+        return ()
+    return tuple(names)
+
+
 def originals_in(text: str) -> int | None:
     """How many originals a signing clause says were signed ("in two originals", "in
     duplicate", "in a single copy")."""
@@ -715,6 +754,12 @@ def _form(title: str, preface: Text | None) -> str | None:
         if found:
             return min(found)[1]
     return None
+
+
+def _list_entries(endorsements: Text) -> list[str]:
+    """The lines of an endorsement list, each without what follows its name after a dash
+    ("Australia - Minister for Industry and Science")."""
+    return [OFFICE_AFTER_DASH.sub("", line.value) for line in endorsements.lines() if line.value]
 
 
 def _title_parties(title: str) -> list[str]:
@@ -900,7 +945,17 @@ def _office_and_organization(lines: list[str]) -> tuple[str | None, str | None]:
         return None, None
     joined: list[str] = []
     for line in lines:  # "Member of the European Commission / responsible for Research"
-        if joined and line[:1].islower():
+        wrapped = joined and (
+            line[:1].islower()  # "President and Chief / Executive Officer"
+            or (
+                OFFICE_WORDS.search(joined[-1])
+                and OFFICE_WORDS.search(line)
+                and not ORGANIZATION_WORDS.search(line)
+                and len(joined) == 1
+                and joined[-1].split()[-1] in OFFICE_ENDS
+            )
+        )
+        if wrapped:
             joined[-1] = f"{joined[-1]} {line}"
         else:
             joined.append(line)

@@ -30,3 +30,11 @@ def in_capitals(value: str) -> bool:
     """Whether a line is written in capitals (two letters or more, all upper case)."""
     letters = [c for c in value if c.isalpha()]
     return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
+# First parts of compounds that a line break may split ("long-" "term", "large-" "scale"):
+# the hyphen stays, since joining them would make a word that is none.
+COMPOUND_HEADS = frozenset(
+    {"long", "short", "high", "low", "large", "small", "full", "part", "multi", "well",
+     "open", "data", "peer", "world", "mid", "middle", "early", "cutting", "state", "best"}
+)  # fmt: skip

@@ -91,8 +91,8 @@ RELEASE_TYPES = re.compile(
     r"STATEMENT|NEWS|PRESS RELEASE)$"
 )
 HONORIFIC = re.compile(
-    r"^(The\s+)?(Right\s+)?(Rt\.?\s+)?(Hon(ou?rable|\.)?|Excellency|His Excellency|"
-    r"Her Excellency|H\.\s?E\.?|Dr\.?|Prof(essor|\.)?|Mr\.?|Ms\.?|Mrs\.?|Sir|Dame)\s+",
+    r"^(The\s+)?(Right\s+)?(Rt\.?\s+)?(?:(Hon(ou?rable|\.)?|Excellency|His Excellency|"
+    r"Her Excellency|H\.\s?E\.?|Dr\.?|Prof(essor|\.)?|Mr\.?|Ms\.?|Mrs\.?|Sir|Dame)\s+)+",
     re.I,
 )
 NAME_TOKEN = re.compile(r"^([A-Z][\w'\u2019\-]*\.?|[A-Z]\.([A-Z]\.)*)$")
@@ -110,7 +110,8 @@ OFFICE_WORDS = re.compile(
     r"Counsellor|Councillor|Deputy|Envoy|Prime|Vice|Chancellor|Executive|General|Leader|"
     r"Premier|Chargé|Consul|Rector|Provost|Dean|Principal|Manager|Member)\b"
 )
-HEADER_GOES_ON = re.compile(r"^(of|and|for|on|in|the)\s")
+HEADER_GOES_ON = re.compile(r"^(of|and|for|on|in|the|de|la|du|des|der|für)\s")
+SIGNATURE_FIELD = re.compile(r"^(?P<field>Name|Title|Position|Date)\s*:\s*(?P<value>\S.*)$", re.I)
 HEADER_CONNECTORS = frozenset({"of", "for", "and", "the", "de", "la", "du", "des", "on", "in"})
 COLUMN_GAP = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|\t|$)")
 
@@ -131,6 +132,7 @@ class SignatureBlock:
     header: Text
     party: Text
     signers: tuple[tuple[Text, ...], ...]
+    dates: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,9 @@ def segment(document: CleanDocument) -> Segments:
     parts = _Body(document.raw)
     for paragraph in paragraphs[body_start:body_end]:
         parts.take(paragraph)
+    if parts.header_date is None and title_range is not None:  # a page's date above the title
+        above = [d for p in paragraphs[: title_range[0]] if (d := _date_line(p)) is not None]
+        parts.header_date = above[-1] if above else None
     return Segments(
         title=title,
         release=release,
@@ -521,12 +526,10 @@ class _Body:
         value = text.value
         if self._place_and_date(text):
             return True
-        for line in paragraph.lines:  # "3 June 2025", "Published: 20 November 2024"
-            day = find_date(line.value)
-            if day is not None and len(line.value) - (day.end - day.start) < 14:
-                if self.header_date is None:
-                    self.header_date = line
-                return len(paragraph.lines) < 4 and all(len(x.value) < 80 for x in paragraph.lines)
+        date_line = _date_line(paragraph)
+        if date_line is not None:
+            self.header_date = self.header_date or date_line
+            return len(paragraph.lines) < 4 and all(len(x.value) < 80 for x in paragraph.lines)
         if PREFACE.search(value) and not HEREINAFTER.search(value) and self.preface is None:
             self.preface = text
             return True
@@ -620,40 +623,58 @@ class _Body:
         blocks: list[SignatureBlock] = []
         header: list[Text] = []
         signers: list[list[Text]] = []
+        dates: list[Text] = []
+        ruled = False  # a line to sign on ("________") ends a header written without a colon
         for line in lines:
-            if not any(c.isalpha() for c in line.value):
-                continue  # the rule signed above: "______________"
-            match = PARTY_HEADER.match(line.value)
-            if match and (header == [] or signers or line.value.endswith(":")):
+            value = line.value
+            if not any(c.isalpha() for c in value):
+                ruled = True
+                continue
+            match = PARTY_HEADER.match(value)
+            if match and (header == [] or signers or value.endswith(":")):
                 if header:
-                    blocks.append(_block(header, signers))
-                header, signers = [line], []
-            elif (
-                header
-                and not signers
-                and not header[-1].value.endswith(":")
-                and (
-                    (
-                        in_capitals(line.value)
-                        and in_capitals(header[-1].value)
-                        and (
-                            not looks_like_name(line.value)
-                            or header[-1].value.split()[-1].lower() in HEADER_CONNECTORS
-                        )
-                    )
-                    or (HEADER_GOES_ON.match(line.value) and not looks_like_name(line.value))
-                )
-            ):
+                    blocks.append(_block(header, signers, dates))
+                header, signers, dates, ruled = [line], [], [], False
+            elif header and not signers and not ruled and _continues_header(header[-1], line):
                 header.append(line)  # a header wrapped over two lines
             elif not header:
-                self.warnings.append(f"signature line outside any 'For ...:' block: {line.value!r}")
-            elif not signers or looks_like_name(line.value):
-                signers.append([line])
+                self.warnings.append(f"signature line outside any 'For ...:' block: {value!r}")
             else:
-                signers[-1].append(line)
+                _add_signer_line(line, signers, dates)
         if header:
-            blocks.append(_block(header, signers))
+            blocks.append(_block(header, signers, dates))
         return blocks
+
+
+def _add_signer_line(line: Text, signers: list[list[Text]], dates: list[Text]) -> None:
+    """A line of a signature block under its header: a date ("Date: 18 October 2023"), a
+    name that starts a signatory ("Jane Doe", "Name: Jane Doe"), or a line of the last
+    signatory's office ("President", "Title: President")."""
+    field = SIGNATURE_FIELD.match(line.value)
+    if field is not None and field["field"].lower() == "date":
+        dates.append(line.group(field, "value"))
+        return
+    text = line.group(field, "value") if field else line
+    starts = field["field"].lower() == "name" if field else looks_like_name(line.value)
+    if starts or not signers:
+        signers.append([text])
+    else:
+        signers[-1].append(text)
+
+
+def _continues_header(before: Text, line: Text) -> bool:
+    """Whether a line goes on with a signature block's header ("FOR THE NATIONAL RESEARCH"
+    / "FOUNDATION OF KOREA", "For the Agence Nationale" / "de la Recherche") rather than
+    starting the signatory's name or office."""
+    if before.value.endswith(":") or HONORIFIC.match(line.value):
+        return False
+    value = line.value
+    if in_capitals(value) and in_capitals(before.value):
+        connector = before.value.split()[-1].lower() in HEADER_CONNECTORS
+        return connector or not looks_like_name(value)
+    return bool(HEADER_GOES_ON.match(value)) or not (
+        looks_like_name(value) or OFFICE_WORDS.search(value.title())
+    )
 
 
 def _is_heading(match: re.Match[str]) -> bool:
@@ -689,6 +710,16 @@ OPERATIVE_VERB = re.compile(
     r"\b(will|shall|intend|resolve|commit|pledge|undertake|agree|decide|call upon|encourage)",
     re.I,
 )
+
+
+def _date_line(paragraph: Paragraph) -> Text | None:
+    """A line that is a date and little else ("3 June 2025", "Published: 20 November 2024",
+    "17.04.2024"), not a date inside a sentence."""
+    for line in paragraph.lines:
+        day = find_date(line.value)
+        if day is not None and len(line.value) - (day.end - day.start) < 14:
+            return line
+    return None
 
 
 def _unnumbered(text: Text) -> Text:
@@ -755,7 +786,7 @@ def _is_chapeau(value: str) -> bool:
     return starts and (bool(HEREINAFTER.search(value)) or value.endswith(","))
 
 
-def _block(header: list[Text], signers: list[list[Text]]) -> SignatureBlock:
+def _block(header: list[Text], signers: list[list[Text]], dates: list[Text]) -> SignatureBlock:
     joined = Text.join(header)
     match = PARTY_HEADER.match(joined.value)
     party = joined.group(match, "party").strip() if match else joined
@@ -763,6 +794,7 @@ def _block(header: list[Text], signers: list[list[Text]]) -> SignatureBlock:
         header=Text.join(header, "\n"),
         party=party.strip(":").strip(),
         signers=tuple(tuple(s) for s in signers),
+        dates=tuple(dates),
     )
 
 
