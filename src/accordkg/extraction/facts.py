@@ -358,7 +358,7 @@ class _Reader:
                 own or (lead_in_readings[parent] if parent is not None else None)
             )
         statement, statement_unit = self._legal_status()
-        commitments = self._commitments(lead_in_readings, statement_unit)
+        commitments = self._commitments(lead_in_readings)
         legal_force, legal_force_source = self._legal_force(
             statement, statement_unit, commitments, lead_in_readings
         )
@@ -534,19 +534,17 @@ class _Reader:
                 return reading, index
         return None, None
 
-    def _commitments(
-        self, lead_in_readings: list[Reading | None], statement_unit: int | None
-    ) -> tuple[Provision, ...]:
+    def _commitments(self, lead_in_readings: list[Reading | None]) -> tuple[Provision, ...]:
         commitments: list[Provision] = []
         units = self.segments.units
-        ends = self._operative_end(lead_in_readings, statement_unit)
+        ends = self._operative_end(lead_in_readings)
         for unit in units[ends:]:
             self.warnings.append(f"after the operative part, not read: {unit.text.value[:60]!r}")
-        for index, unit in enumerate(units[:ends]):
+        for unit in units[:ends]:
             text = unit.text.value
             own = modality(text)
-            if index == statement_unit and (own is None or _within_status(text, own)):
-                continue  # the statement of legal status is the instrument's, not a commitment
+            if _states_status(text, own):
+                continue  # a statement of legal status is the instrument's, not a commitment
             governing = lead_in_readings[unit.lead_in] if unit.lead_in is not None else None
             reading = governing or own
             position = len(commitments) + 1
@@ -562,7 +560,7 @@ class _Reader:
             commitments.append(_provision(position, unit, reading.value if reading else None))
         return tuple(commitments)
 
-    def _operative_end(self, lead_in_readings: list[Reading | None], statement: int | None) -> int:
+    def _operative_end(self, lead_in_readings: list[Reading | None]) -> int:
         """Where the operative part ends: page text after the last provision that reads
         (related links, contacts) is not a provision; it has no closing full stop."""
         end = len(self.segments.units)
@@ -571,12 +569,12 @@ class _Reader:
             value = unit.text.value
             governed = unit.lead_in is not None and lead_in_readings[unit.lead_in] is not None
             if (
-                end - 1 == statement
-                or governed
+                governed
                 or unit.article is not None
                 or unit.number is not None
                 or value.endswith((".", ";", ":", ",", "and", "or"))
                 or modality(value) is not None
+                or legal_status(value) is not None
             ):
                 break
             end -= 1
@@ -816,11 +814,11 @@ def _verb(text: Text, reading: Reading) -> Text:
     return quoted[: len(quoted.value) - 3] if quoted.value.endswith(" to") else quoted
 
 
-def _within_status(text: str, reading: Reading) -> bool:
-    """Whether a modal verb belongs to the statement of legal status itself ("shall not
-    be legally binding")."""
+def _states_status(text: str, own: Reading | None) -> bool:
+    """Whether a paragraph states the instrument's legal status and nothing more: any
+    modal verb in it belongs to the statement ("shall not be legally binding")."""
     status = legal_status(text)
-    return status is not None and status.start - 25 <= reading.start <= status.end
+    return status is not None and (own is None or status.start - 25 <= own.start <= status.end)
 
 
 def _unit_index(segments: Segments, provision: Provision) -> int:

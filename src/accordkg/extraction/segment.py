@@ -460,8 +460,12 @@ class _Body:
             if value.endswith(("\u201d", '"')) and not value.endswith(('""', "\u201c")):
                 self.state = "operative"
             return True
-        if SALUTATION.match(value) or (value.startswith("(") and value.endswith(")")):
+        if SALUTATION.match(value):
+            if self.state in ("signing", "close"):
+                self.state = "operative"  # "Excellency," opens the next note's text
             return True
+        if value.startswith("(") and value.endswith(")"):
+            return True  # "(Note from the Ambassador of … to the Minister …)"
         if CLOSE.match(value):
             self.state = "close"
             return True
