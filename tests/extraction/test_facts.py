@@ -63,10 +63,14 @@ REFERENCES = [
      "Personal Data", Literal("1981-01-28", datatype=XSD.date), None, False),
     ("Having regard to the Memorandum of Understanding between the National Research "
      "Foundation of Korea and the Centre National de la Recherche Scientifique on "
-     "Cooperation in Artificial Intelligence Research, signed at Seoul on 14 May 2024,",
+     "Cooperation in Artificial Intelligence Research, signed at Seoul on 14 May 2024, "
+     "which this Arrangement implements;",
      "Memorandum of Understanding between the National Research Foundation of Korea and the "
      "Centre National de la Recherche Scientifique on Cooperation in Artificial Intelligence "
      "Research", Literal("2024-05-14", datatype=XSD.date), "Seoul", True),
+    ("Having regard to the Agreement for Scientific Cooperation signed at Paris on 9 October "
+     "2013,", "Agreement for Scientific Cooperation", Literal("2013-10-09", datatype=XSD.date),
+     "Paris", False),  # regard is had to it: cited, not built on
     ("Pursuant to the Framework Agreement signed in 2011, the Sides will meet.",
      "Framework Agreement", Literal("2011", datatype=XSD.gYear), None, True),
 ]  # fmt: skip

@@ -384,6 +384,11 @@ MODALITY = [
     ("We resolve to strengthen our joint research capacity.", "undertaking", "resolve to"),
     ("We pledge to support the international network of institutes.", "undertaking", "pledge to"),
     ("The Participants decided to launch a joint call for proposals.", "undertaking", "decided to"),
+    (
+        "The two sides decided that the next meeting will be held in New Delhi in 2026.",
+        "undertaking",
+        "decided that",
+    ),
     ("In May 2023 the Parties agreed to establish a joint committee.", "undertaking", "agreed to"),
     # intention
     ("The Participants intend to:", "intention", "intend to"),

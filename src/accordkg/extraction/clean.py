@@ -57,6 +57,7 @@ ITEM_MARKER = re.compile(
     rf"|\([a-zA-Z]\)|[a-z][.)]|\((?:{ROMAN}|{ROMAN_CAPITALS})\)|{ROMAN}[.)]"
     rf"|(?=[IVX]{{2}}){ROMAN_CAPITALS}\.|[-\u2013*])\s+\S"
 )
+IN_SENTENCE = re.compile(r"\d{1,3}(?:\.\d{1,3})+\s+[a-z]")  # "1.5 million", not "1.5 The"
 HEADING = re.compile(
     r"(?:Article|ARTICLE|Art\.|Section|SECTION|Part|PART|Chapter|CHAPTER|Annex|ANNEX)"
     r"\s+(?:\d{1,3}|[IVXLC]{1,7})\b"
@@ -538,6 +539,8 @@ def _splits_before(before: str, value: str, width: int) -> bool:
     room to spare."""
     deliberate = len(before) + 1 + len(value.split(maxsplit=1)[0]) <= WRAP_SLACK * width
     if _starts_paragraph(value):
+        if IN_SENTENCE.match(value):  # "CAD" / "1.5 million per year": a number goes on
+            return bool(CLAUSE_END.search(before))
         return _strong_start(value) or deliberate or bool(CLAUSE_END.search(before))
     if _opens_recital(value) and (before.endswith(";") or (deliberate and before[-1] in ",:")):
         return True

@@ -83,6 +83,9 @@ WE_THE = re.compile(
     r"convened|having|on|in|at|recogni|together|who)\b|,\s*$|\s*:\s*$|$)",
     re.I | re.S,
 )
+STATE_PAIR = re.compile(
+    r"\b(?P<first>[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)\s?[\u2013\u2014-]\s?(?P<second>[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)\b"
+)
 GOVERNMENTS_OF = re.compile(
     r"^(?:The\s+)?Governments\s+of\s+(?P<list>.+?)\s*(?:\(|,\s*(?:hereinafter|together)|,?\s*$)",
     re.I | re.S,
@@ -115,8 +118,8 @@ PASSIVE_MECHANISM = re.compile(
     + r"))\b[^.;]{0,120}?\b(?:shall|will|is\s+to|are\s+to)\s+be\s+(?:established|set\s+up|"
     r"created|convened|launched|formed|constituted)\b"
 )
-PROPER_TAIL = re.compile(
-    r"(?:\s+(?:on|for|of|in)(?:\s+(?:the|and|of|in|for|on|[A-Z][\w\-\u2013]*))*\s+"
+PROPER_TAIL = re.compile(  # "… on Science, Technology and Innovation"
+    r"(?:\s+(?:on|for|of|in)(?:(?:\s+|,\s+)(?:the|and|of|in|for|on|[A-Z][\w\-\u2013]*))*\s+"
     r"[A-Z][\w\-\u2013]*)?"
 )
 # "a network of centres of excellence that …": "of" phrases that name the body.
@@ -137,11 +140,13 @@ NAME_CONNECTORS = CONNECTORS | {
 }  # fmt: skip
 SELF_REFERENCE = re.compile(r"\b(this|the present|these|that)\s+$", re.I)
 BUILDS_ON = re.compile(
-    r"\b(building\s+(up)?on|pursuant\s+to|in\s+pursuance\s+of|further\s+to|in\s+accordance\s+with|having\s+regard\s+to|"
+    r"\b(building\s+(up)?on|pursuant\s+to|in\s+pursuance\s+of|further\s+to|in\s+accordance\s+with|"
     r"in\s+implementation\s+of|implementing|to\s+implement|based\s+on|under|within\s+the\s+"
     r"framework\s+of)\s+(the\s+)?$",
     re.I,
 )
+# "…, signed at Seoul on 14 May 2024, which this Arrangement implements"
+IMPLEMENTED = re.compile(r"^[^;]{0,120}?\bwhich\s+(?:this|the\s+present)\s+\w+\s+implements\b")
 BASIS = (
     r"\b(?:pursuant\s+to|in\s+pursuance\s+of|under|in\s+accordance\s+with|"
     r"in\s+implementation\s+of|implementing|on\s+the\s+basis\s+of)"
@@ -180,7 +185,8 @@ LANGUAGE_CODES = {
     "malay": "ms", "filipino": "fil", "icelandic": "is", "irish": "ga", "maltese": "mt",
 }  # fmt: skip
 EVENT = re.compile(r"\b(?:during|at|on the occasion of)\s+the\s+(?P<event>.+?)\.?$")
-OFFICE_ENDS = frozenset({"Chief", "and", "of", "for", "the", "General", "Deputy", "Vice"})
+OFFICE_CONNECTORS = frozenset({"and", "of", "for", "the"})
+OFFICE_ENDS = OFFICE_CONNECTORS | {"Chief", "General", "Deputy", "Vice"}
 POST_NOMINAL = re.compile(r"[A-Z]{2,5}|Ph\.?D\.?|QC|KC")
 ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+[,;:)]?$")
 SMALL_WORDS = frozenset({"of", "and", "the", "for", "in", "on", "to", "a", "an", "de", "la", "du"})
@@ -376,6 +382,8 @@ class _Reader:
         if signing is not None and signing.date is None and signing.clause is not None:
             self.warnings.append(f"signing clause: no date found in {signing.clause.text!r}")
         if not self.parties:
+            self._parties_of_a_pair(title)
+        if not self.parties:
             self.warnings.append(
                 "parties: none named in the title, chapeau, signature blocks or endorsements"
             )
@@ -415,7 +423,7 @@ class _Reader:
                 for start, end in split_party_list(listed):
                     index = self._party(listed[start:end], "list")
                     if index is not None:
-                        self.parties[index].roles.add("endorses")
+                        self.parties[index].roles.add(segments.listed_role)
 
     def _chapeau_parties(self) -> bool:
         """The parties the chapeau names, with their short names; False if it names none."""
@@ -471,6 +479,21 @@ class _Reader:
         self.parties.append(Party(name=party_label(name), known=known, names=[name]))
         self.aliases[name_key(name)] = len(self.parties) - 1
         return len(self.parties) - 1
+
+    def _parties_of_a_pair(self, title: str) -> None:
+        """Where nothing else names the parties, a title that joins two states' names
+        ("Fifth Meeting of the Australia\u2013India Joint Committee") names them: each
+        takes part by issuing the text, and the reading is warned about."""
+        for match in STATE_PAIR.finditer(title):
+            first, second = _state_name(match["first"], -1), _state_name(match["second"], 0)
+            if first is None or second is None:
+                continue
+            for name in (first, second):
+                index = self._party(name, "title")
+                if index is not None:
+                    self.parties[index].roles.add("issues")
+            self.warnings.append(f"parties: read as {first} and {second} from the title")
+            return
 
     def _may_mint(self, name: str, where: str) -> bool:
         """Whether an unknown name may become a party of its own: not an office whose
@@ -636,15 +659,16 @@ class _Reader:
         segments = self.segments
         clause = segments.signing_clause
         if clause is None:
-            if segments.header_date is None:
+            header = segments.header_date
+            day = find_date(header.value, partial=True) if header else self._block_date()
+            if day is None:
                 return None
-            day = find_date(segments.header_date.value, partial=True)
             place = segments.dateline_place
             return Signing(
                 clause=None,
-                signed=False,
-                date=day.literal if day else None,
-                date_source=segments.header_date,
+                signed=bool(segments.signature_blocks),
+                date=day.literal,
+                date_source=header,
                 places=(_title_case(place.value),) if place is not None else (),
                 originals=None,
                 languages=(),
@@ -776,6 +800,17 @@ def _tidy_name(printed: str) -> str:
     return re.sub(r"^(?:and|as well as)\s+", "", name, flags=re.I)
 
 
+def _state_name(words: str, keep: int) -> str | None:
+    """The state named by the words on one side of a dash ("Australia", "India" in
+    "India Joint"): all of them, or only the one next to the dash (`keep` 0 for the first
+    word, -1 for the last)."""
+    for name in (words, words.split()[keep]):
+        known = find_party(name)
+        if known is not None and known.kind == "state":
+            return name
+    return None
+
+
 def _recognised(name: str) -> tuple[KnownParty | None, str]:
     """The state or organisation a name denotes, also where an office names it ("the Prime
     Minister of Japan", "the Ministers responsible for Research of X"), and the name of
@@ -889,6 +924,7 @@ def references_in(text: str) -> tuple[Reference, ...]:
                 date=day.literal if day and day.start == 0 else None,
                 place=dated["place"] if dated and day and day.start == 0 else None,
                 builds_on=bool(BUILDS_ON.search(text[:name_start]))
+                or bool(IMPLEMENTED.match(after))
                 or (short is not None and _based_on(text, short["short"])),
             )
         )
@@ -938,22 +974,26 @@ def _name_tail(text: str) -> str:
     return " ".join(taken) if len(taken) > 1 else ""
 
 
+def _wraps(lines: list[str], line: str) -> bool:
+    """Whether a signature line goes on with the office above it: "Member of the European
+    Commission / responsible for Research", "Executive Vice-President for / Research and
+    Innovation", "President and Chief / Executive Officer"."""
+    before = lines[-1]
+    ends = before.split()[-1] in OFFICE_ENDS
+    return line[:1].islower() or (
+        len(lines) == 1
+        and bool(OFFICE_WORDS.search(before))
+        and ends
+        and (before.split()[-1] in OFFICE_CONNECTORS or not ORGANIZATION_WORDS.search(line))
+    )
+
+
 def _office_and_organization(lines: list[str]) -> tuple[str | None, str | None]:
     if not lines:
         return None, None
     joined: list[str] = []
-    for line in lines:  # "Member of the European Commission / responsible for Research"
-        wrapped = joined and (
-            line[:1].islower()  # "President and Chief / Executive Officer"
-            or (
-                OFFICE_WORDS.search(joined[-1])
-                and OFFICE_WORDS.search(line)
-                and not ORGANIZATION_WORDS.search(line)
-                and len(joined) == 1
-                and joined[-1].split()[-1] in OFFICE_ENDS
-            )
-        )
-        if wrapped:
+    for line in lines:
+        if joined and _wraps(joined, line):
             joined[-1] = f"{joined[-1]} {line}"
         else:
             joined.append(line)
@@ -988,8 +1028,14 @@ def _release(segments: Segments) -> ReleaseFacts:
 
 
 def _title_case(value: str) -> str:
-    """'BUREAU OF OCEANS AND ...' as 'Bureau of Oceans and ...'."""
+    """'BUREAU OF OCEANS AND ...' as 'Bureau of Oceans and ...', 'WASHINGTON, D.C.' as
+    'Washington, D.C.'."""
     words = value.lower().split()
     return " ".join(
-        w if i and w in SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+        w.upper()
+        if "." in w.rstrip(".,")
+        else w
+        if i and w in SMALL_WORDS
+        else w[:1].upper() + w[1:]
+        for i, w in enumerate(words)
     )

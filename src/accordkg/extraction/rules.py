@@ -66,6 +66,7 @@ MODAL_LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ("undertaking", r"resolv(?:e|es|ed)\s+to", "noun"),
     ("undertaking", r"pledg(?:e|es|ed)\s+to", "noun"),
     ("undertaking", r"decid(?:e|es|ed)\s+to", None),
+    ("undertaking", r"decid(?:e|es|ed)\s+that", None),  # "decided that the meeting will be held"
     # intention
     ("intention", _DO_NOT + r"intend(?:s|ed)?(?:\s+to)?", "active"),
     ("intention", _DO_NOT + r"plan(?:s|ned)?\s+to", "noun"),

@@ -47,6 +47,7 @@ PARTY_HEADER = re.compile(
     r"(?P<party>(?!the purposes?\b)\S.{0,150}?)\s*:?\s*$",
     re.I,
 )
+END_OF_RELEASE = re.compile(r"^(?:#{3}|-\s*(?:END|30)\s*-|\*{3})$", re.I)
 SALUTATION = re.compile(r"^(?:Your\s+)?(?:Excellency|Sir|Madam|Dear\s+[^,]{1,60}),$")
 CLOSE = re.compile(
     r"^(?:I\s+avail\s+myself|Accept,?\s+(?:Your\s+)?(?:Excellency|Sir|Madam)|Please\s+accept)\b"
@@ -74,6 +75,7 @@ LEAD_OUT = re.compile(r"^(NOW,?\s+THEREFORE|Have agreed|HAVE AGREED|Hereby)\b")
 ENDORSEMENT = re.compile(
     r"^(?:Endorsed\s+by|Endorsing\s+(?:countries|states|governments|parties|participants)|"
     r"Signatories|Participating\s+(?:countries|states|governments)|Supported\s+by|"
+    r"(?P<issuers>Participants|(?:Annex\s*[IVX\d]*\s*[:\u2013-]\s*)?List\s+of\s+participants)|"
     r"The\s+(?:following\s+)?(?:countries|states|governments|participants|delegations)\s+"
     r"(?:represented|endorsed|that\s+endorsed|endorsing|were\s+represented|participating)"
     r"[^:]{0,80}|This\s+(?:declaration|statement)\s+(?:is|was|has\s+been)\s+endorsed\s+by)"
@@ -95,7 +97,7 @@ HONORIFIC = re.compile(
     r"Her Excellency|H\.\s?E\.?|Dr\.?|Prof(essor|\.)?|Mr\.?|Ms\.?|Mrs\.?|Sir|Dame)\s+)+",
     re.I,
 )
-NAME_TOKEN = re.compile(r"^([A-Z][\w'\u2019\-]*\.?|[A-Z]\.([A-Z]\.)*)$")
+NAME_TOKEN = re.compile(r"^([^\W\d_][\w'\u2019\-]*\.?|[^\W\d_]\.([^\W\d_]\.)*)$")  # "Émilie"
 NOT_IN_NAMES = frozenset({"of", "for", "and", "the", "on", "in", "to", "at", "de"})
 ORGANIZATION_WORDS = re.compile(
     r"\b(Department|Ministry|Office|House|Agency|Council|Foundation|Institute|Commission|"
@@ -111,6 +113,7 @@ OFFICE_WORDS = re.compile(
     r"Premier|Chargé|Consul|Rector|Provost|Dean|Principal|Manager|Member)\b"
 )
 HEADER_GOES_ON = re.compile(r"^(of|and|for|on|in|the|de|la|du|des|der|für)\s")
+SIGNATURE_LINE = re.compile(r"^Signature\s*:?[\s_.]*$", re.I)
 SIGNATURE_FIELD = re.compile(r"^(?P<field>Name|Title|Position|Date)\s*:\s*(?P<value>\S.*)$", re.I)
 HEADER_CONNECTORS = frozenset({"of", "for", "and", "the", "de", "la", "du", "des", "on", "in"})
 COLUMN_GAP = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|\t|$)")
@@ -177,6 +180,7 @@ class Segments:
     signing_clause: Text | None
     signature_blocks: tuple[SignatureBlock, ...]
     endorsements: Text | None
+    listed_role: str = "endorses"
     warnings: tuple[str, ...] = field(default=())
 
     @property
@@ -225,6 +229,7 @@ def segment(document: CleanDocument) -> Segments:
         signing_clause=parts.signing_clause,
         signature_blocks=tuple(parts.blocks()),
         endorsements=parts.endorsements,
+        listed_role=parts.listed_role,
         warnings=tuple(parts.warnings),
     )
 
@@ -295,14 +300,23 @@ def _title_like(paragraph: Paragraph) -> bool:
 
 
 def _continues_title(before: Paragraph, after: Paragraph) -> bool:
-    """A title block in capitals goes on over short capitals paragraphs that join it."""
-    value = after.text.value
-    if not (in_capitals(before.text.value) and in_capitals(value)) or after.has_links:
+    """A title block goes on over short paragraphs that join it: in capitals ("BETWEEN",
+    "THE NATIONAL RESEARCH FOUNDATION OF KOREA", "ON …"), or after a form alone in
+    capitals ("JOINT COMMUNIQUÉ", "LETTER OF INTENT") or a connective ("between", "and")."""
+    value, previous = after.text.value, before.text.value
+    if after.has_links or len(value) > 200 or find_date(value) or ARTICLE_HEADING.match(value):
         return False
-    if len(value) > 200 or find_date(value) or ARTICLE_HEADING.match(value):
-        return False
-    joins = TITLE_CONNECTORS.match(value) or TITLE_CONNECTORS.search(before.text.value.split()[-1])
-    return bool(joins) or before.text.value.split()[-1].upper() in {"BETWEEN", "AND", "ON"}
+    last = previous.split()[-1]
+    joins = bool(TITLE_CONNECTORS.match(value) or TITLE_CONNECTORS.search(last))
+    if in_capitals(previous) and in_capitals(value):
+        return joins or last.upper() in {"BETWEEN", "AND", "ON"}
+    form_alone = in_capitals(previous) and len(previous.split()) <= 4 and FORM_WORD.search(previous)
+    return (
+        bool(form_alone or joins)
+        and len(value.split()) <= 24
+        and not value.endswith((".", ";", ":", ","))
+        and value.lower() not in {"preamble", "introduction"}
+    )
 
 
 def _header(
@@ -358,6 +372,7 @@ class _Body:
         self.signature_lines: list[Text] = []
         self.letter_blocks: list[SignatureBlock] = []
         self.endorsements: Text | None = None
+        self.listed_role = "endorses"
         self.warnings: list[str] = []
         self.state = "front"
         self.open_lead_in: int | None = None
@@ -368,6 +383,9 @@ class _Body:
         """Sort one paragraph into its part; readers are tried in the order of precedence."""
         rest = self._article_heading(paragraph)
         if rest is None or self.state == "after":
+            return
+        if END_OF_RELEASE.match(rest.text.value):
+            self.state = "after"  # "###", "- END -": what follows is not the text
             return
         readers = (self._letter, self._heading_title, self._closing_part, self._opening_part)
         if not any(read(rest) for read in readers):
@@ -397,8 +415,10 @@ class _Body:
         value = text.value
         if self.state == "signatures" or self._starts_signatures(paragraph):
             self._signatures(paragraph)
-        elif (endorsement := ENDORSEMENT.match(value)) is not None:
-            self.endorsements = text.group(endorsement, "list").strip() or None
+        elif (endorsement := ENDORSEMENT.match(paragraph.lines[0].value)) is not None:
+            self.endorsements = _listed(paragraph, endorsement)
+            # "Participants:" lists those who issue the text; "Endorsed by:", those who endorse it
+            self.listed_role = "issues" if endorsement["issuers"] else "endorses"
             self.state = "endorsements" if self.endorsements is None else "after"
         elif self.state == "endorsements":
             if _continues_list(value):  # the list, after "Endorsed by:" on a line of its own
@@ -515,8 +535,9 @@ class _Body:
             return False
         after = text.group(dateline, "rest")
         if self.header_date is None:
-            self.dateline_place = text.group(dateline, "place")
             self.header_date = after[: day.end]
+        if self.dateline_place is None:
+            self.dateline_place = text.group(dateline, "place")
         rest = after[day.end :]
         rest = rest[DATELINE_DASH.match(rest.value).end() :].strip()  # type: ignore[union-attr]
         if rest.value:
@@ -552,6 +573,9 @@ class _Body:
 
     def _operative(self, text: Text) -> None:
         value = text.value
+        quoted = ARTICLE_HEADING.match(value.lstrip('"\u201c'))
+        if value[:1] in '"\u201c' and quoted and not quoted["heading"].endswith("."):
+            return  # '"Article 5 / Joint Committee': the heading of an article quoted in full
         marker = ITEM_MARKER.match(value) or (
             BARE_NUMBER.match(value) if self.articles else None  # "1 The purpose of …"
         )
@@ -596,6 +620,9 @@ class _Body:
         header = PARTY_HEADER.match(cells[0].value)
         if header is None or len(cells[0].value) > 150:
             return False
+        columns = _columns(self.raw, paragraph.lines[0])
+        if len(columns) > 1 and all(PARTY_HEADER.match(cell.value) for _, cell in columns):
+            return True  # "For the University of X        For Y University"
         if cells[0].value.endswith(":") or self.state == "signing":
             return True
         if "," in cells[0].value:
@@ -631,8 +658,8 @@ class _Body:
         ruled = False  # a line to sign on ("________") ends a header written without a colon
         for line in lines:
             value = line.value
-            if not any(c.isalpha() for c in value):
-                ruled = True
+            if not any(c.isalpha() for c in value) or SIGNATURE_LINE.match(value):
+                ruled = True  # "________________", "Signature: ____________"
                 continue
             match = PARTY_HEADER.match(value)
             if match and (header == [] or signers or value.endswith(":")):
@@ -750,6 +777,19 @@ def _is_caption(value: str) -> bool:
     )
 
 
+def _listed(paragraph: Paragraph, header: re.Match[str]) -> Text | None:
+    """The list that follows "Endorsed by:" in its paragraph: one name a line where it is
+    printed so ("Participants:" / "Croatia" / "Cyprus"), else the lines as one run of text
+    (a list wrapped over lines, "…, the United Kingdom of Great Britain and" / "Northern
+    Ireland, …")."""
+    first, rest = paragraph.lines[0], list(paragraph.lines[1:])
+    lines = [part for part in [first.group(header, "list").strip(), *rest] if part.value]
+    if not lines:
+        return None
+    one_a_line = not any(line.value.endswith((",", " and", ";")) for line in lines[:-1])
+    return Text.join(lines, "\n" if one_a_line else " ")
+
+
 def _continues_list(value: str) -> bool:
     """Whether a paragraph after "Endorsed by:" goes on with the list (names, not prose)."""
     return len(value) < 2000 and not re.search(r"\b(will|shall|intend|is|are|was|were)\b", value)
@@ -847,7 +887,7 @@ def looks_like_name(line: str) -> bool:
     titled = name.title() if name.isupper() else name
     return (
         2 <= len(tokens) <= 5
-        and all(NAME_TOKEN.match(token) for token in tokens)
+        and all(token[:1].isupper() and NAME_TOKEN.match(token) for token in tokens)
         and not any(token.lower() in NOT_IN_NAMES for token in tokens)
         and not ORGANIZATION_WORDS.search(titled)
         and not OFFICE_WORDS.search(titled)
