@@ -139,18 +139,18 @@ NAME_CONNECTORS = CONNECTORS | {
     "der", "et", "with", "regard", "respect", "against", "from", "by",
 }  # fmt: skip
 SELF_REFERENCE = re.compile(r"\b(this|the present|these|that)\s+$", re.I)
-BUILDS_ON = re.compile(
-    r"\b(building\s+(up)?on|pursuant\s+to|in\s+pursuance\s+of|further\s+to|in\s+accordance\s+with|"
-    r"in\s+implementation\s+of|implementing|to\s+implement|based\s+on|under|within\s+the\s+"
-    r"framework\s+of)\s+(the\s+)?$",
-    re.I,
-)
-# "…, signed at Seoul on 14 May 2024, which this Arrangement implements"
-IMPLEMENTED = re.compile(r"^[^;]{0,120}?\bwhich\s+(?:this|the\s+present)\s+\w+\s+implements\b")
+# Words by which a text acts under another instrument ("pursuant to the Agreement").
 BASIS = (
     r"\b(?:pursuant\s+to|in\s+pursuance\s+of|under|in\s+accordance\s+with|"
     r"in\s+implementation\s+of|implementing|on\s+the\s+basis\s+of)"
 )
+BUILDS_ON = re.compile(
+    rf"(?:{BASIS}|\b(?:building\s+(?:up)?on|further\s+to|to\s+implement|based\s+on|"
+    r"within\s+the\s+framework\s+of))\s+(?:the\s+)?$",
+    re.I,
+)
+# "…, signed at Seoul on 14 May 2024, which this Arrangement implements"
+IMPLEMENTED = re.compile(r"^[^;]{0,120}?\bwhich\s+(?:this|the\s+present)\s+\w+\s+implements\b")
 DATED = re.compile(
     r"^,?\s+(?:(?:signed|done|concluded|adopted|dated|issued|agreed|made)\s+"
     r"(?:(?:at|in)\s+(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)"
