@@ -50,12 +50,12 @@ from accordkg.errors import (
     UnsupportedMediaTypeError,
     ValidationError,
 )
-from accordkg.named_queries import bound_query, named_queries, named_query
-from accordkg.query_pool import QueryJob, QueryPool, QueryRunner, RemoteQueries
-from accordkg.reconcile import Reconciler
+from accordkg.linking.reconcile import Reconciler
 from accordkg.resources import ontology_graph
-from accordkg.results import MEDIA_TYPES, SOLUTION_FORMATS
 from accordkg.settings import Settings
+from accordkg.sparql.named_queries import bound_query, named_queries, named_query
+from accordkg.sparql.pool import QueryJob, QueryPool, QueryRunner, RemoteQueries
+from accordkg.sparql.writers import MEDIA_TYPES, SOLUTION_FORMATS
 from accordkg.store import EmbeddedStore, RemoteStore, open_store
 from accordkg.traversal.service import Traversal
 

@@ -10,8 +10,8 @@ from fastapi.responses import Response, StreamingResponse
 
 from accordkg.api.openapi import answers, format_parameter
 from accordkg.api.sparql import GRAPH_OFFERS, SERVICE_DESCRIPTION_FORMATS, choose_format
-from accordkg.dataset import CurrentStatistics, Urls, describe_dataset
-from accordkg.dumps import (
+from accordkg.linked_data.jsonld import to_jsonld
+from accordkg.publishing.dumps import (
     CHECKSUMS,
     CHUNK,
     DUMP_FORMATS,
@@ -21,9 +21,9 @@ from accordkg.dumps import (
     checksums_text,
     dump_file_names,
 )
-from accordkg.jsonld import to_jsonld
-from accordkg.results import MEDIA_TYPES
+from accordkg.publishing.void import CurrentStatistics, Urls, describe_dataset
 from accordkg.settings import Settings
+from accordkg.sparql.writers import MEDIA_TYPES
 from accordkg.store import Store
 
 DESCRIPTION_OFFERS = {

@@ -15,7 +15,7 @@ from accordkg.api.openapi import (
     strings,
 )
 from accordkg.errors import InputError, NotAcceptableError
-from accordkg.negotiation import negotiate
+from accordkg.sparql.negotiation import negotiate
 from accordkg.traversal import operations
 from accordkg.traversal.formats import MEDIA_TYPES
 from accordkg.traversal.operations import MAX_COUNT, Subgraph, View

@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from rdflib import Graph, URIRef
 
 from accordkg.api.openapi import answers
-from accordkg.describe import PATH_SEGMENT, describe, entity_iri, exists
-from accordkg.docs import render_ontology_html
-from accordkg.documents import (
+from accordkg.errors import NotAcceptableError, NotFoundError
+from accordkg.linked_data.describe import PATH_SEGMENT, describe, entity_iri, exists
+from accordkg.linked_data.documents import (
     BY_EXTENSION,
     DOCUMENT_FORMATS,
     RDF_FORMATS,
@@ -25,12 +25,12 @@ from accordkg.documents import (
     offers,
     serialize_rdf,
 )
-from accordkg.errors import NotAcceptableError, NotFoundError
-from accordkg.jsonld import CONTEXT_VERSION, context_document
+from accordkg.linked_data.jsonld import CONTEXT_VERSION, context_document
+from accordkg.linked_data.ontology_docs import render_ontology_html
+from accordkg.linked_data.pages import Pages
 from accordkg.namespaces import AK
-from accordkg.negotiation import negotiate
-from accordkg.pages import Pages
 from accordkg.settings import Settings
+from accordkg.sparql.negotiation import negotiate
 from accordkg.store import Store
 
 VARY = {"Vary": "Accept"}

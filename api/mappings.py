@@ -6,8 +6,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from accordkg.api.openapi import answers
+from accordkg.graphs import mappings_graph_iri
 from accordkg.iris import checked_iri
-from accordkg.mappings import export_mappings, mappings_graph_iri
+from accordkg.linking.mappings import export_mappings
 from accordkg.settings import Settings
 from accordkg.store import Store
 
@@ -31,7 +32,8 @@ def mappings_router(settings: Settings, store: Store) -> APIRouter:
         """The links out as an SSSOM/TSV table: the curated mappings graph, or `graph`
         (the graph of an imported mapping table)."""
         table = export_mappings(
-            store, mappings_graph_iri(settings) if graph is None else checked_iri(graph, "graph")
+            store,
+            mappings_graph_iri(settings.base_iri) if graph is None else checked_iri(graph, "graph"),
         )
         return Response(table, media_type=SSSOM_TSV)
 

@@ -4,7 +4,7 @@ GET without queries answers the service manifest; queries come as `queries=<JSON
 the URL (GET) or a form (POST), or as a JSON body. Data extension requests (the values of
 `party` and `year` for reconciled entities) come as `extend=<JSON>` the same ways, but for
 the JSON body. GET answers honour `callback=` (JSONP), as OpenRefine's browser side asks.
-Matching itself is `accordkg.reconcile`.
+Matching itself is `accordkg.linking.reconcile`.
 """
 
 import html
@@ -20,8 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from accordkg.api.openapi import answers, body, form
 from accordkg.api.sparql import FORM_CONTENT, decode_body, media_type_and_charset
 from accordkg.errors import InputError, UnsupportedMediaTypeError
-from accordkg.namespaces import AK
-from accordkg.reconcile import (
+from accordkg.linking.reconcile import (
     DEFAULT_TYPES,
     PROPERTIES,
     TYPES,
@@ -32,6 +31,7 @@ from accordkg.reconcile import (
     parse_batch,
     parse_extension,
 )
+from accordkg.namespaces import AK
 
 # A JSONP callback is a dotted path of JavaScript names (jQuery's `jQuery123_456`, `a.b`).
 CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*", re.ASCII)

@@ -4,7 +4,7 @@ Requests are read exactly as the protocol says: a query by GET (`?query=`), by P
 an HTML form (`application/x-www-form-urlencoded`, any charset, decoded once), or by
 POST of the query itself (`application/sparql-query`); `default-graph-uri` and
 `named-graph-uri` replace the query's own dataset. Anything else is a 4xx that says
-what is wrong. Queries run in worker processes, or on the remote store (accordkg.query_pool).
+what is wrong. Queries run in worker processes, or on the remote store (accordkg.sparql.pool).
 """
 
 import asyncio
@@ -27,14 +27,14 @@ from accordkg.errors import (
     NotAcceptableError,
     UnsupportedMediaTypeError,
 )
-from accordkg.federation import may_call_service
 from accordkg.iris import checked_iri
-from accordkg.jsonld import to_jsonld
-from accordkg.negotiation import negotiate
-from accordkg.query_pool import AnswerStream, QueryJob, QueryRunner
-from accordkg.results import MEDIA_TYPES
+from accordkg.linked_data.jsonld import to_jsonld
 from accordkg.settings import Settings
-from accordkg.sparql_text import inspect_query
+from accordkg.sparql.federation import may_call_service
+from accordkg.sparql.negotiation import negotiate
+from accordkg.sparql.pool import AnswerStream, QueryJob, QueryRunner
+from accordkg.sparql.text import inspect_query
+from accordkg.sparql.writers import MEDIA_TYPES
 from accordkg.store import Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -4,7 +4,7 @@ Protocol at /store. Both are off unless ACCORDKG_UPDATE_TOKEN is set, and then n
 one transaction, and the query workers reload their copy of the store afterwards.
 
 A body larger than ACCORDKG_MAX_IMPORT_BYTES is refused (413) before more of it is read.
-Uploaded RDF is parsed by accordkg.rdf_input in a process of its own, stopped past
+Uploaded RDF is parsed by accordkg.pipeline.rdf_input in a process of its own, stopped past
 ACCORDKG_UPLOAD_TIMEOUT_S, and the store is read and written in a thread: the event loop
 only reads bodies and waits, so other requests are answered meanwhile. The default graph
 is the union of the named graphs, as at /sparql: `/store?default` reads it and refuses to
@@ -12,7 +12,6 @@ write it (400), so nothing is written that the dumps and counts would leave out.
 """
 
 import hmac
-import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -39,12 +38,13 @@ from accordkg.errors import (
     UnauthorizedError,
     UnsupportedMediaTypeError,
 )
+from accordkg.graphs import upload_graph_iri
 from accordkg.iris import checked_iri
-from accordkg.query_pool import QueryJob, QueryRunner
-from accordkg.rdf_input import RdfPart, parse_in_worker
-from accordkg.results import MEDIA_TYPES
+from accordkg.pipeline.rdf_input import RdfPart, parse_in_worker
 from accordkg.settings import Settings
-from accordkg.sparql_text import inspect_update, with_protocol_dataset
+from accordkg.sparql.pool import QueryJob, QueryRunner
+from accordkg.sparql.text import inspect_update, with_protocol_dataset
+from accordkg.sparql.writers import MEDIA_TYPES
 from accordkg.store import Store, update_triples
 
 UPDATE_CONTENT = "application/sparql-update"
@@ -242,7 +242,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         ?graph, a new graph is made and its address given in Location (201)."""
         writes.authorize(request)
         if not request.query_params:
-            graph = URIRef(f"{settings.base_iri}graph/upload-{uuid.uuid4()}")
+            graph = upload_graph_iri(settings.base_iri)
             parts = await _rdf_parts(writes.capped(request))
             await run_in_threadpool(writes.post, graph, parts, str(request.url))
             location = str(request.url.include_query_params(graph=str(graph)))

@@ -24,9 +24,9 @@ import pyoxigraph
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from accordkg.dataset import count_statistics  # noqa: E402
-from accordkg.dumps import write_dumps  # noqa: E402
 from accordkg.namespaces import DEFAULT_BASE_IRI  # noqa: E402
+from accordkg.publishing.dumps import write_dumps  # noqa: E402
+from accordkg.publishing.void import count_statistics  # noqa: E402
 from accordkg.store import EmbeddedStore  # noqa: E402
 from bench.extraction import machine_line, publish  # noqa: E402
 from bench.sparql import generate  # noqa: E402

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from accordkg.build import freezing
 from accordkg.extraction import ExtractedDocument, extract_file, with_supertypes
 from accordkg.extraction.clean import clean, read_source
 from accordkg.extraction.facts import extract
@@ -33,7 +32,8 @@ from accordkg.extraction.rdf import Source, to_rdf
 from accordkg.extraction.registry import Registry
 from accordkg.extraction.segment import segment
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI
-from accordkg.validation import validate
+from accordkg.pipeline.build import freezing
+from accordkg.pipeline.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 GENRE = ROOT / "tests" / "extraction" / "genre"

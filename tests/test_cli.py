@@ -18,11 +18,11 @@ import pytest
 from rdflib import Graph
 from typer.testing import CliRunner, Result
 
-from accordkg.build import ONTOLOGY_PAGE
 from accordkg.cli import DumpFormat, app
-from accordkg.dumps import CHECKSUMS, DUMP_FORMATS, dump_file_names
-from accordkg.jsonld import context
-from accordkg.named_queries import named_queries
+from accordkg.linked_data.jsonld import context
+from accordkg.pipeline.build import ONTOLOGY_PAGE
+from accordkg.publishing.dumps import CHECKSUMS, DUMP_FORMATS, dump_file_names
+from accordkg.sparql.named_queries import named_queries
 from accordkg.store import EmbeddedStore
 from tests.conftest import INPUTS, SEED
 
@@ -399,7 +399,7 @@ def test_queries_with_a_bad_header_is_one_line(
         "# param: x (colour): what\nSELECT * WHERE { ?x ?p ?o }\n",
         "utf-8",
     )
-    monkeypatch.setattr("accordkg.named_queries.files", lambda _: tmp_path)
+    monkeypatch.setattr("accordkg.sparql.named_queries.files", lambda _: tmp_path)
     named_queries.cache_clear()
     try:
         result = _run("queries")

@@ -11,18 +11,19 @@ import pydantic
 import typer
 from rdflib import Graph
 
-from accordkg.build import build as build_graph
-from accordkg.build import extract_checked, source_files
-from accordkg.dumps import CHECKSUMS, DUMP_FORMATS, write_dumps
 from accordkg.errors import AccordError, InputError
 from accordkg.extraction.registry import Registry
-from accordkg.imports import import_file
+from accordkg.graphs import mappings_graph_iri
 from accordkg.iris import checked_iri
-from accordkg.jsonld import to_jsonld
-from accordkg.mappings import export_mappings, mappings_graph_iri
-from accordkg.named_queries import named_queries, named_query, run_named_query
-from accordkg.results import serialize_solutions
+from accordkg.linked_data.jsonld import to_jsonld
+from accordkg.linking.imports import import_file
+from accordkg.linking.mappings import export_mappings
+from accordkg.pipeline.build import build as build_graph
+from accordkg.pipeline.build import extract_checked, source_files
+from accordkg.publishing.dumps import CHECKSUMS, DUMP_FORMATS, write_dumps
 from accordkg.settings import Settings
+from accordkg.sparql.named_queries import named_queries, named_query, run_named_query
+from accordkg.sparql.writers import serialize_solutions
 from accordkg.store import Solutions, open_store
 
 app = typer.Typer(help="accordkg: a knowledge graph of AI research cooperation agreements.")
@@ -93,7 +94,7 @@ def build(
 
 
 class DumpFormat(StrEnum):
-    """The names of accordkg.dumps.DUMP_FORMATS, as command-line choices."""
+    """The names of accordkg.publishing.dumps.DUMP_FORMATS, as command-line choices."""
 
     NQUADS = "nquads"
     NTRIPLES = "ntriples"
@@ -194,7 +195,7 @@ def export_mappings_command(
 ) -> None:
     """Write a mapping graph of the store as an SSSOM/TSV table."""
     settings = _settings(data_dir=data_dir)
-    target = checked_iri(graph, "--graph") if graph else mappings_graph_iri(settings)
+    target = checked_iri(graph, "--graph") if graph else mappings_graph_iri(settings.base_iri)
     with closing(open_store(settings)) as store:
         table = export_mappings(store, target)
     if output is None:

@@ -8,9 +8,9 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from accordkg.errors import InputError
-from accordkg.federation import Endpoint, endpoint, is_public_host
 from accordkg.iris import is_absolute_iri
 from accordkg.namespaces import CC_BY_4, DEFAULT_BASE_IRI
+from accordkg.sparql.federation import Endpoint, endpoint, is_public_host
 
 
 class Settings(BaseSettings):

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from accordkg.api import create_app
-from accordkg.build import build
+from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from tests.api.slow_store import slow_remote_server
 from tests.api.sparql_server import sparql_server

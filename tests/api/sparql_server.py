@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from accordkg.build import build
+from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from accordkg.store import EmbeddedStore
 from tests.conftest import INPUTS

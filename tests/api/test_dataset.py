@@ -15,9 +15,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, VOID
 
 from accordkg.api import create_app
-from accordkg.build import build
-from accordkg.dumps import CHECKSUMS, dump_file_names
 from accordkg.namespaces import CC_BY_4, SPDX
+from accordkg.pipeline.build import build
+from accordkg.publishing.dumps import CHECKSUMS, dump_file_names
 from accordkg.settings import Settings
 from tests.conftest import INPUTS
 from tests.graphs import one, plain_strings

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from accordkg.api import create_app
-from accordkg.build import build
+from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from accordkg.traversal.formats import MEDIA_TYPES
 from tests.conftest import INPUTS, emptied_remote

@@ -14,11 +14,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
 from accordkg.api import create_app
-from accordkg.build import build
 from accordkg.extraction import extract_file
 from accordkg.extraction.registry import Registry
-from accordkg.jsonld import context
+from accordkg.linked_data.jsonld import context
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI
+from accordkg.pipeline.build import build
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
 from tests.conftest import INPUTS, SEED

@@ -9,10 +9,10 @@ import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from accordkg.named_queries import named_queries
+from accordkg.sparql.named_queries import named_queries
 from tests.api.sparql_server import sparql_server
 
-EXPECTED = Path(__file__).parents[1] / "named_queries"
+EXPECTED = Path(__file__).parents[1] / "sparql" / "named_queries"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from accordkg.api import create_app
-from accordkg.build import build
+from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from tests.conftest import INPUTS
 

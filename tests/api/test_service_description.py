@@ -9,7 +9,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from accordkg.api.sparql import GRAPH_OFFERS, SERVICE_DESCRIPTION_FORMATS
-from accordkg.results import MEDIA_TYPES
+from accordkg.sparql.writers import MEDIA_TYPES
 from tests.api.slow_store import DELAY_S
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

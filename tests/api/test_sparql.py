@@ -18,15 +18,15 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from accordkg.build import build
+from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from tests.answers import count_rows
 from tests.api.conftest import TOKEN
 from tests.conftest import INPUTS
 from tests.recorder import Recorded
 from tests.servers import BIN, free_port, running, started
-from tests.test_federation import QUERY_FORMS, UPDATE_FORMS, fill
-from tests.test_query_pool import doubling
+from tests.sparql.test_federation import QUERY_FORMS, UPDATE_FORMS, fill
+from tests.sparql.test_pool import doubling
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

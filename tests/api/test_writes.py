@@ -20,8 +20,8 @@ from pydantic import SecretStr
 from rdflib import Graph, Literal, URIRef
 
 from accordkg.api import create_app
-from accordkg.build import build
-from accordkg.rdf_input import MAX_DEPTH
+from accordkg.pipeline.build import build
+from accordkg.pipeline.rdf_input import MAX_DEPTH
 from accordkg.settings import Settings
 from tests.api.conftest import TOKEN
 from tests.api.slow_store import DELAY_S

@@ -19,7 +19,7 @@ from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
 from accordkg.extraction import ExtractedDocument, extract_file
 from accordkg.extraction.registry import Registry
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI, OA
-from accordkg.validation import validate
+from accordkg.pipeline.validation import validate
 from tests.conftest import INPUTS, SEED
 
 GENRE = Path(__file__).parent / "genre"

@@ -10,8 +10,8 @@ from rdflib.namespace import PROV, RDF
 from accordkg.extraction import ExtractedDocument, extract_file
 from accordkg.extraction.registry import Registry
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI
-from accordkg.reasoning import check_consistency
-from accordkg.validation import validate
+from accordkg.pipeline.reasoning import check_consistency
+from accordkg.pipeline.validation import validate
 from tests.conftest import INPUTS, SEED
 from tests.graphs import spans
 

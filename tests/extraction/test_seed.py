@@ -9,8 +9,8 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from accordkg.extraction import ExtractedDocument, extract_file
 from accordkg.extraction.registry import Registry
+from accordkg.linking.sssom import parse_sssom, to_graph
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI
-from accordkg.sssom import parse_sssom, to_graph
 from tests.conftest import INPUTS, SEED
 from tests.graphs import one, spans, text
 

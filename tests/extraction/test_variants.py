@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 from accordkg.extraction import ExtractedDocument, extract_file
 from accordkg.extraction.registry import Registry
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI
-from accordkg.validation import validate
+from accordkg.pipeline.validation import validate
 from tests.conftest import INPUTS
 from tests.graphs import one, spans, text
 

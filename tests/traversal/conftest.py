@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from accordkg.build import build
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI
+from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from accordkg.store import EmbeddedStore, RemoteStore, Store
 from accordkg.traversal.service import Traversal

@@ -1,7 +1,7 @@
 """Source text to RDF: clean → segment → extract → RDF, each stage a module of its own.
 
 `extract_file` runs the stages on one file; validation and loading are the caller's
-(see `accordkg.build`), so a document can be checked before anything is written.
+(see `accordkg.pipeline.build`), so a document can be checked before anything is written.
 """
 
 import hashlib
@@ -17,9 +17,10 @@ import accordkg
 from accordkg.errors import InputError
 from accordkg.extraction.clean import clean, read_source
 from accordkg.extraction.facts import extract
-from accordkg.extraction.rdf import Source, document_graph_iri, to_rdf
+from accordkg.extraction.rdf import Source, to_rdf
 from accordkg.extraction.registry import Registry, slug
 from accordkg.extraction.segment import segment
+from accordkg.graphs import document_graph_iri
 from accordkg.resources import CORE_MODULE, ontology_graph, read_text
 
 METADATA_KEYS = frozenset({"publisher", "issuing_bureau", "release_type", "release_date"})

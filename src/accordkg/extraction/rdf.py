@@ -26,6 +26,7 @@ from accordkg.extraction.facts import (
 )
 from accordkg.extraction.registry import Registry, slug
 from accordkg.extraction.text import Text
+from accordkg.graphs import document_graph_iri
 from accordkg.namespaces import AK, OA, SCHEMA
 from accordkg.resources import new_graph
 
@@ -41,11 +42,6 @@ class Source:
     publisher: str | None
     software_version: str
     warnings: tuple[str, ...]
-
-
-def document_graph_iri(base: str, doc_id: str) -> URIRef:
-    """The named graph that holds one source document's facts."""
-    return URIRef(f"{base}graph/{doc_id}")
 
 
 def to_rdf(facts: InstrumentFacts, source: Source, registry: Registry, base: str) -> Graph:

@@ -19,6 +19,7 @@ import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, PROV, RDF, RDFS, SKOS
 
+from accordkg.graphs import built_prefix
 from accordkg.namespaces import AK, OA, PREFIXES
 from accordkg.store import Row
 
@@ -269,7 +270,7 @@ class Projector:
 
 def scope(variable: str, base_iri: str) -> str:
     """Only the instance graphs: records, documents and imports, not the ontology."""
-    return f'FILTER(STRSTARTS(STR(?{variable}), "{base_iri}graph/"))'
+    return f'FILTER(STRSTARTS(STR(?{variable}), "{built_prefix(base_iri)}"))'
 
 
 def triples_query(base_iri: str) -> str:

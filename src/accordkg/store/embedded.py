@@ -1,0 +1,146 @@
+"""The embedded store: Oxigraph on disk in this process, no server needed."""
+
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from accordkg.errors import InputError, StoreError
+from accordkg.store.interface import Row, Solutions, Term, replacement_update, with_values
+
+
+class EmbeddedStore:
+    """Oxigraph on disk in one directory; only one process may open it at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            self._store: pyoxigraph.Store | None = pyoxigraph.Store(str(path))
+        except OSError as exc:
+            message = str(exc.strerror or exc)
+            in_use = "/LOCK:" in message and "Permission denied" not in message
+            hint = " (only one process may open it: is `accordkg serve` running?)" if in_use else ""
+            raise StoreError(f"cannot open the store at {path}: {message}{hint}") from exc
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
+    def oxigraph(self) -> pyoxigraph.Store:
+        """The Oxigraph store itself, for the query pool's runs in this process."""
+        if self._store is None:
+            raise StoreError("the store is closed")
+        return self._store
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
+        try:
+            self.oxigraph.update(replacement_update(graphs, drop))
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"cannot write the store at {self.path}: {exc}") from exc
+        finally:
+            self._generation += 1
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
+        solutions = self._query(with_values(query, bindings or {}))
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            raise InputError("not a SELECT query")
+        names = [variable.value for variable in solutions.variables]
+        rows = [
+            {name: _from_oxigraph(term) for name in names if (term := row[name]) is not None}
+            for row in solutions
+        ]
+        return Solutions(names, rows)
+
+    def _query(
+        self, query: str
+    ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
+        """Run a query over the union of the graphs, with pyoxigraph's errors translated."""
+        try:
+            return self.oxigraph.query(query, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise InputError(f"not a valid SPARQL query: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the query failed: {exc}") from exc
+
+    def rows(self, query: str) -> Iterator[Row]:
+        solutions = self._query(query)
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            raise InputError("not a SELECT query")
+        width = len(solutions.variables)
+        for solution in solutions:
+            yield tuple(None if (term := solution[i]) is None else term.value for i in range(width))
+
+    def construct(self, query: str) -> Graph:
+        triples = self._query(query)
+        if not isinstance(triples, pyoxigraph.QueryTriples):
+            raise InputError("not a CONSTRUCT query")
+        graph = Graph()
+        for triple in triples:
+            value = _from_oxigraph(triple.object)
+            if isinstance(value, Literal) and value.datatype == XSD.string:
+                value = Literal(str(value))  # as rdflib parses it (RDF 1.1: the same literal)
+            graph.add((_from_oxigraph(triple.subject), _from_oxigraph(triple.predicate), value))
+        return graph
+
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        try:
+            self.oxigraph.update(sparql, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise InputError(f"SPARQL syntax error {str(exc).removeprefix('error ')}") from exc
+        except RuntimeError as exc:  # an operation failed: the transaction changed nothing
+            raise InputError(f"the update failed and changed nothing: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the update failed: {exc}") from exc
+        finally:
+            self._generation += 1  # after the write, so nothing derived before it looks current
+        self._flush()  # so query workers that reload read what was written
+
+    def graph_names(self) -> list[str]:
+        return sorted(graph.value for graph in self.oxigraph.named_graphs())
+
+    def triple_count(self) -> int:
+        store = self.oxigraph
+        default = store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+        return len(store) - sum(1 for _ in default)
+
+    def dump_nquads(self, output: IO[bytes]) -> None:
+        store = self.oxigraph
+        quads = chain.from_iterable(
+            store.quads_for_pattern(None, None, None, graph) for graph in store.named_graphs()
+        )
+        try:
+            pyoxigraph.serialize(quads, output, pyoxigraph.RdfFormat.N_QUADS)
+        except OSError as exc:
+            raise StoreError(f"cannot dump the store: {exc}") from exc
+
+    def close(self) -> None:
+        if self._store is not None:
+            try:
+                self._flush()
+            finally:
+                self._store = None
+
+    def _flush(self) -> None:
+        try:
+            self.oxigraph.flush()
+        except OSError as exc:
+            raise StoreError(f"cannot write the store at {self.path}: {exc}") from exc
+
+
+def _from_oxigraph(term: Any) -> Term:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise StoreError(f"the store returned a term accordkg cannot use: {term!r}")

@@ -1,0 +1,166 @@
+"""`build`: ontology, records and every source's graph that extracts and validates land in
+the store; a failing source is reported and keeps its last graph (with `strict`, nothing
+lands)."""
+
+import shutil
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from accordkg.errors import InputError, ValidationError
+from accordkg.namespaces import ONTOLOGY_IRI
+from accordkg.pipeline.build import ONTOLOGY_PAGE, build
+from accordkg.publishing.dumps import read_dump_set
+from accordkg.settings import Settings
+from accordkg.store import open_store
+from tests.conftest import INPUTS, SEED
+
+SEED_GRAPH = "https://w3id.org/accordkg/id/graph/us-uk-ai-research-declaration-2020"
+RECORDS_GRAPH = "https://w3id.org/accordkg/id/graph/records"
+MAPPINGS_GRAPH = "https://w3id.org/accordkg/id/graph/mappings"
+BUILT = [MAPPINGS_GRAPH, RECORDS_GRAPH, SEED_GRAPH, str(ONTOLOGY_IRI)]
+
+
+def test_build_loads_ontology_records_and_documents(any_settings: Settings) -> None:
+    settings = any_settings
+    summary = build(settings)
+    assert summary.documents == 1
+    assert summary.graphs == 4
+    with closing(open_store(settings)) as store:
+        assert store.graph_names() == BUILT
+        assert store.triple_count() == summary.triples
+    assert "<h1>accordkg ontology</h1>" in (settings.site_dir / ONTOLOGY_PAGE).read_text()
+
+
+def test_the_seed_warns_about_its_repaired_duplicate(settings: Settings) -> None:
+    (warnings,) = build(settings).warnings.values()
+    assert any("page-break duplicate" in warning for warning in warnings)
+
+
+def test_building_twice_gives_the_same_store(any_settings: Settings) -> None:
+    first = build(any_settings)
+    assert build(any_settings) == first
+
+
+def _inputs_with(tmp_path: Path, name: str, content: bytes) -> Path:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    (inputs / "sources" / name).write_bytes(content)
+    return inputs
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"", InputError),
+        (b"\xff\xfeD\x00e\x00", InputError),
+        (b"Notes\n\nnothing here resembles an instrument.", InputError),
+    ],
+    ids=["empty", "utf-16", "no-title"],
+)
+def test_strict_a_bad_document_leaves_the_store_as_it_was(
+    any_settings: Settings, tmp_path: Path, content: bytes, error: type[Exception]
+) -> None:
+    settings = any_settings
+    before = build(settings)
+    inputs = _inputs_with(tmp_path, "bad.txt", content)
+    broken = settings.model_copy(update={"input_dir": inputs})
+    with pytest.raises(error):
+        build(broken, strict=True)
+    with closing(open_store(settings)) as store:
+        assert store.triple_count() == before.triples
+        assert len(store.graph_names()) == before.graphs
+
+
+def test_a_failing_document_is_reported_and_does_not_block_the_rest(
+    settings: Settings, tmp_path: Path
+) -> None:
+    inputs = _inputs_with(tmp_path, "bad.txt", b"Notes\n\nnothing here resembles an instrument.")
+    (inputs / "sources" / "extra.txt").write_bytes(SEED.read_bytes())
+    summary = build(Settings(data_dir=settings.data_dir, input_dir=inputs))
+    assert summary.documents == 2
+    assert list(summary.failures) == [str(inputs / "sources" / "bad.txt")]
+    assert "no recognisable title" in summary.failures[str(inputs / "sources" / "bad.txt")]
+    with closing(open_store(settings)) as store:
+        assert f"{SEED_GRAPH.rsplit('/', 1)[0]}/extra" in store.graph_names()
+
+
+def test_a_document_that_fails_keeps_its_previous_graph(settings: Settings, tmp_path: Path) -> None:
+    inputs = _inputs_with(tmp_path, "extra.txt", SEED.read_bytes())
+    with_extra = Settings(data_dir=settings.data_dir, input_dir=inputs)
+    build(with_extra)
+    extra = f"{SEED_GRAPH.rsplit('/', 1)[0]}/extra"
+    with closing(open_store(settings)) as store:
+        before = store.construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{extra}> {{ ?s ?p ?o }} }}"
+        )
+    (inputs / "sources" / "extra.txt").write_bytes(b"")  # the source broke
+    summary = build(with_extra)
+    assert list(summary.failures) == [str(inputs / "sources" / "extra.txt")]
+    with closing(open_store(settings)) as store:
+        after = store.construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{extra}> {{ ?s ?p ?o }} }}"
+        )
+    assert len(after) == len(before) > 0
+
+
+def test_an_invalid_document_is_rejected_with_its_violations(
+    settings: Settings, tmp_path: Path
+) -> None:
+    text = (
+        b"Joint Statement of Ruritania and Freedonia on Science\n\nWe will meet yearly.\n\n"
+        b"Done at Geneva on 3 March 1750, in two originals.\n"
+    )
+    inputs = _inputs_with(tmp_path, "bad.txt", text)
+    with pytest.raises(ValidationError, match="date signed"):
+        build(Settings(data_dir=settings.data_dir, input_dir=inputs), strict=True)
+    assert not settings.store_dir.exists()
+    summary = build(Settings(data_dir=settings.data_dir, input_dir=inputs))
+    assert "date signed" in summary.failures[str(inputs / "sources" / "bad.txt")]
+
+
+def test_a_removed_source_loses_its_graph(settings: Settings, tmp_path: Path) -> None:
+    inputs = _inputs_with(tmp_path, "extra.txt", SEED.read_bytes())
+    with_extra = Settings(data_dir=settings.data_dir, input_dir=inputs)
+    assert build(with_extra).documents == 2
+    (inputs / "sources" / "extra.txt").unlink()
+    build(with_extra)
+    with closing(open_store(settings)) as store:
+        assert store.graph_names() == BUILT
+
+
+def test_the_default_graph_answers_as_the_union_of_all_graphs(any_settings: Settings) -> None:
+    settings = any_settings
+    build(settings)
+    query = """
+        PREFIX ak: <https://w3id.org/accordkg/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?party ?link WHERE {
+          ?instrument a ak:Declaration ; ak:party ?party .
+          ?party skos:exactMatch ?link .
+          ak:Declaration a ?owlClass .
+        } ORDER BY ?link
+    """
+    with closing(open_store(settings)) as store:
+        rows = store.select(query)
+    assert [str(row["link"]) for row in rows.rows] == [
+        "http://www.wikidata.org/entity/Q145",
+        "http://www.wikidata.org/entity/Q30",
+    ]
+
+
+def test_a_bad_query_is_an_input_error(settings: Settings) -> None:
+    build(settings)
+    with closing(open_store(settings)) as store, pytest.raises(InputError, match="SPARQL"):
+        store.select("SELECT WHERE {")
+
+
+def test_build_writes_dumps_of_what_it_loaded(settings: Settings) -> None:
+    summary = build(settings)
+    dump_set = read_dump_set(settings.dumps_dir)
+    assert dump_set is not None
+    assert len(dump_set) == summary.dump_files == 8
+    nquads = (settings.dumps_dir / "accordkg.nq").read_text("utf-8")
+    assert len(nquads.splitlines()) == summary.triples
+    assert f"<{SEED_GRAPH}> .\n" in nquads
