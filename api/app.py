@@ -26,11 +26,9 @@ from accordkg.api.openapi import answers, format_parameter
 from accordkg.api.reconcile import reconcile_router
 from accordkg.api.sparql import (
     FORMAT_PARAMETERS,
-    RESULT_OFFERS,
     TRUNCATED_HEADER,
     SparqlFastPath,
     SparqlQueries,
-    choose_format,
     run_job,
     sparql_router,
 )
@@ -53,9 +51,11 @@ from accordkg.errors import (
 from accordkg.linking.reconcile import Reconciler
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
+from accordkg.sparql.formats import Answers, choices, chosen_format, offers
 from accordkg.sparql.named_queries import bound_query, named_queries, named_query
-from accordkg.sparql.pool import QueryJob, QueryPool, QueryRunner, RemoteQueries
-from accordkg.sparql.writers import MEDIA_TYPES, SOLUTION_FORMATS
+from accordkg.sparql.pool import QueryPool
+from accordkg.sparql.remote import RemoteQueries
+from accordkg.sparql.runner import QueryJob, QueryRunner
 from accordkg.store import EmbeddedStore, RemoteStore, open_store
 from accordkg.traversal.service import Traversal
 
@@ -288,13 +288,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "/queries/{name}",
         tags=["queries"],
         response_class=Response,
-        responses=answers((MEDIA_TYPES[f] for f in SOLUTION_FORMATS), "The query's results."),
+        responses=answers(offers(Answers.SOLUTIONS), "The query's results."),
         openapi_extra={"responses": error_responses(NotFoundError, NotAcceptableError, StoreError)},
     )
     async def run_query(
         name: Annotated[str, Path(json_schema_extra={"enum": list(named_queries())})],
         request: Request,
-        format_override: Annotated[str | None, format_parameter(RESULT_OFFERS)] = None,
+        format_override: Annotated[
+            str | None, format_parameter(choices(offers(Answers.SOLUTIONS)))
+        ] = None,
     ) -> Response:
         """Run a named query; every other query parameter binds one of its parameters.
         The result format follows `Accept`, or `format` (json, xml, csv, tsv) if given.
@@ -306,14 +308,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if repeated:
             raise InputError(f"parameter {repeated[0]} is given more than once")
         formats = [*([format_override] if format_override else []), *params.getlist("output")]
-        result_format = choose_format(RESULT_OFFERS, formats, request.headers.get("accept"))
+        offered = offers(Answers.SOLUTIONS)
+        result_format = chosen_format(offered, formats, request.headers.get("accept"))
         job = QueryJob(
             query=bound_query(query, values, settings.base_iri),
             result_format=result_format,
             row_limit=settings.row_limit,
             union_default_graph=True,
         )
-        return await run_job(runner, job, request, settings.row_limit, MEDIA_TYPES[result_format])
+        return await run_job(runner, job, request, settings.row_limit)
 
     app.openapi = lambda: _openapi_document(app)  # type: ignore[method-assign]
     return app

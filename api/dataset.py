@@ -9,8 +9,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response, StreamingResponse
 
 from accordkg.api.openapi import answers, format_parameter
-from accordkg.api.sparql import GRAPH_OFFERS, SERVICE_DESCRIPTION_FORMATS, choose_format
-from accordkg.linked_data.jsonld import to_jsonld
+from accordkg.linked_data.documents import serialize_rdf
 from accordkg.publishing.dumps import (
     CHECKSUMS,
     CHUNK,
@@ -23,13 +22,13 @@ from accordkg.publishing.dumps import (
 )
 from accordkg.publishing.void import CurrentStatistics, Urls, describe_dataset
 from accordkg.settings import Settings
-from accordkg.sparql.writers import MEDIA_TYPES
+from accordkg.sparql.formats import Answers, choices, chosen_format, offers
 from accordkg.store import Store
 
 DESCRIPTION_OFFERS = {
-    media_type: name
-    for media_type, name in GRAPH_OFFERS.items()
-    if name in ("turtle", "ntriples", "jsonld", "rdfxml")
+    media_type: answer_format
+    for media_type, answer_format in offers(Answers.GRAPH).items()
+    if answer_format.name in ("turtle", "ntriples", "jsonld", "rdfxml")
 }
 GRAPH_API = "graph"  # the graph traversal API (api/graph.py), under the base URL
 DUMPS = answers(
@@ -37,7 +36,7 @@ DUMPS = answers(
     "The file (SHA256SUMS is text/plain).",
 ) | {304: {"description": "Not Modified: the file is the one the `If-None-Match` ETag names."}}
 DESCRIPTIONS = answers(
-    (MEDIA_TYPES[name] for name in DESCRIPTION_OFFERS.values()), "VoID and DCAT 3, in RDF."
+    (f.media_type for f in DESCRIPTION_OFFERS.values()), "VoID and DCAT 3, in RDF."
 )
 
 
@@ -80,14 +79,16 @@ def dataset_router(settings: Settings, store: Store) -> APIRouter:
     )
     def void_description(
         request: Request,
-        format_override: Annotated[str | None, format_parameter(DESCRIPTION_OFFERS)] = None,
+        format_override: Annotated[
+            str | None, format_parameter(choices(DESCRIPTION_OFFERS))
+        ] = None,
     ) -> Response:
         """The dataset's VoID and DCAT 3 description: statistics counted from the data,
         linksets, dumps with sizes and checksums, and the services that serve it. Turtle,
         N-Triples, JSON-LD or RDF/XML, by `Accept` or `format`."""
-        chosen = choose_format(
+        chosen = chosen_format(
             DESCRIPTION_OFFERS,
-            [format_override] if format_override else None,
+            [format_override] if format_override else [],
             request.headers.get("accept"),
         )
         dump_set = dumps.current()
@@ -102,11 +103,8 @@ def dataset_router(settings: Settings, store: Store) -> APIRouter:
             graph_api=f"{request.base_url}{GRAPH_API}",
         )
         graph = describe_dataset(settings, statistics.get(), dump_set, urls)
-        if chosen == "jsonld":  # the accordkg context, inline: nothing is fetched
-            body = to_jsonld(graph)
-        else:
-            body = graph.serialize(format=SERVICE_DESCRIPTION_FORMATS[chosen], encoding="utf-8")
-        return Response(body, media_type=MEDIA_TYPES[chosen], headers={"Vary": "Accept"})
+        body = serialize_rdf(graph, chosen)
+        return Response(body, media_type=chosen.content_type, headers={"Vary": "Accept"})
 
     return router
 

@@ -17,22 +17,21 @@ from accordkg.api.openapi import (
 from accordkg.errors import InputError, NotAcceptableError
 from accordkg.sparql.negotiation import negotiate
 from accordkg.traversal import operations
-from accordkg.traversal.formats import MEDIA_TYPES
+from accordkg.traversal.formats import GRAPH_FORMATS, negotiated_graph_formats
 from accordkg.traversal.operations import MAX_COUNT, Subgraph, View
 from accordkg.traversal.service import Traversal
 
-# Negotiated by Accept; node-link and d3 share JSON's media type, so only `format=` names them.
-NEGOTIATED = {"application/json": "cytoscape"} | {
-    media_type: name for name, media_type in MEDIA_TYPES.items() if media_type != "application/json"
-}
 Format = Annotated[
     str | None,
     Query(
         alias="format",
-        description="cytoscape, node-link, d3, graphml, gexf or jsonld",
-        json_schema_extra={"enum": list(MEDIA_TYPES)},
+        description=", ".join(GRAPH_FORMATS),
+        json_schema_extra={"enum": list(GRAPH_FORMATS)},
     ),
 ]
+SUBGRAPH_ANSWERS = answers(
+    (f.media_type for f in GRAPH_FORMATS.values()), "The subgraph, in the format asked for."
+)
 # Examples are nodes of the seed data: the OpenAPI document's readers, and tools that
 # test the API from it, start from nodes that are there.
 EXAMPLES = ["state/united-kingdom", "instrument/us-uk-ai-research-declaration-2020"]
@@ -46,7 +45,6 @@ Names = Annotated[
 Count = Annotated[int | None, Query(json_schema_extra={"minimum": 1, "maximum": MAX_COUNT})]
 CENTRALITY_PATTERN = listed("degree|pagerank", at_least_one=False)
 NodeId = Annotated[str, Field(examples=EXAMPLES, json_schema_extra={"pattern": NAME_PATTERN})]
-ANSWERS = answers(MEDIA_TYPES.values(), "The subgraph, in the format asked for.")
 
 
 class Canvas(BaseModel):
@@ -62,6 +60,7 @@ class NodeSet(BaseModel):
 
 def graph_router(traversal: Traversal) -> APIRouter:
     router = APIRouter(prefix="/graph", tags=["graph"])
+    negotiated = negotiated_graph_formats()  # node-link and d3 share JSON's: by name only
 
     def view(request: Request, default_direction: str = "both") -> View:
         """The edge groups, collapsing and filters a request asks for."""
@@ -76,20 +75,20 @@ def graph_router(traversal: Traversal) -> APIRouter:
 
     def answer(request: Request, subgraph: Subgraph, override: str | None) -> Response:
         if override is not None:
-            if override not in MEDIA_TYPES:
+            if override not in GRAPH_FORMATS:
                 raise InputError(
-                    f"format must be one of {', '.join(MEDIA_TYPES)}, not {override!r}"
+                    f"format must be one of {', '.join(GRAPH_FORMATS)}, not {override!r}"
                 )
-            chosen = override
+            chosen = GRAPH_FORMATS[override]
         else:
-            media_type = negotiate(request.headers.get("accept"), list(NEGOTIATED))
+            media_type = negotiate(request.headers.get("accept"), list(negotiated))
             if media_type is None:
-                raise NotAcceptableError(f"offered: {', '.join(NEGOTIATED)}")
-            chosen = NEGOTIATED[media_type]
-        body = traversal.renderer.render(subgraph, chosen)
-        return Response(body, media_type=MEDIA_TYPES[chosen], headers={"Vary": "Accept"})
+                raise NotAcceptableError(f"offered: {', '.join(negotiated)}")
+            chosen = negotiated[media_type]
+        body = traversal.renderer.render(subgraph, chosen.name)
+        return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
 
-    @router.get("/nodes/{node:path}/neighbors", response_class=Response, responses=ANSWERS)
+    @router.get("/nodes/{node:path}/neighbors", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def node_neighbors(
         node: NodeInPath,
         request: Request,
@@ -104,7 +103,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         )
         return answer(request, found, format_override)
 
-    @router.get("/nodes/{node:path}", response_class=Response, responses=ANSWERS)
+    @router.get("/nodes/{node:path}", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def node_detail(
         node: NodeInPath,
         request: Request,
@@ -114,7 +113,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         found = operations.node_detail(traversal.source(), traversal.node(node), view(request))
         return answer(request, found, format_override)
 
-    @router.get("/neighborhood", response_class=Response, responses=ANSWERS)
+    @router.get("/neighborhood", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def neighborhood(
         *,
         request: Request,
@@ -144,7 +143,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         )
         return answer(request, found, format_override)
 
-    @router.post("/expand", response_class=Response, responses=ANSWERS)
+    @router.post("/expand", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def expand(
         *,
         request: Request,
@@ -166,7 +165,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         )
         return answer(request, found, format_override)
 
-    @router.get("/paths", response_class=Response, responses=ANSWERS)
+    @router.get("/paths", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def paths(
         *,
         request: Request,
@@ -195,7 +194,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         )
         return answer(request, found, format_override)
 
-    @router.get("/subgraph", response_class=Response, responses=ANSWERS)
+    @router.get("/subgraph", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def subgraph(
         request: Request,
         types: Annotated[
@@ -216,7 +215,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         )
         return answer(request, found, format_override)
 
-    @router.post("/subgraph/induced", response_class=Response, responses=ANSWERS)
+    @router.post("/subgraph/induced", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def induced(
         request: Request,
         selection: Annotated[NodeSet, Body()],
@@ -232,7 +231,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         )
         return answer(request, found, format_override)
 
-    @router.get("/stats", response_class=Response, responses=ANSWERS)
+    @router.get("/stats", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def stats(
         *,
         request: Request,

@@ -20,7 +20,7 @@ from accordkg.linked_data.describe import PATH_SEGMENT, describe, entity_iri, ex
 from accordkg.linked_data.documents import (
     BY_EXTENSION,
     DOCUMENT_FORMATS,
-    RDF_FORMATS,
+    RDF_DOCUMENT_FORMATS,
     extension_for,
     offers,
     serialize_rdf,
@@ -93,13 +93,13 @@ def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> API
         if extension == "html" and _known(store, settings.base_iri, kind, slug) is None:
             return _not_found(pages, f"{settings.base_iri}{kind}/{slug}", "text/html")
         description = describe(store, entity_iri(settings.base_iri, kind, slug))
-        if extension == "html":
+        if found.rdf is None:
             body = pages.entity(description, f"/doc/{kind}/{slug}").encode("utf-8")
         else:
-            body = serialize_rdf(description.graph, extension)
+            body = serialize_rdf(description.graph, found.rdf)
         links = ", ".join(
             f'</doc/{kind}/{slug}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
-            for f in RDF_FORMATS
+            for f in RDF_DOCUMENT_FORMATS
             if f.extension != extension
         )
         return Response(body, media_type=found.content_type, headers={"Link": links})
@@ -109,9 +109,9 @@ def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> API
 
 def ontology_router(ontology: Graph) -> APIRouter:
     router = APIRouter(tags=["ontology"])
-    documents = {f.extension: serialize_rdf(ontology, f.extension) for f in RDF_FORMATS} | {
-        "html": render_ontology_html(ontology).encode("utf-8")
-    }
+    documents = {
+        f.extension: serialize_rdf(ontology, f.rdf) for f in RDF_DOCUMENT_FORMATS if f.rdf
+    } | {"html": render_ontology_html(ontology).encode("utf-8")}
     terms = {t.fragment for t in ontology.subjects() if isinstance(t, URIRef) and t in AK}
 
     # The ontology's terms are hash IRIs (…/ontology#Party): a client dereferences the

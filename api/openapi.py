@@ -2,19 +2,19 @@
 that build their own Response (negotiated RDF, tables, pages) declare their media types
 here; the errors every route can answer are added by the app from its error table."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import Query
 
 
-def format_parameter(offers: Mapping[str, str]) -> Any:
-    """The `format` query parameter of a negotiated answer: one of the offered format
-    names or media types, or empty for `Accept` to decide."""
+def format_parameter(values: Iterable[str]) -> Any:
+    """The `format` query parameter of a negotiated answer: one of `values` (format
+    names, words and media types), or empty for `Accept` to decide."""
     return Query(
         alias="format",
         description="A format name or media type; empty or absent: by `Accept`.",
-        json_schema_extra={"enum": ["", *sorted({*offers.values(), *offers})]},
+        json_schema_extra={"enum": ["", *sorted(set(values))]},
     )
 
 

@@ -24,91 +24,25 @@ from accordkg.errors import (
     AccordError,
     ContentTooLargeError,
     InputError,
-    NotAcceptableError,
     UnsupportedMediaTypeError,
 )
 from accordkg.iris import checked_iri
-from accordkg.linked_data.jsonld import to_jsonld
+from accordkg.linked_data.documents import serialize_rdf
+from accordkg.namespaces import MEDIA_TYPE
 from accordkg.settings import Settings
 from accordkg.sparql.federation import may_call_service
-from accordkg.sparql.negotiation import negotiate
-from accordkg.sparql.pool import AnswerStream, QueryJob, QueryRunner
+from accordkg.sparql.formats import FORMATS, Answers, choices, chosen_format, offers
+from accordkg.sparql.runner import AnswerStream, QueryJob, QueryRunner
 from accordkg.sparql.text import inspect_query
-from accordkg.sparql.writers import MEDIA_TYPES
 from accordkg.store import Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 TRUNCATED_HEADER = "X-AccordKG-Truncated"
-
-# Offered media types per kind of answer, in order of preference (the first is the
-# default), with the format each stands for and its canonical media type.
-RESULT_OFFERS = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_OFFERS = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "text/plain": "ntriples",
-    "application/n-quads": "nquads",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-    "application/xml": "rdfxml",
-}
-# rdflib's writer for each graph format; a graph's N-Triples lines are N-Quads of the
-# default graph (rdflib's own N-Quads writer refuses a graph that is not a dataset).
-SERVICE_DESCRIPTION_FORMATS = {
-    "turtle": "turtle",
-    "ntriples": "nt",
-    "nquads": "nt",
-    "jsonld": "json-ld",
-    "rdfxml": "xml",
-}
-# What clients put in `format=` (or `output=`) besides our names and media types: each
-# word with the formats it stands for, by kind of answer (SPARQLWrapper sends `xml` for
-# SPARQL XML results and for RDF/XML alike). Turtle is what an N3 reader reads.
-FORMAT_ALIASES = {
-    "json": ("json", "jsonld"),
-    "xml": ("xml", "rdfxml"),
-    "json-ld": ("jsonld",),
-    "ttl": ("turtle",),
-    "n3": ("turtle",),
-    "text/n3": ("turtle",),
-    "text/rdf+n3": ("turtle",),
-    "application/turtle": ("turtle",),
-    "nt": ("ntriples",),
-    "n-triples": ("ntriples",),
-    "nq": ("nquads",),
-    "n-quads": ("nquads",),
-    "rdf": ("rdfxml",),
-    "rdf+xml": ("rdfxml",),
-    "rdf/xml": ("rdfxml",),
-}
 FORMAT_PARAMETERS = ("format", "output")  # output: a synonym some clients send
 FORM_CONTENT = "application/x-www-form-urlencoded"
 QUERY_CONTENT = "application/sparql-query"
 FAST = frozenset({"GET", "POST"})  # the methods SparqlFastPath answers
-ANSWERS = answers(
-    (MEDIA_TYPES[name] for name in (*RESULT_OFFERS.values(), *GRAPH_OFFERS.values())),
-    "The query's answer, or without a query the service description.",
-)
-FORMAT_NAMES = sorted(
-    {*RESULT_OFFERS.values(), *GRAPH_OFFERS.values(), *RESULT_OFFERS, *GRAPH_OFFERS}
-)
-# The protocol's parameters, which the routes read themselves (a form POST has them too).
-PROTOCOL = {
-    "query": {"type": "string"},
-    "default-graph-uri": IRIS,
-    "named-graph-uri": IRIS,
-    "format": {"type": "string", "enum": FORMAT_NAMES},
-}
 
 
 class SparqlQueries:
@@ -147,8 +81,8 @@ class SparqlQueries:
             shape = await run_in_threadpool(inspect_query, queries[0], settings.service_endpoints)
         else:
             shape = inspect_query(queries[0], settings.service_endpoints)
-        offers = GRAPH_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
-        result_format = choose_format(offers, formats, request.headers.get("accept"))
+        kind = Answers.GRAPH if shape.form in ("CONSTRUCT", "DESCRIBE") else Answers.SOLUTIONS
+        result_format = chosen_format(offers(kind), formats, request.headers.get("accept"))
         default_graphs = tuple(fields.get("default-graph-uri", []))
         named_graphs = tuple(fields.get("named-graph-uri", []))
         for iri in default_graphs:
@@ -166,8 +100,7 @@ class SparqlQueries:
             default_graphs=default_graphs,
             named_graphs=named_graphs,
         )
-        media_type = MEDIA_TYPES[result_format]
-        return await run_job(self._runner, job, request, settings.row_limit, media_type)
+        return await run_job(self._runner, job, request, settings.row_limit)
 
 
 class SparqlFastPath:
@@ -198,15 +131,26 @@ def sparql_router(queries: SparqlQueries) -> APIRouter:
     """The /sparql routes; SparqlFastPath answers GET and POST before they are reached
     when the app installs it, and they describe the endpoint in the OpenAPI document."""
     router = APIRouter(tags=["sparql"])
+    every_format = answers(
+        (f.media_type for f in FORMATS.values()),
+        "The query's answer, or without a query the service description.",
+    )
+    every_choice = sorted({*choices(offers(Answers.SOLUTIONS)), *choices(offers(Answers.GRAPH))})
+    protocol = {  # the parameters, which the routes read themselves (a form POST has them too)
+        "query": {"type": "string"},
+        "default-graph-uri": IRIS,
+        "named-graph-uri": IRIS,
+        "format": {"type": "string", "enum": every_choice},
+    }
 
     @router.api_route(
         "/sparql",
         methods=["GET", "HEAD"],
         response_class=Response,
-        responses=ANSWERS,
+        responses=every_format,
         openapi_extra={
             "parameters": [
-                {"name": name, "in": "query", "schema": schema} for name, schema in PROTOCOL.items()
+                {"name": name, "in": "query", "schema": schema} for name, schema in protocol.items()
             ]
         },
     )
@@ -217,10 +161,10 @@ def sparql_router(queries: SparqlQueries) -> APIRouter:
     @router.post(
         "/sparql",
         response_class=Response,
-        responses=ANSWERS,
+        responses=every_format,
         openapi_extra=body(
             {
-                FORM_CONTENT: form([], **PROTOCOL),  # without a query: the service description
+                FORM_CONTENT: form([], **protocol),  # without a query: the service description
                 QUERY_CONTENT: TEXT,
             }
         ),
@@ -237,12 +181,11 @@ def sparql_router(queries: SparqlQueries) -> APIRouter:
     return router
 
 
-async def run_job(
-    runner: QueryRunner, job: QueryJob, request: Request, row_limit: int, media_type: str
-) -> Response:
+async def run_job(runner: QueryRunner, job: QueryJob, request: Request, row_limit: int) -> Response:
     """Run a job for the client that sent `request` and answer with its body, saying if the
     row limit cut it; a large body streams as the worker writes it."""
     result = await runner.run(job, request.client.host if request.client else "")
+    media_type = job.result_format.content_type
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers[TRUNCATED_HEADER] = f"true; limit={row_limit}"
@@ -355,45 +298,9 @@ def multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
     return fields
 
 
-def choose_format(offers: dict[str, str], override: list[str] | None, accept: str | None) -> str:
-    """The format the first usable `format=` value names (our name, a common alias, or a
-    media type), else the one `Accept` prefers. A `format` that names nothing this answer
-    comes in gives way to an `Accept` that names a type it does; else it is a 400."""
-    for wanted in override or []:
-        name = _format_named(wanted, offers)
-        if name is not None:
-            return name
-    if override:
-        stated = negotiate(accept, list(offers), stated=True)
-        if stated is None:
-            names = sorted(set(offers.values()))
-            raise InputError(
-                f"format must be one of {', '.join(names)} for this answer, not {override[0]!r}"
-            )
-        return offers[stated]
-    chosen = negotiate(accept, list(offers))
-    if chosen is None:
-        raise NotAcceptableError(
-            f"none of the accepted types fits this answer; offered: {', '.join(offers)}"
-        )
-    return offers[chosen]
-
-
-def _format_named(wanted: str, offers: dict[str, str]) -> str | None:
-    """The offered format `wanted` names, if any: case aside, media type parameters aside."""
-    word = wanted.partition(";")[0].strip().lower()
-    names = set(offers.values())
-    if word in names:
-        return word
-    if word in offers:
-        return offers[word]
-    return next((name for name in FORMAT_ALIASES.get(word, ()) if name in names), None)
-
-
-def _service_description(request: Request, store: Store, override: list[str] | None) -> Response:
+def _service_description(request: Request, store: Store, override: list[str]) -> Response:
     """The SPARQL 1.1 Service Description of this endpoint, at its real URL."""
-    offers = {k: v for k, v in GRAPH_OFFERS.items() if v in SERVICE_DESCRIPTION_FORMATS}
-    chosen = choose_format(offers, override, request.headers.get("accept"))
+    chosen = chosen_format(offers(Answers.GRAPH), override, request.headers.get("accept"))
     endpoint = URIRef(str(request.url.replace(query="")))
     graph = Graph()
     graph.bind("sd", SD)
@@ -403,10 +310,9 @@ def _service_description(request: Request, store: Store, override: list[str] | N
     graph.add((service, SD.endpoint, endpoint))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for result_format in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                          "SPARQL_Results_TSV", "Turtle", "N-Triples", "N-Quads", "JSON-LD",
-                          "RDF_XML"):  # fmt: skip
-        graph.add((service, SD.resultFormat, FORMATS[result_format]))
+    for answer_format in FORMATS.values():  # a format the W3C does not name: its media type
+        iri = W3C_FORMATS[answer_format.w3c] if answer_format.w3c else None
+        graph.add((service, SD.resultFormat, iri or MEDIA_TYPE[answer_format.media_type]))
     dataset = BNode()
     default_graph = BNode()
     graph.add((service, SD.defaultDataset, dataset))
@@ -420,8 +326,5 @@ def _service_description(request: Request, store: Store, override: list[str] | N
         graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(name)))
     graph.add((service, DCTERMS.title, Literal(f"accordkg {accordkg.__version__}")))
-    if chosen == "jsonld":
-        body = to_jsonld(graph)
-    else:
-        body = graph.serialize(format=SERVICE_DESCRIPTION_FORMATS[chosen], encoding="utf-8")
-    return Response(body, media_type=MEDIA_TYPES[chosen], headers={"Vary": "Accept"})
+    body = serialize_rdf(graph, chosen)
+    return Response(body, media_type=chosen.content_type, headers={"Vary": "Accept"})

@@ -23,9 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from accordkg.api.openapi import IRIS, TEXT, answers, body, form
 from accordkg.api.sparql import (
     FORM_CONTENT,
-    GRAPH_OFFERS,
     capped_body,
-    choose_format,
     decode_body,
     media_type_and_charset,
     multi,
@@ -42,9 +40,9 @@ from accordkg.graphs import upload_graph_iri
 from accordkg.iris import checked_iri
 from accordkg.pipeline.rdf_input import RdfPart, parse_in_worker
 from accordkg.settings import Settings
-from accordkg.sparql.pool import QueryJob, QueryRunner
+from accordkg.sparql.formats import Answers, chosen_format, offers
+from accordkg.sparql.runner import QueryJob, QueryRunner
 from accordkg.sparql.text import inspect_update, with_protocol_dataset
-from accordkg.sparql.writers import MEDIA_TYPES
 from accordkg.store import Store, update_triples
 
 UPDATE_CONTENT = "application/sparql-update"
@@ -195,7 +193,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         "/store",
         methods=["GET", "HEAD"],
         response_class=Response,
-        responses=answers((MEDIA_TYPES[name] for name in GRAPH_OFFERS.values()), "The graph."),
+        responses=answers(offers(Answers.GRAPH), "The graph."),
         openapi_extra=GRAPH_PARAMETERS,
     )
     async def store_get(request: Request) -> Response:
@@ -203,8 +201,8 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         graph = _target(request)
         if graph is not None and str(graph) not in await run_in_threadpool(store.graph_names):
             raise NotFoundError(f"no graph {graph} in the store")
-        result_format = choose_format(
-            GRAPH_OFFERS, multi(request.query_params.multi_items()).get("format"),
+        result_format = chosen_format(
+            offers(Answers.GRAPH), multi(request.query_params.multi_items()).get("format", []),
             request.headers.get("accept"),
         )  # fmt: skip
         pattern = f"GRAPH {graph.n3()} {{ ?s ?p ?o }}" if graph is not None else "?s ?p ?o"
@@ -214,7 +212,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
             row_limit=settings.row_limit,
             union_default_graph=graph is None,
         )
-        return await run_job(runner, job, request, settings.row_limit, MEDIA_TYPES[result_format])
+        return await run_job(runner, job, request, settings.row_limit)
 
     @router.put(
         "/store",

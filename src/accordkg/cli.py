@@ -1,6 +1,6 @@
 """The `accordkg` command: argument parsing plus one library call per subcommand."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from enum import StrEnum
 from functools import wraps
@@ -9,21 +9,27 @@ from typing import Annotated, Any
 
 import pydantic
 import typer
-from rdflib import Graph
 
 from accordkg.errors import AccordError, InputError
 from accordkg.extraction.registry import Registry
 from accordkg.graphs import mappings_graph_iri
 from accordkg.iris import checked_iri
-from accordkg.linked_data.jsonld import to_jsonld
+from accordkg.linked_data.documents import serialize_rdf
 from accordkg.linking.imports import import_file
 from accordkg.linking.mappings import export_mappings
 from accordkg.pipeline.build import build as build_graph
 from accordkg.pipeline.build import extract_checked, source_files
 from accordkg.publishing.dumps import CHECKSUMS, DUMP_FORMATS, write_dumps
 from accordkg.settings import Settings
+from accordkg.sparql.formats import (
+    Answers,
+    Format,
+    format_among,
+    format_named,
+    formats_for,
+    serialize_solutions,
+)
 from accordkg.sparql.named_queries import named_queries, named_query, run_named_query
-from accordkg.sparql.writers import serialize_solutions
 from accordkg.store import Solutions, open_store
 
 app = typer.Typer(help="accordkg: a knowledge graph of AI research cooperation agreements.")
@@ -33,15 +39,24 @@ app.add_typer(mappings_app, name="mappings")
 DataDir = Annotated[Path | None, typer.Option(help="Where the store lives (ACCORDKG_DATA_DIR).")]
 
 
-class RdfFormat(StrEnum):
-    TURTLE = "turtle"
-    NT = "nt"
-    JSONLD = "jsonld"
+TABLE = "table"  # `accordkg query`'s own output: a table to read
 
-    def serialize(self, graph: Graph) -> str:
-        if self is RdfFormat.JSONLD:
-            return to_jsonld(graph).decode("utf-8")
-        return graph.serialize(format=self.value)
+
+def _format_option(candidates: Iterable[Format], *own: str, help_text: str = "") -> Any:
+    """--format, taking formats of the registry (by name or a word clients use) and the
+    command's `own` outputs."""
+    offered = list(candidates)
+    known = ", ".join([*own, *(f.name for f in offered)])
+
+    def parse(value: str) -> str:
+        found = format_among(value, offered)
+        if value not in own and found is None:
+            raise typer.BadParameter(f"{value!r} is not one of {known}")
+        return found.name if found else value
+
+    return typer.Option(
+        "--format", help=f"{help_text}One of {known}.", parser=parse, metavar="FORMAT"
+    )
 
 
 def _reports_errors(command: Callable[..., None]) -> Callable[..., None]:
@@ -93,15 +108,6 @@ def build(
         raise typer.Exit(1)
 
 
-class DumpFormat(StrEnum):
-    """The names of accordkg.publishing.dumps.DUMP_FORMATS, as command-line choices."""
-
-    NQUADS = "nquads"
-    NTRIPLES = "ntriples"
-    TURTLE = "turtle"
-    JSONLD = "jsonld"
-
-
 @app.command()
 @_reports_errors
 def dump(
@@ -109,15 +115,18 @@ def dump(
         Path | None, typer.Option(help="Write here (default: dumps/ in the data directory).")
     ] = None,
     dump_format: Annotated[
-        list[DumpFormat] | None,
-        typer.Option("--format", help="A format to write; repeat for several (default: all)."),
+        list[str] | None,
+        _format_option(
+            (f.rdf for f in DUMP_FORMATS.values()),
+            help_text="A format to write; repeat for several (default: all). ",
+        ),
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Write dumps of the whole graph, each also gzipped, with SHA256SUMS."""
     settings = _settings(data_dir=data_dir)
     directory = out or settings.dumps_dir
-    formats = [str(f) for f in dump_format] if dump_format else list(DUMP_FORMATS)
+    formats = dump_format or list(DUMP_FORMATS)
     with closing(open_store(settings)) as store:
         written = write_dumps(store, directory, formats)
     for file in written:
@@ -130,9 +139,7 @@ def dump(
 def extract(
     file: Annotated[Path, typer.Argument(help="A source text (UTF-8).")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
-    rdf_format: Annotated[RdfFormat, typer.Option("--format", help="Serialization.")] = (
-        RdfFormat.TURTLE
-    ),
+    rdf_format: Annotated[str, _format_option(formats_for(Answers.GRAPH))] = "turtle",
 ) -> None:
     """Extract one document's graph, validated, and print or write it."""
     settings = _settings()
@@ -140,7 +147,7 @@ def extract(
     document = extract_checked(file, registry, settings)
     for warning in document.warnings:
         typer.echo(f"warning: {file}: {warning}", err=True)
-    serialized = rdf_format.serialize(document.graph)
+    serialized = serialize_rdf(document.graph, format_named(rdf_format)).decode("utf-8")
     if output is None:
         typer.echo(serialized)
     else:
@@ -204,14 +211,6 @@ def export_mappings_command(
         _write(output, table)
 
 
-class ResultFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    XML = "xml"
-    CSV = "csv"
-    TSV = "tsv"
-
-
 @app.command()
 @_reports_errors
 def query(
@@ -219,9 +218,7 @@ def query(
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="A parameter as NAME=VALUE.")
     ] = None,
-    result_format: Annotated[ResultFormat, typer.Option("--format", help="Output.")] = (
-        ResultFormat.TABLE
-    ),
+    result_format: Annotated[str, _format_option(formats_for(Answers.SOLUTIONS), TABLE)] = TABLE,
     data_dir: DataDir = None,
 ) -> None:
     """Run a named query against the store and print its results."""
@@ -234,10 +231,10 @@ def query(
         values[key] = value
     with closing(open_store(settings)) as store:
         solutions = run_named_query(store, named_query(name), values, settings.base_iri)
-    if result_format is ResultFormat.TABLE:
+    if result_format == TABLE:
         typer.echo(_table(solutions))
     else:
-        typer.echo(serialize_solutions(solutions, result_format.value).decode("utf-8"))
+        typer.echo(serialize_solutions(solutions, result_format).decode("utf-8"))
 
 
 @app.command()

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from accordkg.api import create_app
 from accordkg.pipeline.build import build
 from accordkg.settings import Settings
-from accordkg.traversal.formats import MEDIA_TYPES
+from accordkg.traversal.formats import GRAPH_FORMATS
 from tests.conftest import INPUTS, emptied_remote
 
 DECLARATION = "instrument/us-uk-ai-research-declaration-2020"
@@ -60,18 +60,18 @@ def _parsed(response: httpx.Response, fmt: str) -> tuple[set[str], set[tuple[str
     return nodes, edges
 
 
-@pytest.mark.parametrize("fmt", list(MEDIA_TYPES))
+@pytest.mark.parametrize("fmt", list(GRAPH_FORMATS))
 @pytest.mark.parametrize("path", GETS)
 def test_every_get_endpoint_in_every_format(graph_client: TestClient, path: str, fmt: str) -> None:
     response = graph_client.get(f"{path}&format={fmt}" if "?" in path else f"{path}?format={fmt}")
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith(MEDIA_TYPES[fmt])
+    assert response.headers["content-type"].startswith(GRAPH_FORMATS[fmt].media_type)
     nodes, edges = _parsed(response, fmt)
     assert nodes
     assert all(source in nodes and target in nodes for source, target in edges)
 
 
-@pytest.mark.parametrize("fmt", list(MEDIA_TYPES))
+@pytest.mark.parametrize("fmt", list(GRAPH_FORMATS))
 @pytest.mark.parametrize(("path", "body"), POSTS)
 def test_every_post_endpoint_in_every_format(
     graph_client: TestClient, path: str, body: dict[str, list[str]], fmt: str

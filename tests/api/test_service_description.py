@@ -8,15 +8,14 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from accordkg.api.sparql import GRAPH_OFFERS, SERVICE_DESCRIPTION_FORMATS
-from accordkg.sparql.writers import MEDIA_TYPES
+from accordkg.sparql.formats import FORMATS, Answers, offers
 from tests.api.slow_store import DELAY_S
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 LANGUAGES = {SD.SPARQL10Query, SD.SPARQL11Query, SD.SPARQL11Update}
 PARSERS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "jsonld": "json-ld",
            "rdfxml": "xml"}  # fmt: skip
-OFFERED = {m: name for m, name in GRAPH_OFFERS.items() if name in SERVICE_DESCRIPTION_FORMATS}
+OFFERED = {media_type: f.name for media_type, f in offers(Answers.GRAPH).items()}
 # What Comunica asks for when it probes a bare endpoint URL: N-Quads first.
 COMUNICA = ("application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,"
             "application/n-triples;q=0.8,text/turtle;q=0.6,application/rdf+xml;q=0.5,"
@@ -27,7 +26,7 @@ COMUNICA = ("application/n-quads,application/trig;q=0.95,application/ld+json;q=0
 def _description_as(response: httpx.Response, name: str) -> Graph:
     """The answer parsed as the format `name` it must be in, checked to be that format."""
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == MEDIA_TYPES[name]
+    assert response.headers["content-type"] == FORMATS[name].content_type
     return Graph().parse(data=response.text, format=PARSERS[name])
 
 

@@ -15,8 +15,8 @@ import pytest
 from accordkg.errors import InputError, NotFoundError
 from accordkg.pipeline.build import build
 from accordkg.settings import Settings
+from accordkg.sparql.formats import serialize_solutions
 from accordkg.sparql.named_queries import named_queries, named_query, run_named_query
-from accordkg.sparql.writers import serialize_solutions
 from accordkg.store import Store, open_store
 from tests.conftest import INPUTS, emptied_remote
 

@@ -23,7 +23,9 @@ from accordkg.errors import (
 from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from accordkg.sparql import pool as query_pool
-from accordkg.sparql.pool import AnswerStream, QueryAnswer, QueryJob, QueryPool
+from accordkg.sparql.formats import FORMATS as REGISTRY
+from accordkg.sparql.pool import QueryPool, WorkerStream
+from accordkg.sparql.runner import QueryAnswer, QueryJob
 from accordkg.store import EmbeddedStore
 from tests.answers import GRAPH_FORMATS, count_rows
 from tests.conftest import INPUTS
@@ -47,7 +49,7 @@ def numbered(count: int) -> str:
 
 
 def job(query: str, result_format: str, row_limit: int = LIMIT) -> QueryJob:
-    return QueryJob(query, result_format, row_limit, union_default_graph=True)
+    return QueryJob(query, REGISTRY[result_format], row_limit, union_default_graph=True)
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +115,7 @@ def test_the_truncation_flag_is_right_at_and_around_the_limit_in_every_format(
                     else f"SELECT ?n ?text WHERE {numbered(count)}"
                 )
                 answer = await pool.run(job(query, result_format))
-                stream = isinstance(answer.body, AnswerStream)
+                stream = isinstance(answer.body, WorkerStream)
                 rows = count_rows((await body_of(answer)).decode("utf-8"), result_format)
                 seen.append((result_format, count, answer.truncated, rows, stream))
         return seen
@@ -233,7 +235,7 @@ def test_a_closed_stream_gives_its_worker_back_at_once(store_path: Path) -> None
 
     async def use(pool: QueryPool) -> tuple[int, float, dict[str, object]]:
         answer = await pool.run(job(large, "json", row_limit=1_000_000))
-        assert isinstance(answer.body, AnswerStream)
+        assert isinstance(answer.body, WorkerStream)
         chunks = aiter(answer.body)
         first = await anext(chunks)
         answer.body.close()  # as the HTTP layer does when the client goes away
@@ -254,7 +256,7 @@ def test_a_reader_slower_than_the_time_limit_gets_an_incomplete_stream(store_pat
 
     async def use(pool: QueryPool) -> tuple[int, BaseException | None, bytes]:
         answer = await pool.run(job(large, "json", row_limit=1_000_000))
-        assert isinstance(answer.body, AnswerStream)
+        assert isinstance(answer.body, WorkerStream)
         received, failure = 0, None
         try:
             async for chunk in answer.body:
@@ -279,7 +281,7 @@ ASK = job("ASK { ?s ?p ?o }", "json")
 async def answers_while_the_worker_is_busy(pool: QueryPool, light: QueryJob) -> bool:
     """Whether `light` is answered while the only worker is held by an unread stream."""
     held = await pool.run(job(LARGE, "json", row_limit=1_000_000))
-    assert isinstance(held.body, AnswerStream)
+    assert isinstance(held.body, WorkerStream)
     try:
         await pool.run(light)
     except UnavailableError:
@@ -461,7 +463,7 @@ def test_a_stream_whose_client_takes_nothing_is_cut_off_when_others_wait(
     async def use(pool: QueryPool) -> tuple[float, bytes, BaseException | None]:
         loop = asyncio.get_running_loop()
         answer = await pool.run(job(LARGE, "json", row_limit=1_000_000), "10.0.0.1")
-        assert isinstance(answer.body, AnswerStream)
+        assert isinstance(answer.body, WorkerStream)
         chunks = aiter(answer.body)
         await anext(chunks)  # then it takes nothing more for a while
         asked = loop.time()

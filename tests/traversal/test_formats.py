@@ -14,7 +14,7 @@ from rdflib.namespace import RDF
 from accordkg.errors import StoreError
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI
 from accordkg.traversal import operations
-from accordkg.traversal.formats import GEXF, MEDIA_TYPES, XSI
+from accordkg.traversal.formats import GEXF, GRAPH_FORMATS, XSI
 from accordkg.traversal.operations import Subgraph, View
 from accordkg.traversal.projection import Link
 from accordkg.traversal.service import Traversal
@@ -149,7 +149,7 @@ def test_collapsed_edges_are_not_passed_off_as_rdf(seed_projection: Traversal) -
 
 def test_an_edge_to_a_missing_node_is_refused_not_served(seed_projection: Traversal) -> None:
     broken = Subgraph(links={"x": Link("a", "ak:party", "b", "data")})
-    for fmt in MEDIA_TYPES:
+    for fmt in GRAPH_FORMATS:
         with pytest.raises(StoreError, match="missing node"):
             seed_projection.renderer.render(broken, fmt)
 

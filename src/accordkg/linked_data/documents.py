@@ -2,7 +2,8 @@
 
 One table for the entity pages and the ontology: the extension of each document's URL,
 its media type, and its name for people. HTML comes first: it is what a client that
-states no preference gets.
+states no preference gets; the RDF documents are formats of the registry
+(accordkg.sparql.formats), written by rdflib.
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from rdflib import Graph
 
 from accordkg.linked_data.jsonld import to_jsonld
+from accordkg.sparql.formats import FORMATS, Format
 
 
 @dataclass(frozen=True)
@@ -17,27 +19,24 @@ class DocumentFormat:
     extension: str
     media_type: str
     name: str
-    rdflib_format: str | None  # None: not written by rdflib's serializers (HTML, JSON-LD)
+    rdf: Format | None  # None: the HTML page
 
     @property
     def content_type(self) -> str:
         """The Content-Type header: text types say their charset."""
-        return (
-            f"{self.media_type}; charset=utf-8"
-            if self.media_type.startswith("text/")
-            else self.media_type
-        )
+        return self.rdf.content_type if self.rdf else f"{self.media_type}; charset=utf-8"
+
+
+def _document(rdf: Format) -> DocumentFormat:
+    return DocumentFormat(rdf.extension, rdf.media_type, rdf.title, rdf)
 
 
 DOCUMENT_FORMATS = (
     DocumentFormat("html", "text/html", "HTML", None),
-    DocumentFormat("ttl", "text/turtle", "Turtle", "turtle"),
-    DocumentFormat("jsonld", "application/ld+json", "JSON-LD", None),
-    DocumentFormat("nt", "application/n-triples", "N-Triples", "nt"),
-    DocumentFormat("rdf", "application/rdf+xml", "RDF/XML", "xml"),
+    *(_document(FORMATS[name]) for name in ("turtle", "jsonld", "ntriples", "rdfxml")),
 )
 BY_EXTENSION = {f.extension: f for f in DOCUMENT_FORMATS}
-RDF_FORMATS = tuple(f for f in DOCUMENT_FORMATS if f.extension != "html")
+RDF_DOCUMENT_FORMATS = tuple(f for f in DOCUMENT_FORMATS if f.rdf is not None)
 # Media types clients send that mean one of ours: text/plain is N-Triples' old media type,
 # which rdflib asks for when told to read N-Triples (as /sparql answers it too).
 ALIASES = {"application/xhtml+xml": "html", "application/json": "jsonld", "text/plain": "nt"}
@@ -55,11 +54,11 @@ def extension_for(media_type: str) -> str:
     )
 
 
-def serialize_rdf(graph: Graph, extension: str) -> bytes:
-    """`graph` written as the RDF document with `extension` (ttl, jsonld, nt, rdf)."""
-    if extension == "jsonld":
+def serialize_rdf(graph: Graph, rdf: Format) -> bytes:
+    """`graph` written in a graph format of the registry by rdflib (JSON-LD with the
+    accordkg context, inline: nothing is fetched)."""
+    if rdf.name == "jsonld":
         return to_jsonld(graph)
-    writer = BY_EXTENSION[extension].rdflib_format
-    if writer is None:
-        raise ValueError(f"{extension} is not an RDF document format")
-    return graph.serialize(format=writer, encoding="utf-8")
+    if rdf.rdflib is None:
+        raise ValueError(f"rdflib does not write {rdf.title}")
+    return graph.serialize(format=rdf.rdflib, encoding="utf-8")

@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from accordkg.linked_data.describe import PATH_SEGMENT, Description
-from accordkg.linked_data.documents import RDF_FORMATS
+from accordkg.linked_data.documents import RDF_DOCUMENT_FORMATS
 from accordkg.namespaces import AK, OA, ONTOLOGY_IRI
 from accordkg.store import Store
 
@@ -141,7 +141,8 @@ class Pages:
             instrument=self._instrument(graph, iri) if is_instrument else None,
             excerpts=self._excerpts(graph, iri),
             alternates=[
-                (f.media_type, f.name, f"{document_path}.{f.extension}") for f in RDF_FORMATS
+                (f.media_type, f.name, f"{document_path}.{f.extension}")
+                for f in RDF_DOCUMENT_FORMATS
             ],
             void=VOID_PATH,
             truncated=description.truncated,

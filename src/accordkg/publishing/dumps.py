@@ -29,6 +29,7 @@ from rdflib import Graph
 from accordkg.errors import InputError, NotFoundError, StoreError
 from accordkg.linked_data.jsonld import to_jsonld
 from accordkg.namespaces import PREFIXES
+from accordkg.sparql.formats import FORMATS, Format
 from accordkg.store import Store
 
 CHECKSUMS = "SHA256SUMS"
@@ -39,22 +40,29 @@ PREFIX_IRIS = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 @dataclass(frozen=True)
 class DumpFormat:
-    """A serialization the graph is dumped in."""
+    """A format of the registry the graph is dumped in, and the file it goes to."""
 
-    name: str
-    title: str
-    file_name: str
-    media_type: str
+    rdf: Format
+
+    @property
+    def name(self) -> str:
+        return self.rdf.name
+
+    @property
+    def title(self) -> str:
+        return self.rdf.title
+
+    @property
+    def media_type(self) -> str:
+        return self.rdf.media_type
+
+    @property
+    def file_name(self) -> str:
+        return f"accordkg.{self.rdf.extension}"
 
 
 DUMP_FORMATS = {
-    dump_format.name: dump_format
-    for dump_format in (
-        DumpFormat("nquads", "N-Quads", "accordkg.nq", "application/n-quads"),
-        DumpFormat("ntriples", "N-Triples", "accordkg.nt", "application/n-triples"),
-        DumpFormat("turtle", "Turtle", "accordkg.ttl", "text/turtle"),
-        DumpFormat("jsonld", "JSON-LD", "accordkg.jsonld", "application/ld+json"),
-    )
+    name: DumpFormat(FORMATS[name]) for name in ("nquads", "ntriples", "turtle", "jsonld")
 }
 
 

@@ -11,6 +11,7 @@ same answer: the walks guarantee it, and `render` checks it.
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -22,14 +23,6 @@ from accordkg.namespaces import PREFIXES
 from accordkg.traversal.operations import Subgraph
 from accordkg.traversal.projection import Link, NodeRecord, Vocabulary
 
-MEDIA_TYPES = {
-    "cytoscape": "application/json",
-    "node-link": "application/json",
-    "d3": "application/json",
-    "graphml": "application/graphml+xml",
-    "gexf": "application/gexf+xml",
-    "jsonld": "application/ld+json",
-}
 GEXF = "http://gexf.net/1.3"
 GEXF_VIZ = "http://gexf.net/1.3/viz"
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
@@ -60,15 +53,7 @@ class Renderer:
         ]
         if dangling:  # a walk bug, never the caller's: refuse rather than break the client
             raise StoreError(f"traversal produced an edge to a missing node: {dangling[0]}")
-        writers: dict[str, Callable[[Subgraph], bytes]] = {
-            "cytoscape": self.cytoscape,
-            "node-link": lambda a: self.node_link(a, "edges"),
-            "d3": lambda a: self.node_link(a, "links"),
-            "graphml": self.graphml,
-            "gexf": self.gexf,
-            "jsonld": self.jsonld,
-        }
-        return writers[fmt](answer)
+        return GRAPH_FORMATS[fmt].write(self, answer)
 
     def node_data(self, record: NodeRecord, answer: Subgraph) -> dict[str, Any]:
         x, y = position(record.id)
@@ -225,6 +210,53 @@ class Renderer:
         context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
         meta = answer.meta | ({"collapsed_edges_left_out": collapsed} if collapsed else {})
         return _json({"@context": context, "@graph": list(resources.values()), "meta": meta})
+
+
+@dataclass(frozen=True)
+class GraphFormat:
+    """A format the graph endpoints answer in: its name (`format=`), its media type, and
+    its writer. Accept alone picks the first format of a media type (JSON: Cytoscape.js);
+    the others of that type are asked for by name."""
+
+    name: str
+    media_type: str
+    write: Callable[[Renderer, Subgraph], bytes]
+
+
+GRAPH_FORMATS: dict[str, GraphFormat] = {}
+"""The registry: every graph format by name; a new one is a `register_graph_format` call."""
+
+
+def register_graph_format(graph_format: GraphFormat) -> GraphFormat:
+    GRAPH_FORMATS[graph_format.name] = graph_format
+    return graph_format
+
+
+def negotiated_graph_formats() -> dict[str, GraphFormat]:
+    """Each media type with the first registered format of that type."""
+    offered: dict[str, GraphFormat] = {}
+    for graph_format in GRAPH_FORMATS.values():
+        offered.setdefault(graph_format.media_type, graph_format)
+    return offered
+
+
+def _node_link(renderer: Renderer, answer: Subgraph) -> bytes:
+    return renderer.node_link(answer, "edges")
+
+
+def _d3(renderer: Renderer, answer: Subgraph) -> bytes:
+    return renderer.node_link(answer, "links")
+
+
+for entry in (
+    GraphFormat("cytoscape", "application/json", Renderer.cytoscape),
+    GraphFormat("node-link", "application/json", _node_link),
+    GraphFormat("d3", "application/json", _d3),
+    GraphFormat("graphml", "application/graphml+xml", Renderer.graphml),
+    GraphFormat("gexf", "application/gexf+xml", Renderer.gexf),
+    GraphFormat("jsonld", "application/ld+json", Renderer.jsonld),
+):
+    register_graph_format(entry)
 
 
 def _json(document: dict[str, Any]) -> bytes:
