@@ -21,7 +21,7 @@ from accordkg.traversal.formats import GRAPH_FORMATS, negotiated_graph_formats
 from accordkg.traversal.operations import MAX_COUNT, Subgraph, View
 from accordkg.traversal.service import Traversal
 
-Format = Annotated[
+GraphFormatParameter = Annotated[
     str | None,
     Query(
         alias="format",
@@ -94,7 +94,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         request: Request,
         limit: Count = None,
         cursor: str | None = None,
-        format_override: Format = None,
+        format_override: GraphFormatParameter = None,
     ) -> Response:
         """One page of a node's neighbours (filter by `predicate`, `direction`, `type`),
         with counts per predicate and neighbour type; `cursor` pages on."""
@@ -107,7 +107,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
     def node_detail(
         node: NodeInPath,
         request: Request,
-        format_override: Format = None,
+        format_override: GraphFormatParameter = None,
     ) -> Response:
         """A node: label, types, literal properties, external links, degree per predicate."""
         found = operations.node_detail(traversal.source(), traversal.node(node), view(request))
@@ -129,7 +129,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         limit: Count = None,
         max_nodes: Count = None,
         max_edges: Count = None,
-        format_override: Format = None,
+        format_override: GraphFormatParameter = None,
     ) -> Response:
         """The ego graph around seed nodes (depth 1 to 3), capped per node and in all."""
         found = operations.neighborhood(
@@ -151,7 +151,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         limit: Count = None,
         max_nodes: Count = None,
         max_edges: Count = None,
-        format_override: Format = None,
+        format_override: GraphFormatParameter = None,
     ) -> Response:
         """Only what expanding some nodes adds to a canvas: new nodes and their edges."""
         found = operations.expand(
@@ -180,7 +180,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
                 json_schema_extra={"minimum": 1, "maximum": MAX_COUNT},
             ),
         ] = None,
-        format_override: Format = None,
+        format_override: GraphFormatParameter = None,
     ) -> Response:
         """The k shortest paths between two nodes, edges read in either direction."""
         found = operations.paths(
@@ -203,7 +203,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         ],
         max_nodes: Count = None,
         max_edges: Count = None,
-        format_override: Format = None,
+        format_override: GraphFormatParameter = None,
     ) -> Response:
         """Every node of the given types (e.g. `types=Instrument,State`) and their edges."""
         found = operations.subgraph(
@@ -220,7 +220,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         request: Request,
         selection: Annotated[NodeSet, Body()],
         max_edges: Count = None,
-        format_override: Format = None,
+        format_override: GraphFormatParameter = None,
     ) -> Response:
         """The given nodes and every edge among them."""
         found = operations.induced(
@@ -241,7 +241,7 @@ def graph_router(traversal: Traversal) -> APIRouter:
         ],
         types: Names,
         max_nodes: Count = None,
-        format_override: Format = None,
+        format_override: GraphFormatParameter = None,
     ) -> Response:
         """Node types and predicates with counts, the top hubs; `centrality=degree,pagerank`
         adds those measures over the hubs or over the subgraph of `types`."""

@@ -15,10 +15,10 @@ from accordkg.extraction.registry import Registry
 from accordkg.graphs import mappings_graph_iri
 from accordkg.iris import checked_iri
 from accordkg.linked_data.documents import serialize_rdf
-from accordkg.linking.imports import import_file
 from accordkg.linking.mappings import export_mappings
 from accordkg.pipeline.build import build as build_graph
 from accordkg.pipeline.build import extract_checked, source_files
+from accordkg.pipeline.imports import import_file
 from accordkg.publishing.dumps import CHECKSUMS, DUMP_FORMATS, write_dumps
 from accordkg.settings import Settings
 from accordkg.sparql.formats import (

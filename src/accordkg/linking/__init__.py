@@ -1,2 +1,2 @@
-"""Links to other datasets: SSSOM mapping tables, the mappings graph, imports of other
-datasets' RDF, and entity reconciliation."""
+"""Links to other datasets: SSSOM mapping tables, the mappings graph, and entity
+reconciliation."""

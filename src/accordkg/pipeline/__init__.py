@@ -1,3 +1,3 @@
-"""The build pipeline: sources and records into validated named graphs in the store
-(build), SHACL validation, OWL consistency checking, RDF from outside, and the names of
-every named graph."""
+"""What enters the store: the build (sources and records into validated named graphs),
+imports of other datasets' RDF and SSSOM tables into graphs of their own, SHACL
+validation, OWL consistency checking, and RDF from outside parsed safely."""

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 from accordkg.store.interface import Row, Solutions, Term, replacement_update, with_values
 
-QUERY_CONTENT = "application/sparql-query; charset=utf-8"
+POSTED_QUERY_TYPE = "application/sparql-query; charset=utf-8"
 
 
 class RemoteStore:
@@ -120,7 +120,7 @@ class RemoteStore:
                 "POST",
                 self.query_url,
                 content=query.encode("utf-8"),
-                headers={"Content-Type": QUERY_CONTENT, "Accept": accept},
+                headers={"Content-Type": POSTED_QUERY_TYPE, "Accept": accept},
             ) as response:
                 if response.status_code >= 300:
                     response.read()

@@ -9,10 +9,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from accordkg.errors import InputError, ValidationError
-from accordkg.linking.imports import import_file
 from accordkg.linking.mappings import export_mappings
 from accordkg.namespaces import AK
 from accordkg.pipeline.build import build
+from accordkg.pipeline.imports import import_file
 from accordkg.settings import Settings
 from accordkg.store import open_store
 
