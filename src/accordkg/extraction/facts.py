@@ -16,8 +16,10 @@ from rdflib import Literal
 from accordkg.errors import InputError
 from accordkg.extraction.dates import FoundDate, find_date, find_day_in_year
 from accordkg.extraction.gazetteer import KnownParty, find_party, split_party_list
+from accordkg.extraction.legal_force import legal_status
+from accordkg.extraction.modality import modality
+from accordkg.extraction.reading import Reading
 from accordkg.extraction.registry import name_key
-from accordkg.extraction.rules import Reading, legal_status, modality
 from accordkg.extraction.segment import (
     HONORIFIC,
     OFFICE_WORDS,
