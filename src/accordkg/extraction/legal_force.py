@@ -2,6 +2,9 @@
 
 import re
 
+from accordkg.extraction.lexicon import (
+    INSTRUMENT_NOUN,
+)
 from accordkg.extraction.reading import Reading
 
 # The statement of legal status. The instrument must be the subject ("This Memorandum",
@@ -10,11 +13,6 @@ from accordkg.extraction.reading import Reading
 # predicate must say what the instrument is or creates: "is not legally binding", "does not
 # give rise to legal obligations", "is a statement of political intent". What the span
 # quotes is the predicate (or the whole "Nothing in ..." clause).
-_INSTRUMENT_NOUN = (
-    r"(?:Memorand(?:um|a)(?:\s+of\s+Understanding)?|MoU|Declaration|Statement|Arrangement|"
-    r"Agreement|Understanding|Charter|Framework|Roadmap|Communiqu[eé]|Accord|Protocol|Treaty|"
-    r"Convention|Letter\s+of\s+Intent|Plan|Partnership|Compact|document|instrument)"
-)
 # "This Memorandum of Understanding on Research Cooperation (the "MoU")": capitalised words
 # and the small words of a title, case-sensitively.
 _NAME_TAIL = (
@@ -23,7 +21,7 @@ _NAME_TAIL = (
 )
 _INSTRUMENT = (
     r"(?:this|the\s+present)\s+(?:(?-i:[A-Z][\w'\u2019-]*)\s+){0,4}"
-    rf"{_INSTRUMENT_NOUN}\b{_NAME_TAIL}"
+    rf"{INSTRUMENT_NOUN}\b{_NAME_TAIL}"
 )
 _POSITIVE_SUBJECT = rf"\b(?:the\s+(?:provisions|terms|text)\s+of\s+)?{_INSTRUMENT}"
 _SUBJECT = rf"(?:{_POSITIVE_SUBJECT}|\b(?:it|this)\b)"
@@ -114,7 +112,7 @@ _POLITICAL_ONLY = (
 )
 _NON_BINDING_INSTRUMENT = (
     rf"\b(?:this|the\s+present)\s+(?P<say>non-?binding)\s+"
-    rf"(?:(?-i:[A-Z][\w'\u2019-]*)\s+){{0,4}}{_INSTRUMENT_NOUN}\b"
+    rf"(?:(?-i:[A-Z][\w'\u2019-]*)\s+){{0,4}}{INSTRUMENT_NOUN}\b"
 )
 _NOTHING_IN_IT = (
     rf"\b(?:nothing\s+(?:contained\s+)?in|no\s+provision\s+of)\s+{_INSTRUMENT}\s+"

@@ -5,6 +5,10 @@ import re
 from bisect import bisect_right
 
 from accordkg.extraction.legal_force import status_readings
+from accordkg.extraction.lexicon import (
+    MODAL_VERBS,
+    PROVISION_MARKER,
+)
 from accordkg.extraction.reading import Reading
 
 # The modality lexicon: (modality, phrase, homograph), read in this order. At one place in
@@ -150,13 +154,6 @@ _MODAL = re.compile(
 )
 _TOKEN = re.compile(r"[^\W\d_][\w'\u2019-]*|\d+|[^\w\s]")
 _QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
-# "(a) ", "1.2. ", "iv) ", "- ", "Article 3 ": what opens an item, before its first word.
-_ITEM_MARKER = re.compile(
-    r"\s*(?:\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivxlc]{1,6})[.)]|[-\u2022*\u2013\u2014]"
-    r"|Article\s+\d+\.?)\s+",
-    re.IGNORECASE,
-)
-_AUXILIARIES = _words("shall must will should may")
 
 
 def modality(text: str) -> Reading | None:
@@ -172,7 +169,7 @@ def modality(text: str) -> Reading | None:
     excluded += [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(text)]
     token_starts = [start for start, _ in tokens]
-    marker = _ITEM_MARKER.match(text)
+    marker = PROVISION_MARKER.match(text)
     body_start = marker.end() if marker else 0
     candidate_starts = [m.start() for m in candidates]
     for match in candidates:
@@ -226,7 +223,7 @@ def _governs(
     sentence_initial = (
         index == 0 or tokens[index - 1][0] < body_start or previous in SENTENCE_BOUNDARIES
     )
-    if sentence_initial and word.lower() in _AUXILIARIES:  # "Should a Party wish to ..."
+    if sentence_initial and word.lower() in MODAL_VERBS:  # "Should a Party wish to ..."
         return False
     return not _in_subordinate_clause(tokens, index, match.start(), candidate_starts)
 

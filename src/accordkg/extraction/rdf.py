@@ -18,9 +18,9 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from accordkg.extraction.facts import (
     Clause,
+    ExtractedProvision,
     InstrumentFacts,
     Party,
-    Provision,
     Reference,
     party_label,
 )
@@ -58,9 +58,11 @@ class ClauseKind(NamedTuple):
     cls: URIRef
 
 
-LEAD_IN = ClauseKind("lead-in", "operative lead-in", AK.operativeLeadIn, AK.OperativeLeadIn)
-SIGNING_CLAUSE = ClauseKind("signing-clause", "signing clause", AK.signingClause, AK.SigningClause)
-DATELINE = ClauseKind("dateline", "dateline", AK.dateline, AK.Dateline)
+LEAD_IN_KIND = ClauseKind("lead-in", "operative lead-in", AK.operativeLeadIn, AK.OperativeLeadIn)
+SIGNING_CLAUSE_KIND = ClauseKind(
+    "signing-clause", "signing clause", AK.signingClause, AK.SigningClause
+)
+DATELINE_KIND = ClauseKind("dateline", "dateline", AK.dateline, AK.Dateline)
 PARTICIPATION = {"signs": AK.signedBy, "endorses": AK.endorsedBy, "issues": AK.issuedBy}
 
 
@@ -188,12 +190,14 @@ class _Builder:
                 iri, AK.evidence, self.evidence(suffix, article.source, f"article {article.number}")
             )
             if article.lead_in is not None:
-                self.clause(iri, LEAD_IN, article.lead_in, f"{suffix}-")
+                self.clause(iri, LEAD_IN_KIND, article.lead_in, f"{suffix}-")
 
     def article_iri(self, position: int) -> URIRef:
         return self.base[f"article/{self.doc}-{position}"]
 
-    def _provisions(self, kind: str, link: URIRef, provisions: tuple[Provision, ...]) -> None:
+    def _provisions(
+        self, kind: str, link: URIRef, provisions: tuple[ExtractedProvision, ...]
+    ) -> None:
         for provision in provisions:
             iri = self.base[f"{kind}/{self.doc}-{provision.position}"]
             self.add(self.instrument, link, iri)
@@ -224,13 +228,13 @@ class _Builder:
     def _clauses(self) -> None:
         facts = self.facts
         if facts.lead_in is not None:
-            self.clause(self.instrument, LEAD_IN, facts.lead_in)
+            self.clause(self.instrument, LEAD_IN_KIND, facts.lead_in)
         signing = facts.signing
         if signing is not None and signing.clause is not None:
-            self.clause(self.instrument, SIGNING_CLAUSE, signing.clause)
+            self.clause(self.instrument, SIGNING_CLAUSE_KIND, signing.clause)
         elif signing is not None and signing.date_source is not None:
             dateline = Clause(signing.date_source.value, signing.date_source)
-            self.clause(self.instrument, DATELINE, dateline)
+            self.clause(self.instrument, DATELINE_KIND, dateline)
 
     def clause(self, owner: URIRef, kind: ClauseKind, clause: Clause, prefix: str = "") -> None:
         """A clause of `owner` (the instrument, or an article for its own lead-in)."""
