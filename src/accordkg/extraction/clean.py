@@ -22,14 +22,24 @@ from pathlib import Path
 from typing import NamedTuple
 
 from accordkg.errors import InputError
-from accordkg.extraction.lexicon import COMPOUND_HEADS, in_capitals, opens_recital
+from accordkg.extraction.lexicon import (
+    BULLET,
+    COMPOUND_HEADS,
+    CONTINUING_WORDS,
+    ENDS_IN_ABBREVIATION,
+    HYPHENATED_PREFIXES,
+    ITEM_LINE_START,
+    WORD_ENDING,
+    in_capitals,
+    opens_recital,
+)
 from accordkg.extraction.text import Text
 
 LINE_END = re.compile(r"[\n\f]")
 MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{1,2}(?=\w)|(?<=\w)_{1,2}(?!\w)")
 INNER_SOFT_HYPHEN = re.compile("\u00ad(?!$)")
-HTML_PAGE = re.compile(r"<\s*(!doctype\s+html|html|head|body|div|p|script)\b", re.IGNORECASE)
+HTML_PAGE_TAG = re.compile(r"<\s*(!doctype\s+html|html|head|body|div|p|script)\b", re.IGNORECASE)
 SENTENCE_END = ".;:!?)"
 MIN_DUPLICATE = 20
 
@@ -47,16 +57,9 @@ RUNNING_HEAD_MAX_WORDS = 15
 RUNNING_HEAD_MAX_CHARS = 100
 DIGITS = re.compile(r"\d+")
 
-# What starts a paragraph in hard-wrapped text. Strong starts split wherever they stand;
-# weak ones only after a line that ends a clause or is visibly not wrapped.
-BULLET = re.compile(r"[\u2022\u25cf\u25aa\u25e6\u2023\u25cb\u25a0\u27a2\u25ba\uf0b7\uf0a7]\s*\S")
-ROMAN = r"(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})"
-ROMAN_CAPITALS = ROMAN.upper()
-ITEM_MARKER = re.compile(
-    r"(?:\(\d{1,3}\)|\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+"
-    rf"|\([a-zA-Z]\)|[a-z][.)]|\((?:{ROMAN}|{ROMAN_CAPITALS})\)|{ROMAN}[.)]"
-    rf"|(?=[IVX]{{2}}){ROMAN_CAPITALS}\.|[-\u2013*])\s+\S"
-)
+# What starts a paragraph in hard-wrapped text (items and bullets: see the lexicon). Strong
+# starts split wherever they stand; weak ones only after a line that ends a clause or is
+# visibly not wrapped.
 IN_SENTENCE = re.compile(r"\d{1,3}(?:\.\d{1,3})+\s+[a-z]")  # "1.5 million", not "1.5 The"
 HEADING = re.compile(
     r"(?:Article|ARTICLE|Art\.|Section|SECTION|Part|PART|Chapter|CHAPTER|Annex|ANNEX)"
@@ -70,15 +73,6 @@ STRONG_START = re.compile(
 WEAK_START = re.compile(r"(?:Whereas|Now,? therefore)\b|For\s+(?:the\s+)?[A-Z].*:$")
 CLAUSE_END = re.compile(r"(?:[.;:!?][\"'\u201d\u2019)\]]*|[;,]\s*(?:and|or|and/or))$")
 SENTENCE_ENDS = re.compile(r"[.;:!?][\"'\u201d\u2019)\]]*$")
-ABBREVIATION_END = re.compile(
-    r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Dr|Mr|Mrs|Ms|No|Nos|Art|Arts|para|paras|St|Prof|Hon|Rt|cf)\."
-    r"|(?<![\w.])[A-Z]\.)$"
-)
-CONTINUING_WORDS = frozenset(
-    {"a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "by", "between"}
-    | {"from", "at", "as", "that", "which", "its", "their", "our", "this", "these", "those"}
-    | {"under", "into", "within", "among", "including"}
-)
 WRAP_SLACK = 0.85  # a break is deliberate when the next word would have fit with room to spare
 PROSE_WIDTH = 60  # blocks with lines this long are wrapped prose, not stacked short lines
 PROSE_LINE = 0.6  # ... and a line this share of the width long is a line of prose
@@ -90,13 +84,6 @@ HYPHEN_BREAK = re.compile(
 )
 RIGHT_WORD = re.compile(r"[^\W\d_]+")
 HYPHENS = ("-", "\u2010", "\u00ad")
-HYPHENATED_PREFIXES = frozenset({"self", "non", "cross", "quasi"})
-# What a broken word's second half often is: "work-" "ing" is one word, "data-" "driven" two.
-WORD_ENDING = re.compile(
-    r"(?:ing|ings|ed|es|s|ly|al|ally|tion|tions|sion|sions|ment|ments|ity|ities|ance|ances|"
-    r"ence|ences|ive|ives|er|ers|or|ors|able|ible|ness|ship|ships|ise|ize|ised|ized|ising|"
-    r"izing|ation|ations|ure|ures|ant|ants|ent|ents|ic|ical|ist|ists|ism|mes|me)"
-)
 
 # Web chrome: a whole line, matched case-insensitively. Each alternative names its kind.
 _Q = "['\u2019]"
@@ -219,7 +206,7 @@ def read_source(path: Path, max_bytes: int) -> str:
             f"{path}: not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x}); "
             "convert it to UTF-8 first"
         ) from exc
-    if HTML_PAGE.search(text[:4096]):
+    if HTML_PAGE_TAG.search(text[:4096]):
         raise InputError(f"{path}: this is an HTML page; extract the page's text first")
     return text
 
@@ -493,7 +480,7 @@ def _starts_paragraph(value: str) -> bool:
     """Whether a line opens an item, a heading, a recital keyword or a signature block."""
     return bool(
         BULLET.match(value)
-        or ITEM_MARKER.match(value)
+        or ITEM_LINE_START.match(value)
         or HEADING.match(value)
         or STRONG_START.match(value)
         or WEAK_START.match(value)
@@ -547,7 +534,7 @@ def _splits_before(before: str, value: str, width: int) -> bool:
     if width < PROSE_WIDTH or not deliberate or value[0].islower():
         return False
     if SENTENCE_ENDS.search(before):
-        return not ABBREVIATION_END.search(before)
+        return not ENDS_IN_ABBREVIATION.search(before)
     return (
         in_capitals(before)
         and not before.endswith((",", ";"))

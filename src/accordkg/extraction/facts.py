@@ -16,12 +16,24 @@ from rdflib import Literal
 from accordkg.errors import InputError
 from accordkg.extraction.dates import FoundDate, find_date, find_day_in_year
 from accordkg.extraction.gazetteer import KnownParty, find_party, split_party_list
-from accordkg.extraction.registry import name_key
-from accordkg.extraction.rules import Reading, legal_status, modality
-from accordkg.extraction.segment import (
+from accordkg.extraction.legal_force import legal_status
+from accordkg.extraction.lexicon import (
+    FORM_CLASSES,
     HONORIFIC,
+    LANGUAGE_CODES,
+    NUMBER_WORDS,
     OFFICE_WORDS,
     ORGANIZATION_WORDS,
+    REFERENCE_FORM,
+    SIGNED_VERBS,
+    SIGNING_VERB,
+    SMALL_WORDS,
+    STATE_WORDS,
+)
+from accordkg.extraction.modality import modality
+from accordkg.extraction.reading import Reading
+from accordkg.extraction.registry import name_key
+from accordkg.extraction.segment import (
     Heading,
     Segments,
     SignatureBlock,
@@ -30,18 +42,6 @@ from accordkg.extraction.segment import (
 )
 from accordkg.extraction.text import Text
 
-FORMS = [
-    (
-        "MemorandumOfUnderstanding",
-        re.compile(r"\bMemorand(um|a) of (Understanding|Cooperation|Co-operation)\b", re.I),
-    ),
-    ("JointStatement", re.compile(r"\b((Joint )?Statement|Communiqu[eé])\b", re.I)),
-    ("Declaration", re.compile(r"\b(Joint )?Declaration\b", re.I)),
-    (
-        "Agreement",
-        re.compile(r"\b(Agreement|Treaty|Convention|Protocol|Exchange of (Notes|Letters))\b", re.I),
-    ),
-]
 TITLE_FORM = (
     r"\b(?:Declaration|Statement|Understanding|Agreement|Treaty|Convention|Protocol|"
     r"Arrangement|Cooperation|Co-operation|Intent|Notes|Letters)\s+"
@@ -53,11 +53,6 @@ TITLE_PARTIES = [
     re.compile(TITLE_FORM + r"(?:for|to|in)\s", re.I),
 ]
 PARTY_SEPARATORS = re.compile(r",\s*(?:and\s+)?(?=the\s)|\s+and\s+(?=the\s)|;\s*", re.I)
-STATE_WORDS = re.compile(
-    r"\b(Republic|Kingdom|State|States|Federation|Confederation|Commonwealth|Principality|"
-    r"Emirates|Sultanate|Duchy|Government)\b",
-    re.I,
-)
 STATE_GOVERNMENT = r"^(?:the\s+)?(?:(?:federal\s+|royal\s+)?government\s+of\s+)?(?:the\s+)?"
 PLAIN_PARTY_SEPARATORS = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 SHORT_NAME = re.compile(
@@ -127,11 +122,6 @@ GENERIC_TAIL = re.compile(
     r"(?:\s+of\s+(?:(?!(?:that|which|who|to|for|on|in|with|and|the|where|by)\b)[a-z][\w\-]*"
     r"(?:\s+|(?=[\s,.;:]|$))){1,4})*"
 )
-REFERENCE_FORM = re.compile(
-    r"\b(Memorand(?:um|a) of Understanding|Joint Statement|Joint Declaration|Declaration|"
-    r"Agreement|Treaty|Convention|Protocol|Arrangement|Charter|Accord|Statement of Intent|"
-    r"Recommendation|Resolution)\b"
-)
 NAME_TAIL_START = frozenset({"between", "on", "of", "for", "concerning", "regarding", "among"})
 CONNECTORS = frozenset({"the", "and", "of", "on", "for", "in", "between", "among", "to"})
 NAME_CONNECTORS = CONNECTORS | {
@@ -169,27 +159,11 @@ LANGUAGES = re.compile(
     r"\bin\s+(?:the\s+)?(?P<names>[A-Z]\w+(?:(?:,\s*|,?\s+and\s+)[A-Z]\w+)*)"
     r"(?P<word>\s+languages?\b)?"
 )
-SIGNED_VERBS = frozenset({"signed", "done", "executed"})
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "duplicate": 2, "triplicate": 3, "quadruplicate": 4,
-}  # fmt: skip
-LANGUAGE_CODES = {
-    "arabic": "ar", "chinese": "zh", "danish": "da", "dutch": "nl", "english": "en",
-    "finnish": "fi", "french": "fr", "german": "de", "greek": "el", "hebrew": "he",
-    "hindi": "hi", "indonesian": "id", "italian": "it", "japanese": "ja", "korean": "ko",
-    "norwegian": "no", "polish": "pl", "portuguese": "pt", "russian": "ru", "spanish": "es",
-    "swedish": "sv", "thai": "th", "turkish": "tr", "ukrainian": "uk", "vietnamese": "vi",
-    "czech": "cs", "estonian": "et", "hungarian": "hu", "latvian": "lv", "lithuanian": "lt",
-    "romanian": "ro", "slovak": "sk", "slovenian": "sl", "bulgarian": "bg", "croatian": "hr",
-    "malay": "ms", "filipino": "fil", "icelandic": "is", "irish": "ga", "maltese": "mt",
-}  # fmt: skip
 EVENT = re.compile(r"\b(?:during|at|on the occasion of)\s+the\s+(?P<event>.+?)\.?$")
 OFFICE_CONNECTORS = frozenset({"and", "of", "for", "the"})
 OFFICE_ENDS = OFFICE_CONNECTORS | {"Chief", "General", "Deputy", "Vice"}
 POST_NOMINAL = re.compile(r"[A-Z]{2,5}|Ph\.?D\.?|QC|KC")
 ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+[,;:)]?$")
-SMALL_WORDS = frozenset({"of", "and", "the", "for", "in", "on", "to", "a", "an", "de", "la", "du"})
 
 
 @dataclass(frozen=True)
@@ -204,7 +178,7 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class Provision:
+class ExtractedProvision:
     """A recital or commitment, in document order within its kind."""
 
     position: int
@@ -314,10 +288,10 @@ class InstrumentFacts:
     legal_force: str | None
     legal_force_stated: bool
     legal_force_source: Text | None
-    recitals: tuple[Provision, ...]
+    recitals: tuple[ExtractedProvision, ...]
     lead_in: Clause | None
     articles: tuple[Article, ...]
-    commitments: tuple[Provision, ...]
+    commitments: tuple[ExtractedProvision, ...]
     signing: Signing | None
     signatories: tuple[Signatory, ...]
     release: ReleaseFacts
@@ -347,7 +321,7 @@ class _Reader:
             self.warnings.append("title: no instrument form (declaration, statement, …) recognised")
         self._read_parties(title)
         recitals = tuple(
-            Provision(
+            ExtractedProvision(
                 position,
                 text.value,
                 text,
@@ -557,8 +531,10 @@ class _Reader:
                 return reading, index
         return None, None
 
-    def _commitments(self, lead_in_readings: list[Reading | None]) -> tuple[Provision, ...]:
-        commitments: list[Provision] = []
+    def _commitments(
+        self, lead_in_readings: list[Reading | None]
+    ) -> tuple[ExtractedProvision, ...]:
+        commitments: list[ExtractedProvision] = []
         units = self.segments.units
         ends = self._operative_end(lead_in_readings)
         for unit in units[ends:]:
@@ -607,7 +583,7 @@ class _Reader:
         self,
         statement: Reading | None,
         statement_unit: int | None,
-        commitments: tuple[Provision, ...],
+        commitments: tuple[ExtractedProvision, ...],
         lead_in_readings: list[Reading | None],
     ) -> tuple[str | None, Text | None]:
         """Binding or not, and the words that say so: the text's own statement first, else
@@ -677,7 +653,7 @@ class _Reader:
         day = find_date(text) or self._block_date()
         places = PLACES.search(text)
         languages = languages_in(text)
-        verb = re.search(r"\b(signed|done|executed|adopted|issued|made|agreed)\b", text, re.I)
+        verb = SIGNING_VERB.search(text)
         return Signing(
             clause=_clause(clause),
             signed=verb is not None and verb[1].lower() in SIGNED_VERBS,
@@ -772,7 +748,7 @@ def languages_in(text: str) -> tuple[str, ...]:
 
 def _form(title: str, preface: Text | None) -> str | None:
     for text in (title, preface.value if preface else ""):
-        found = [(m.start(), form) for form, p in FORMS if (m := p.search(text))]
+        found = [(m.start(), form) for form, p in FORM_CLASSES if (m := p.search(text))]
         if found:
             return min(found)[1]
     return None
@@ -856,7 +832,7 @@ def _states_status(text: str, own: Reading | None) -> bool:
     return status is not None and (own is None or status.start - 25 <= own.start <= status.end)
 
 
-def _unit_index(segments: Segments, provision: Provision) -> int:
+def _unit_index(segments: Segments, provision: ExtractedProvision) -> int:
     return next(i for i, u in enumerate(segments.units) if u.text == provision.source)
 
 
@@ -868,9 +844,9 @@ def _heading_source(heading: Heading) -> Text:
     return Text.join([heading.source, title])
 
 
-def _provision(position: int, unit: Unit, modality_name: str | None) -> Provision:
+def _provision(position: int, unit: Unit, modality_name: str | None) -> ExtractedProvision:
     text = unit.text.value
-    return Provision(
+    return ExtractedProvision(
         position,
         text,
         unit.text,

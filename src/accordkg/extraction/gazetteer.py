@@ -33,6 +33,11 @@ from dataclasses import dataclass
 import pycountry
 from pycountry.db import Country
 
+from accordkg.extraction.lexicon import (
+    ENDS_IN_INITIALS,
+    LIST_ENTRY_MARKER,
+)
+
 
 @dataclass(frozen=True)
 class KnownParty:
@@ -272,11 +277,7 @@ SEPARATOR = re.compile(
     r"|(?P<weak>\s+(?:and|&)\s+)",
     re.IGNORECASE,
 )
-BULLET = re.compile(
-    r"(?:[-\u2022*\u2013\u2014\u00b7\u25aa]|\d{1,3}[.)]|\(?[a-z]\)|\(?[ivx]{1,4}\))\s+"
-)
 REFERS_BACK = re.compile(r"(?:its|their)\s", re.IGNORECASE)
-ABBREVIATION_END = re.compile(r"(?:\.\S*|(?:^|\s)\S)\.$")  # "U.S.", "U. S."
 OPENING, CLOSING = "([\u201c", ")]\u201d"
 LONGEST_NAME = 4  # pieces a known name spans at most ("United Nations Educational, ...")
 LONGEST_PREFIX = 8  # words a known name at the head of a piece spans at most
@@ -358,12 +359,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A piece without whitespace, bullet or closing full stop; None if nothing is left."""
     while start < end and text[start].isspace():
         start += 1
-    bullet = BULLET.match(text, start, end)
+    bullet = LIST_ENTRY_MARKER.match(text, start, end)
     if bullet:
         start = bullet.end()
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end > start and text[end - 1] == "." and not ABBREVIATION_END.search(text, start, end):
+    if end > start and text[end - 1] == "." and not ENDS_IN_INITIALS.search(text, start, end):
         end -= 1
     return (start, end) if end > start else None
 

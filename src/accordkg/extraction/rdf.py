@@ -18,9 +18,9 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from accordkg.extraction.facts import (
     Clause,
+    ExtractedProvision,
     InstrumentFacts,
     Party,
-    Provision,
     Reference,
     party_label,
 )
@@ -58,9 +58,11 @@ class ClauseKind(NamedTuple):
     cls: URIRef
 
 
-LEAD_IN = ClauseKind("lead-in", "operative lead-in", AK.operativeLeadIn, AK.OperativeLeadIn)
-SIGNING_CLAUSE = ClauseKind("signing-clause", "signing clause", AK.signingClause, AK.SigningClause)
-DATELINE = ClauseKind("dateline", "dateline", AK.dateline, AK.Dateline)
+LEAD_IN_KIND = ClauseKind("lead-in", "operative lead-in", AK.operativeLeadIn, AK.OperativeLeadIn)
+SIGNING_CLAUSE_KIND = ClauseKind(
+    "signing-clause", "signing clause", AK.signingClause, AK.SigningClause
+)
+DATELINE_KIND = ClauseKind("dateline", "dateline", AK.dateline, AK.Dateline)
 PARTICIPATION = {"signs": AK.signedBy, "endorses": AK.endorsedBy, "issues": AK.issuedBy}
 
 
@@ -98,6 +100,20 @@ class _Builder:
     def label(self, subject: URIRef, text: str, language: str | None = "en") -> None:
         self.add(subject, RDFS.label, Literal(text, lang=language))
 
+    def named(self, kind: str, cls: URIRef, name: str) -> URIRef:
+        """A shared resource minted from its name (`{base}{kind}/{slug}`), typed and
+        labelled, so that every document that names it mints the same IRI."""
+        iri = self.base[f"{kind}/{slug(name)}"]
+        self.add(iri, RDF.type, cls)
+        self.label(iri, name)
+        return iri
+
+    def literals(self, subject: URIRef, values: list[tuple[URIRef, str | None]]) -> None:
+        """A plain literal for each value that was read; none for those that were not."""
+        for predicate, value in values:
+            if value:
+                self.add(subject, predicate, Literal(value))
+
     def _instrument(self) -> None:
         facts, iri = self.facts, self.instrument
         self.add(iri, RDF.type, AK[facts.form])
@@ -131,10 +147,7 @@ class _Builder:
             self.add(iri, AK.numberOfOriginals, Literal(signing.originals))
 
     def place(self, name: str) -> URIRef:
-        iri = self.base[f"place/{slug(name)}"]
-        self.add(iri, RDF.type, AK.Place)
-        self.label(iri, name)
-        return iri
+        return self.named("place", AK.Place, name)
 
     def _parties(self) -> None:
         for party in self.facts.parties:
@@ -153,9 +166,9 @@ class _Builder:
         iri = next((i for n in names if (i := self.registry.party(n)) is not None), None)
         if iri is None:
             label = known.name if known else party.name
-            iri = self.base[f"{party.kind}/{slug(label)}"]
-            self.add(iri, RDF.type, AK.State if party.kind == "state" else AK.Organization)
-            self.label(iri, label)
+            iri = self.named(
+                party.kind, AK.State if party.kind == "state" else AK.Organization, label
+            )
             labels = {label}
         else:
             labels = {str(n) for n in self.registry.names(iri)}
@@ -164,13 +177,14 @@ class _Builder:
         for printed in sorted(printed_names - labels):
             self.add(iri, SKOS.altLabel, Literal(printed, lang="en"))
         if known is not None and known.alpha3 is not None:
-            for predicate, code in [
-                (AK.iso3166Alpha2, known.alpha2),
-                (AK.iso3166Alpha3, known.alpha3),
-                (AK.iso3166Numeric, known.numeric),
-            ]:
-                if code:
-                    self.add(iri, predicate, Literal(code))
+            self.literals(
+                iri,
+                [
+                    (AK.iso3166Alpha2, known.alpha2),
+                    (AK.iso3166Alpha3, known.alpha3),
+                    (AK.iso3166Numeric, known.numeric),
+                ],
+            )
         return iri
 
     def _articles(self) -> None:
@@ -188,12 +202,14 @@ class _Builder:
                 iri, AK.evidence, self.evidence(suffix, article.source, f"article {article.number}")
             )
             if article.lead_in is not None:
-                self.clause(iri, LEAD_IN, article.lead_in, f"{suffix}-")
+                self.clause(iri, LEAD_IN_KIND, article.lead_in, f"{suffix}-")
 
     def article_iri(self, position: int) -> URIRef:
         return self.base[f"article/{self.doc}-{position}"]
 
-    def _provisions(self, kind: str, link: URIRef, provisions: tuple[Provision, ...]) -> None:
+    def _provisions(
+        self, kind: str, link: URIRef, provisions: tuple[ExtractedProvision, ...]
+    ) -> None:
         for provision in provisions:
             iri = self.base[f"{kind}/{self.doc}-{provision.position}"]
             self.add(self.instrument, link, iri)
@@ -224,13 +240,13 @@ class _Builder:
     def _clauses(self) -> None:
         facts = self.facts
         if facts.lead_in is not None:
-            self.clause(self.instrument, LEAD_IN, facts.lead_in)
+            self.clause(self.instrument, LEAD_IN_KIND, facts.lead_in)
         signing = facts.signing
         if signing is not None and signing.clause is not None:
-            self.clause(self.instrument, SIGNING_CLAUSE, signing.clause)
+            self.clause(self.instrument, SIGNING_CLAUSE_KIND, signing.clause)
         elif signing is not None and signing.date_source is not None:
             dateline = Clause(signing.date_source.value, signing.date_source)
-            self.clause(self.instrument, DATELINE, dateline)
+            self.clause(self.instrument, DATELINE_KIND, dateline)
 
     def clause(self, owner: URIRef, kind: ClauseKind, clause: Clause, prefix: str = "") -> None:
         """A clause of `owner` (the instrument, or an article for its own lead-in)."""
@@ -247,9 +263,7 @@ class _Builder:
         for reference in references:
             iri = self.registry.instrument(reference.name)
             if iri is None:
-                iri = self.base[f"instrument/{slug(reference.name)}"]
-                self.add(iri, RDF.type, AK[reference.form or "Instrument"])
-                self.label(iri, reference.name)
+                iri = self.named("instrument", AK[reference.form or "Instrument"], reference.name)
                 self.add(iri, AK.title, Literal(reference.name, lang="en"))
                 if reference.date is not None:
                     self.add(iri, AK.dateSigned, reference.date)
@@ -273,13 +287,14 @@ class _Builder:
                 self.add(person, RDF.type, AK.Person)
                 self.label(person, signatory.name, None)
                 self.add(person, FOAF.name, Literal(signatory.name))
-            for predicate, value in [
-                (AK.honorific, signatory.honorific),
-                (AK.postNominals, signatory.post_nominals),
-                (AK.officeTitle, signatory.office),
-            ]:
-                if value:
-                    self.add(iri, predicate, Literal(value))
+            self.literals(
+                iri,
+                [
+                    (AK.honorific, signatory.honorific),
+                    (AK.postNominals, signatory.post_nominals),
+                    (AK.officeTitle, signatory.office),
+                ],
+            )
             if signatory.organization:
                 self.add(iri, AK.organization, self.organization(signatory.organization))
             label = f"signature {number}"
@@ -291,10 +306,7 @@ class _Builder:
         known = self.registry.party(name)
         if known is not None:
             return known
-        iri = self.base[f"organization/{slug(name)}"]
-        self.add(iri, RDF.type, AK.Organization)
-        self.label(iri, name)
-        return iri
+        return self.named("organization", AK.Organization, name)
 
     def _release(self) -> None:
         release, source = self.facts.release, self.source_iri

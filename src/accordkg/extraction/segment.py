@@ -16,7 +16,22 @@ from dataclasses import dataclass, field
 from accordkg.extraction.clean import CleanDocument, Paragraph
 from accordkg.extraction.dates import find_date
 from accordkg.extraction.gazetteer import find_party
-from accordkg.extraction.lexicon import in_capitals, opens_recital
+from accordkg.extraction.lexicon import (
+    FIRST_PERSON_RECITAL,
+    FORM_WORD,
+    HEADER_CONNECTORS,
+    HONORIFIC,
+    ITEM_MARKER,
+    MODAL_VERBS,
+    NOT_IN_PERSON_NAMES,
+    OFFICE_WORDS,
+    OPERATIVE_VERB,
+    ORGANIZATION_WORDS,
+    PARTICIPLE_LINKS,
+    SIGNING_VERBS,
+    in_capitals,
+    opens_recital,
+)
 from accordkg.extraction.text import Text
 
 BEGIN_MARKER = re.compile(r"^(begin|start)( of)? text$", re.IGNORECASE)
@@ -26,18 +41,9 @@ PREFACE = re.compile(
     r"\b(issued|adopted|released|published|agreed (on|to))\s+(the\s+)?following\b",
     re.I,
 )
-FIRST_PERSON_RECITAL = re.compile(
-    r"^(?P<opening>We(?:,\s+the\s+[^,]{3,120},)?\s+(?:also\s+|further\s+|strongly\s+)?"
-    r"(?:recogni[sz]e|note|welcome|acknowledge|affirm|reaffirm|recall|share|believe|"
-    r"underline|underscore|emphasi[sz]e|stress|consider|appreciate|take note|are "
-    r"(?:convinced|aware|mindful|concerned)|express|highlight|"
-    r"acknowledge|celebrate|commend))\b",
-    re.I,
-)
-PARTICIPLE_LINKS = frozenset({"by", "that", "of", "about", "with", "in", "as"})
 HEREINAFTER = re.compile(r"\bhereinafter\b|\(\s*the\s+[\"“]", re.I)
-SIGNING_CLAUSE = re.compile(
-    r"^(?:(?:IN WITNESS WHEREOF)[^.]*\.\s*)?(Signed|Done|Executed|Adopted|Issued|Made|Agreed)\b"
+SIGNING_CLAUSE_OPENING = re.compile(
+    rf"^(?:(?:IN WITNESS WHEREOF)[^.]*\.\s*)?({'|'.join(SIGNING_VERBS)})\b"
     r".*\b(at|in|on|this)\b",
     re.I,
 )
@@ -58,13 +64,6 @@ MEETING_PLACE = re.compile(
     r"\b(?:meeting|met|gathered|assembled|convened)\s+in\s+"
     r"(?P<place>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)\b"
 )
-ITEM_MARKER = re.compile(
-    r"^(?:\((?P<paren>\d{1,2}|[a-z]{1,2}|[ivxlc]{1,6}|[A-Z])\)"
-    r"|(?P<dotted>\d{1,2}(?:\.\d{1,2})+)\.?"
-    r"|(?P<number>\d{1,2})[.)]"
-    r"|(?P<letter>[a-zA-Z]|[ivxlc]{1,6}|[IVXLC]{1,6})[.)]"
-    r"|(?P<bullet>[-\u2022*\u2013\u25aa\u25cf]))\s+"
-)
 BARE_NUMBER = re.compile(r"^(?P<number>\d{1,2})\s+(?=[A-Z])")
 ITEM_CONTINUES = re.compile(r"(;|;\s*and|;\s*or|,|,\s*and|,\s*or)$")
 ARTICLE_HEADING = re.compile(
@@ -82,7 +81,7 @@ ENDORSEMENT = re.compile(
     r"\s*:\s*(?P<list>.*)$",
     re.I | re.S,
 )
-DATELINE = re.compile(
+DATELINE_PLACE = re.compile(
     r"^(?P<place>[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]+){0,3}(?:,\s*[A-Z][A-Za-z.]{1,10})?),\s+"
     r"(?P<rest>.+)$",
     re.S,
@@ -92,30 +91,10 @@ RELEASE_TYPES = re.compile(
     r"^(PRESS|MEDIA|NEWS|OTHER)\s+(RELEASE|NOTE|STATEMENT)$|^(READOUT|FACT SHEET|REMARKS|"
     r"STATEMENT|NEWS|PRESS RELEASE)$"
 )
-HONORIFIC = re.compile(
-    r"^(The\s+)?(Right\s+)?(Rt\.?\s+)?(?:(Hon(ou?rable|\.)?|Excellency|His Excellency|"
-    r"Her Excellency|H\.\s?E\.?|Dr\.?|Prof(essor|\.)?|Mr\.?|Ms\.?|Mrs\.?|Sir|Dame)\s+)+",
-    re.I,
-)
 NAME_TOKEN = re.compile(r"^([^\W\d_][\w'\u2019\-]*\.?|[^\W\d_]\.([^\W\d_]\.)*)$")  # "Émilie"
-NOT_IN_NAMES = frozenset({"of", "for", "and", "the", "on", "in", "to", "at", "de"})
-ORGANIZATION_WORDS = re.compile(
-    r"\b(Department|Ministry|Office|House|Agency|Council|Foundation|Institute|Commission|"
-    r"Government|Secretariat|Bureau|Authority|Embassy|Mission|University|Cabinet|Directorate|"
-    r"Administration|Service|Centre|Center|Parliament|Assembly|Board|Corporation|Academy|"
-    r"Organi[sz]ation|Laboratory|Laboratories|Society|Association|Fund|Research|Agence|"
-    r"Centro|Consiglio|Ministerio|Ministère|Institut|Centre National)\b"
-)
-OFFICE_WORDS = re.compile(
-    r"\b(Minister|Secretary|Director|President|Chair(man|woman|person)?|Officer|Ambassador|"
-    r"Head|Administrator|Chief|Commissioner|Governor|Representative|Advisor|Adviser|"
-    r"Counsellor|Councillor|Deputy|Envoy|Prime|Vice|Chancellor|Executive|General|Leader|"
-    r"Premier|Chargé|Consul|Rector|Provost|Dean|Principal|Manager|Member)\b"
-)
 HEADER_GOES_ON = re.compile(r"^(of|and|for|on|in|the|de|la|du|des|der|für)\s")
 SIGNATURE_LINE = re.compile(r"^Signature\s*:?[\s_.]*$", re.I)
 SIGNATURE_FIELD = re.compile(r"^(?P<field>Name|Title|Position|Date)\s*:\s*(?P<value>\S.*)$", re.I)
-HEADER_CONNECTORS = frozenset({"of", "for", "and", "the", "de", "la", "du", "des", "on", "in"})
 COLUMN_GAP = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|\t|$)")
 
 
@@ -250,12 +229,6 @@ def _marked_body(
 TITLE_CONNECTORS = re.compile(
     r"^(between|among|amongst|and|of|by|on|concerning|regarding|for|in|relating to|"
     r"to|from|the|with)\b",
-    re.I,
-)
-FORM_WORD = re.compile(
-    r"\b(declaration|statement|memorand(um|a)|agreement|treaty|convention|protocol|"
-    r"exchange of (notes|letters)|"
-    r"arrangement|communiqu[eé]|charter|accord|letter of intent|understanding)\b",
     re.I,
 )
 
@@ -426,9 +399,11 @@ class _Body:
                 self.endorsements = Text.join([*previous, text], "\n")
             else:
                 self.state = "after"
-        elif WITNESS.match(value) and not SIGNING_CLAUSE.match(value):
+        elif WITNESS.match(value) and not SIGNING_CLAUSE_OPENING.match(value):
             self.state = "signing"
-        elif self.signing_clause is None and SIGNING_CLAUSE.match(value) and len(value) < 400:
+        elif (
+            self.signing_clause is None and SIGNING_CLAUSE_OPENING.match(value) and len(value) < 400
+        ):
             self.signing_clause = text
             # "Issued at Tokyo on …" under the title heads the text; elsewhere it ends it.
             self.state = "front" if self.state == "front" else "signing"
@@ -529,7 +504,7 @@ class _Body:
 
     def _place_and_date(self, text: Text) -> bool:
         """Read a "Place, date" line (alone, or heading a paragraph): True if it is one."""
-        dateline = DATELINE.match(text.value)
+        dateline = DATELINE_PLACE.match(text.value)
         day = find_date(dateline["rest"]) if dateline else None
         if dateline is None or day is None or day.start != 0:
             return False
@@ -637,7 +612,7 @@ class _Body:
     def _signatures(self, paragraph: Paragraph) -> None:
         self.state = "signatures"
         for line in paragraph.lines:
-            if self.signing_clause is None and SIGNING_CLAUSE.match(line.value):
+            if self.signing_clause is None and SIGNING_CLAUSE_OPENING.match(line.value):
                 self.signing_clause = line
                 continue
             self.signature_lines.append(line)
@@ -737,12 +712,6 @@ def _marker_family(value: str) -> str | None:
     return f"{name}{case}{value[marker.end(name) : marker.end(name) + 1]}"
 
 
-OPERATIVE_VERB = re.compile(
-    r"\b(will|shall|intend|resolve|commit|pledge|undertake|agree|decide|call upon|encourage)",
-    re.I,
-)
-
-
 def _date_line(paragraph: Paragraph) -> Text | None:
     """A line that is a date and little else ("3 June 2025", "Published: 20 November 2024",
     "17.04.2024"), not a date inside a sentence."""
@@ -764,6 +733,11 @@ def _front_matter(value: str) -> bool:
     return not value.endswith((".", ";", ":")) and not OPERATIVE_VERB.search(value)
 
 
+CAPTION_VERB = re.compile(
+    rf"\b({'|'.join((*sorted(MODAL_VERBS), 'intend', 'we', 'are', 'is'))})\b", re.I
+)
+
+
 def _is_caption(value: str) -> bool:
     """A short unnumbered heading between parts of the text: a few words, capitalised,
     no closing punctuation, no verb of the kind provisions have."""
@@ -772,7 +746,7 @@ def _is_caption(value: str) -> bool:
         0 < len(words) <= 6
         and value[:1].isupper()
         and not value.endswith((".", ";", ":", ",", " and", " or"))
-        and not re.search(r"\b(will|shall|may|should|must|intend|we|are|is)\b", value, re.I)
+        and not CAPTION_VERB.search(value)
         and not ITEM_MARKER.match(value)
     )
 
@@ -888,7 +862,7 @@ def looks_like_name(line: str) -> bool:
     return (
         2 <= len(tokens) <= 5
         and all(token[:1].isupper() and NAME_TOKEN.match(token) for token in tokens)
-        and not any(token.lower() in NOT_IN_NAMES for token in tokens)
+        and not any(token.lower() in NOT_IN_PERSON_NAMES for token in tokens)
         and not ORGANIZATION_WORDS.search(titled)
         and not OFFICE_WORDS.search(titled)
     )
