@@ -11,9 +11,10 @@ resolve.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from rdflib import Graph, URIRef
 
+from accordkg.api.errors import error_response
 from accordkg.api.openapi import answers
 from accordkg.errors import NotAcceptableError, NotFoundError
 from accordkg.linked_data.describe import PATH_SEGMENT, describe, entity_iri, exists
@@ -188,7 +189,4 @@ def _not_found(pages: Pages, iri: str, accept: str | None) -> Response:
     """A 404 as an HTML page for browsers; for machines the usual JSON error."""
     if negotiate(accept, ["application/json", "text/html"]) == "text/html":
         return HTMLResponse(pages.not_found(iri), status_code=404, headers=VARY)
-    error = NotFoundError(f"nothing is known about {iri}")
-    return JSONResponse(
-        {"error": type(error).__name__, "detail": str(error)}, status_code=404, headers=VARY
-    )
+    return error_response(NotFoundError(f"nothing is known about {iri}"), VARY)

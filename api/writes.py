@@ -16,21 +16,20 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
-from accordkg.api.openapi import IRIS, TEXT, answers, body, form
-from accordkg.api.sparql import (
+from accordkg.api._http import (
     FORM_CONTENT,
-    GRAPH_OFFERS,
     capped_body,
-    choose_format,
     decode_body,
     media_type_and_charset,
     multi,
-    run_job,
 )
+from accordkg.api.openapi import IRIS, TEXT, answers, body, form
+from accordkg.api.sparql import GRAPH_OFFERS, choose_format, run_job
 from accordkg.errors import (
     ForbiddenError,
     InputError,
@@ -181,7 +180,7 @@ def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
 
     @router.get("/sparql/update", include_in_schema=False)
     def sparql_update_get() -> Response:
-        return _method_not_allowed("updates are POSTed", allow="POST")
+        raise HTTPException(405, "updates are POSTed")  # the app adds the Allow header
 
     return router
 
@@ -271,13 +270,6 @@ def _named_target(request: Request) -> URIRef:
     if graph is None:
         raise InputError(DEFAULT_GRAPH_READ_ONLY)
     return graph
-
-
-def _method_not_allowed(detail: str, allow: str) -> Response:
-    """A 405 in the shape of every other error, with the methods that are allowed."""
-    return JSONResponse(
-        {"error": "MethodNotAllowed", "detail": detail}, status_code=405, headers={"Allow": allow}
-    )
 
 
 async def _update_text(request: Request) -> str:

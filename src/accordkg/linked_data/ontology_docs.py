@@ -31,7 +31,9 @@ class Term:
 def render_ontology_html(ontology: Graph) -> str:
     """The ontology's documentation page as one HTML string."""
     environment = Environment(autoescape=select_autoescape(default=True))
-    template_text = files("accordkg.linked_data").joinpath("templates/ontology.html").read_text("utf-8")
+    template_text = (
+        files("accordkg.linked_data").joinpath("templates/ontology.html").read_text("utf-8")
+    )
     template = environment.from_string(template_text)
     header = {
         "title": _text(ontology, ONTOLOGY_IRI, DCTERMS.title),
