@@ -35,7 +35,8 @@ from accordkg.sparql.negotiation import negotiate
 from accordkg.store import Store
 
 VARY = {"Vary": "Accept"}
-Kind = Annotated[str, Path(examples=["state"])]  # the examples name an entity of the seed data
+# The path segment naming an entity's kind; the examples name an entity of the seed data.
+KindSegment = Annotated[str, Path(examples=["state"])]
 DOCUMENTS = answers((f.media_type for f in DOCUMENT_FORMATS), "The document.")
 SEE_OTHER: dict[int | str, dict[str, Any]] = {
     303: {
@@ -58,7 +59,7 @@ def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> API
         responses=SEE_OTHER | NOT_FOUND_PAGE,
     )
     def resolve(
-        kind: Kind, slug: Annotated[str, Path(examples=["united-kingdom"])], request: Request
+        kind: KindSegment, slug: Annotated[str, Path(examples=["united-kingdom"])], request: Request
     ) -> Response:
         """Redirect (303) to the document about this entity in the format `Accept` prefers:
         HTML (also when Accept is absent), Turtle, JSON-LD, N-Triples or RDF/XML."""
@@ -82,7 +83,7 @@ def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> API
         responses=DOCUMENTS | NOT_FOUND_PAGE,
     )
     def entity_document(
-        kind: Kind, document: Annotated[str, Path(examples=["united-kingdom.ttl"])]
+        kind: KindSegment, document: Annotated[str, Path(examples=["united-kingdom.ttl"])]
     ) -> Response:
         """The description of `/id/{kind}/{slug}` as the document `{slug}.{extension}`."""
         slug, _, extension = document.rpartition(".")
