@@ -35,7 +35,7 @@ DUMPS = answers(
     [*(f.media_type for f in DUMP_FORMATS.values()), GZIP_MEDIA_TYPE, "text/plain"],
     "The file (SHA256SUMS is text/plain).",
 ) | {304: {"description": "Not Modified: the file is the one the `If-None-Match` ETag names."}}
-DESCRIPTIONS = answers(
+DESCRIPTION_ANSWERS = answers(
     (f.media_type for f in DESCRIPTION_OFFERS.values()), "VoID and DCAT 3, in RDF."
 )
 
@@ -75,7 +75,7 @@ def dataset_router(settings: Settings, store: Store) -> APIRouter:
         "/.well-known/void",
         methods=["GET", "HEAD"],
         response_class=Response,
-        responses=DESCRIPTIONS,
+        responses=DESCRIPTION_ANSWERS,
     )
     def void_description(
         request: Request,

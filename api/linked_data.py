@@ -11,9 +11,10 @@ resolve.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from rdflib import Graph, URIRef
 
+from accordkg.api.errors import error_response
 from accordkg.api.openapi import answers
 from accordkg.errors import NotAcceptableError, NotFoundError
 from accordkg.linked_data.describe import PATH_SEGMENT, describe, entity_iri, exists
@@ -21,8 +22,8 @@ from accordkg.linked_data.documents import (
     BY_EXTENSION,
     DOCUMENT_FORMATS,
     RDF_DOCUMENT_FORMATS,
+    document_offers,
     extension_for,
-    offers,
     serialize_rdf,
 )
 from accordkg.linked_data.jsonld import CONTEXT_VERSION, context_document
@@ -34,7 +35,8 @@ from accordkg.sparql.negotiation import negotiate
 from accordkg.store import Store
 
 VARY = {"Vary": "Accept"}
-Kind = Annotated[str, Path(examples=["state"])]  # the examples name an entity of the seed data
+# The path segment naming an entity's kind; the examples name an entity of the seed data.
+KindSegment = Annotated[str, Path(examples=["state"])]
 DOCUMENTS = answers((f.media_type for f in DOCUMENT_FORMATS), "The document.")
 SEE_OTHER: dict[int | str, dict[str, Any]] = {
     303: {
@@ -57,7 +59,7 @@ def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> API
         responses=SEE_OTHER | NOT_FOUND_PAGE,
     )
     def resolve(
-        kind: Kind, slug: Annotated[str, Path(examples=["united-kingdom"])], request: Request
+        kind: KindSegment, slug: Annotated[str, Path(examples=["united-kingdom"])], request: Request
     ) -> Response:
         """Redirect (303) to the document about this entity in the format `Accept` prefers:
         HTML (also when Accept is absent), Turtle, JSON-LD, N-Triples or RDF/XML."""
@@ -65,7 +67,7 @@ def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> API
         iri = _known(store, settings.base_iri, kind, slug)
         if iri is None:
             return _not_found(pages, f"{settings.base_iri}{kind}/{slug}", accept)
-        chosen = negotiate(accept, offers())
+        chosen = negotiate(accept, document_offers())
         if chosen is None:
             raise NotAcceptableError(
                 f"{iri} is available as {', '.join(f.media_type for f in BY_EXTENSION.values())}"
@@ -81,7 +83,7 @@ def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> API
         responses=DOCUMENTS | NOT_FOUND_PAGE,
     )
     def entity_document(
-        kind: Kind, document: Annotated[str, Path(examples=["united-kingdom.ttl"])]
+        kind: KindSegment, document: Annotated[str, Path(examples=["united-kingdom.ttl"])]
     ) -> Response:
         """The description of `/id/{kind}/{slug}` as the document `{slug}.{extension}`."""
         slug, _, extension = document.rpartition(".")
@@ -124,7 +126,7 @@ def ontology_router(ontology: Graph) -> APIRouter:
     def ontology_document(request: Request) -> Response:
         """The ontology: HTML documentation for browsers (and when Accept is absent),
         Turtle, JSON-LD, N-Triples or RDF/XML for machines."""
-        chosen = negotiate(request.headers.get("accept"), offers())
+        chosen = negotiate(request.headers.get("accept"), document_offers())
         if chosen is None:
             raise NotAcceptableError(
                 "the ontology is available as HTML, Turtle, JSON-LD, N-Triples and RDF/XML"
@@ -188,7 +190,4 @@ def _not_found(pages: Pages, iri: str, accept: str | None) -> Response:
     """A 404 as an HTML page for browsers; for machines the usual JSON error."""
     if negotiate(accept, ["application/json", "text/html"]) == "text/html":
         return HTMLResponse(pages.not_found(iri), status_code=404, headers=VARY)
-    error = NotFoundError(f"nothing is known about {iri}")
-    return JSONResponse(
-        {"error": type(error).__name__, "detail": str(error)}, status_code=404, headers=VARY
-    )
+    return error_response(NotFoundError(f"nothing is known about {iri}"), VARY)

@@ -1,11 +1,14 @@
 """What the OpenAPI document says a route answers where FastAPI cannot infer it: routes
 that build their own Response (negotiated RDF, tables, pages) declare their media types
-here; the errors every route can answer are added by the app from its error table."""
+here; the errors every route can answer are added by the app (accordkg.api.errors)."""
 
 from collections.abc import Iterable
 from typing import Any
 
-from fastapi import Query
+from fastapi import FastAPI, Query
+from fastapi.openapi.utils import get_openapi
+
+from accordkg.api.errors import ErrorBody
 
 
 def format_parameter(values: Iterable[str]) -> Any:
@@ -65,3 +68,29 @@ def form(required: list[str], **fields: dict[str, Any]) -> dict[str, Any]:
 
 TEXT: dict[str, Any] = {"schema": {"type": "string"}}
 IRIS: dict[str, Any] = {"type": "array", "items": {"type": "string", "format": "iri"}}
+
+
+def openapi_document(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document as the server answers: FastAPI would say that bad parameters
+    get its own 422, where they get the app's 400 (a 422 is a graph that breaks the
+    shapes), and that an optional parameter may be null, which no URL can say."""
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title, version=app.version, summary=app.summary, routes=app.routes
+        )
+        for operation in (op for item in document["paths"].values() for op in item.values()):
+            framework = operation["responses"].get("422", {})
+            if "HTTPValidationError" in str(framework.get("content")):
+                del operation["responses"]["422"]
+            for parameter in operation.get("parameters", []):
+                schema = parameter["schema"]
+                branches = [b for b in schema.get("anyOf", []) if b != {"type": "null"}]
+                if len(branches) == 1:
+                    del schema["anyOf"]
+                    parameter["schema"] = branches[0] | schema
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        schemas["ErrorBody"] = ErrorBody.model_json_schema()
+        app.openapi_schema = document
+    return app.openapi_schema

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from accordkg.api._http import FORM_CONTENT, decode_body, media_type_and_charset
 from accordkg.api.openapi import answers, body, form
-from accordkg.api.sparql import FORM_CONTENT, decode_body, media_type_and_charset
 from accordkg.errors import InputError, UnsupportedMediaTypeError
 from accordkg.linking.reconcile import (
     DEFAULT_TYPES,

@@ -8,7 +8,6 @@ what is wrong. Queries run in worker processes, or on the remote store (accordkg
 """
 
 import asyncio
-from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -16,13 +15,20 @@ from fastapi.responses import Response, StreamingResponse
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import accordkg
+from accordkg.api._http import (
+    FORM_CONTENT,
+    capped_body,
+    decode_body,
+    media_type_and_charset,
+    multi,
+)
+from accordkg.api.errors import error_response
 from accordkg.api.openapi import IRIS, TEXT, answers, body, form
 from accordkg.errors import (
     AccordError,
-    ContentTooLargeError,
     InputError,
     UnsupportedMediaTypeError,
 )
@@ -40,7 +46,6 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 TRUNCATED_HEADER = "X-AccordKG-Truncated"
 FORMAT_PARAMETERS = ("format", "output")  # output: a synonym some clients send
-FORM_CONTENT = "application/x-www-form-urlencoded"
 QUERY_CONTENT = "application/sparql-query"
 FAST = frozenset({"GET", "POST"})  # the methods SparqlFastPath answers
 
@@ -106,15 +111,12 @@ class SparqlQueries:
 class SparqlFastPath:
     """GET and POST of /sparql answered before routing: a light query would otherwise
     spend most of its time in the framework's routing and dependency resolution. The
-    answer is the routes' own (the same SparqlQueries); errors get `on_error`, the app's
-    error response. Everything else, HEAD and OPTIONS included, goes on to the app."""
+    answer is the routes' own (the same SparqlQueries), and so are its errors'
+    (`error_response`). Everything else, HEAD and OPTIONS included, goes on to the app."""
 
-    def __init__(
-        self, app: ASGIApp, queries: SparqlQueries, on_error: Callable[[AccordError], Response]
-    ) -> None:
+    def __init__(self, app: ASGIApp, queries: SparqlQueries) -> None:
         self._app = app
         self._queries = queries
-        self._on_error = on_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] not in FAST:
@@ -123,7 +125,7 @@ class SparqlFastPath:
         try:
             response = await self._queries.respond(Request(scope, receive))
         except AccordError as exc:
-            response = self._on_error(exc)
+            response = error_response(exc)
         await response(scope, receive, send)
 
 
@@ -210,39 +212,6 @@ class StreamedAnswer(StreamingResponse):
             self._stream.close()
 
 
-def capped_body(request: Request, limit: int) -> Request:
-    """The request, its body refused (413) once it is over `limit` bytes: at once if its
-    Content-Length says so, else as soon as the bytes that arrived pass it (a chunked
-    body), so no more than one chunk past the limit is ever read."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    received = 0
-
-    async def receive() -> Message:
-        nonlocal received
-        message = await request.receive()
-        received += len(message.get("body", b""))
-        if received > limit:
-            raise _too_large(limit)
-        return message
-
-    return Request(request.scope, receive)
-
-
-def _too_large(limit: int) -> ContentTooLargeError:
-    return ContentTooLargeError(
-        f"the request body is larger than this server takes ({limit} bytes); "
-        "send it in smaller parts"
-    )
-
-
-def media_type_and_charset(request: Request) -> tuple[str, str]:
-    """The request body's media type (lower case) and charset (UTF-8 unless said)."""
-    media_type, _, parameters = request.headers.get("content-type", "").partition(";")
-    return media_type.strip().lower(), _charset(parameters)
-
-
 async def _post_fields(request: Request, body: bytes) -> dict[str, list[str]]:
     media_type, charset = media_type_and_charset(request)
     in_url = multi(request.query_params.multi_items())
@@ -269,33 +238,6 @@ def _unsupported(media_type: str) -> UnsupportedMediaTypeError:
         f"a POSTed query needs Content-Type {FORM_CONTENT} or {QUERY_CONTENT}, "
         f"not {media_type or 'none'}"
     )
-
-
-def _charset(parameters: str) -> str:
-    for parameter in parameters.split(";"):
-        key, _, value = parameter.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip('"').lower()
-    return "utf-8"
-
-
-def decode_body(body: bytes, charset: str) -> str:
-    try:
-        return body.decode(charset)
-    except LookupError as exc:
-        raise InputError(f"unknown charset {charset!r}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"the request body is not valid {charset} (byte {exc.start}); "
-            "say its charset in the Content-Type"
-        ) from exc
-
-
-def multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
-    fields: dict[str, list[str]] = {}
-    for key, value in items:
-        fields.setdefault(key, []).append(value)
-    return fields
 
 
 def _service_description(request: Request, store: Store, override: list[str]) -> Response:

@@ -16,19 +16,20 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
-from accordkg.api.openapi import IRIS, TEXT, answers, body, form
-from accordkg.api.sparql import (
+from accordkg.api._http import (
     FORM_CONTENT,
     capped_body,
     decode_body,
     media_type_and_charset,
     multi,
-    run_job,
 )
+from accordkg.api.openapi import IRIS, TEXT, answers, body, form
+from accordkg.api.sparql import run_job
 from accordkg.errors import (
     ForbiddenError,
     InputError,
@@ -40,7 +41,7 @@ from accordkg.graphs import upload_graph_iri
 from accordkg.iris import checked_iri
 from accordkg.pipeline.rdf_input import RdfPart, parse_in_worker
 from accordkg.settings import Settings
-from accordkg.sparql.formats import Answers, chosen_format, offers
+from accordkg.sparql.formats import Answers, chosen_format, formats_for, offers
 from accordkg.sparql.runner import QueryJob, QueryRunner
 from accordkg.sparql.text import inspect_update, with_protocol_dataset
 from accordkg.store import Store, update_triples
@@ -179,7 +180,7 @@ def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
 
     @router.get("/sparql/update", include_in_schema=False)
     def sparql_update_get() -> Response:
-        return _method_not_allowed("updates are POSTed", allow="POST")
+        raise HTTPException(405, "updates are POSTed")  # the app adds the Allow header
 
     return router
 
@@ -193,7 +194,7 @@ def graph_store_router(settings: Settings, store: Store, runner: QueryRunner) ->
         "/store",
         methods=["GET", "HEAD"],
         response_class=Response,
-        responses=answers(offers(Answers.GRAPH), "The graph."),
+        responses=answers((f.media_type for f in formats_for(Answers.GRAPH)), "The graph."),
         openapi_extra=GRAPH_PARAMETERS,
     )
     async def store_get(request: Request) -> Response:
@@ -269,13 +270,6 @@ def _named_target(request: Request) -> URIRef:
     if graph is None:
         raise InputError(DEFAULT_GRAPH_READ_ONLY)
     return graph
-
-
-def _method_not_allowed(detail: str, allow: str) -> Response:
-    """A 405 in the shape of every other error, with the methods that are allowed."""
-    return JSONResponse(
-        {"error": "MethodNotAllowed", "detail": detail}, status_code=405, headers={"Allow": allow}
-    )
 
 
 async def _update_text(request: Request) -> str:

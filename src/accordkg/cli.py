@@ -73,9 +73,9 @@ def _reports_errors(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-@app.command()
+@app.command("build")
 @_reports_errors
-def build(
+def build_command(
     data_dir: DataDir = None,
     strict: Annotated[
         bool, typer.Option(help="Stop at the first document that fails; load nothing.")
@@ -134,9 +134,9 @@ def dump(
     typer.echo(f"checksums in {directory / CHECKSUMS}")
 
 
-@app.command()
+@app.command("extract")
 @_reports_errors
-def extract(
+def extract_command(
     file: Annotated[Path, typer.Argument(help="A source text (UTF-8).")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
     rdf_format: Annotated[str, _format_option(formats_for(Answers.GRAPH))] = "turtle",
@@ -250,9 +250,9 @@ def queries() -> None:
             )
 
 
-@app.command()
+@app.command("serve")
 @_reports_errors
-def serve(
+def serve_command(
     host: Annotated[str | None, typer.Option(help="Bind address (ACCORDKG_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (ACCORDKG_PORT).")] = None,
     data_dir: DataDir = None,

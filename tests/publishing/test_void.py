@@ -12,7 +12,7 @@ from accordkg.pipeline.build import build
 from accordkg.publishing.void import (
     LINKED_DATASETS,
     CurrentStatistics,
-    Statistics,
+    DatasetStatistics,
     count_statistics,
 )
 from accordkg.settings import Settings
@@ -56,7 +56,7 @@ def test_statistics_equal_what_the_content_holds(any_settings: Settings) -> None
     ],
 )
 def test_vocabularies_are_the_namespaces_of_terms_used(iri: str, namespace: str) -> None:
-    assert Statistics(0, 0, 0, 0, {iri: 1}, {}, {}, []).vocabularies == [namespace]
+    assert DatasetStatistics(0, 0, 0, 0, {iri: 1}, {}, {}, []).vocabularies == [namespace]
 
 
 def test_statistics_are_counted_again_after_a_write_only(any_settings: Settings) -> None:

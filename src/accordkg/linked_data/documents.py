@@ -42,7 +42,7 @@ RDF_DOCUMENT_FORMATS = tuple(f for f in DOCUMENT_FORMATS if f.rdf is not None)
 ALIASES = {"application/xhtml+xml": "html", "application/json": "jsonld", "text/plain": "nt"}
 
 
-def offers() -> list[str]:
+def document_offers() -> list[str]:
     """Media types to negotiate over, in our order of preference (HTML first)."""
     return [f.media_type for f in DOCUMENT_FORMATS] + list(ALIASES)
 

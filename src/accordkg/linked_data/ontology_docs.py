@@ -17,7 +17,7 @@ from accordkg.namespaces import AK, ONTOLOGY_IRI, PREFIXES
 
 
 @dataclass
-class Term:
+class DocumentedTerm:
     """One documented term: what the template shows for a class, property or concept."""
 
     iri: str
@@ -73,7 +73,7 @@ def _own(ontology: Graph, kind: URIRef) -> list[URIRef]:
     return sorted(terms, key=lambda t: _text(ontology, t, RDFS.label).lower())
 
 
-def _class(ontology: Graph, cls: URIRef) -> Term:
+def _class(ontology: Graph, cls: URIRef) -> DocumentedTerm:
     term = _term(ontology, cls, ["class"])
     disjoint = set(ontology.objects(cls, OWL.disjointWith)) | set(
         ontology.subjects(OWL.disjointWith, cls)
@@ -93,7 +93,7 @@ def _class(ontology: Graph, cls: URIRef) -> Term:
     return term
 
 
-def _property(ontology: Graph, prop: URIRef) -> Term:
+def _property(ontology: Graph, prop: URIRef) -> DocumentedTerm:
     is_object = (prop, RDF.type, OWL.ObjectProperty) in ontology
     kinds = ["object property" if is_object else "datatype property"]
     if (prop, RDF.type, OWL.FunctionalProperty) in ontology:
@@ -107,14 +107,14 @@ def _property(ontology: Graph, prop: URIRef) -> Term:
     return term
 
 
-def _scheme(ontology: Graph, scheme: URIRef) -> Term:
+def _scheme(ontology: Graph, scheme: URIRef) -> DocumentedTerm:
     term = _term(ontology, scheme, ["SKOS concept scheme"])
     term.facts = [("Concepts", _links(ontology, ontology.subjects(SKOS.inScheme, scheme)))]
     return term
 
 
-def _term(ontology: Graph, iri: URIRef, kinds: list[str]) -> Term:
-    return Term(
+def _term(ontology: Graph, iri: URIRef, kinds: list[str]) -> DocumentedTerm:
+    return DocumentedTerm(
         iri=str(iri),
         anchor=iri.fragment,
         label=_text(ontology, iri, RDFS.label),

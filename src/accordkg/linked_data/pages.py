@@ -57,7 +57,7 @@ SOURCE_KIND = "source"
 
 
 @dataclass(frozen=True)
-class Link:
+class PageLink:
     """A resource as shown: its label, and where it leads (None: nowhere to go)."""
 
     text: str
@@ -70,28 +70,28 @@ class Provision:
     """A recital or commitment in document order."""
 
     position: int
-    link: Link
+    link: PageLink
     text: str
     note: str
 
 
 @dataclass(frozen=True)
 class SignatureRow:
-    link: Link
-    signatory: Link | None
+    link: PageLink
+    signatory: PageLink | None
     honorific: str
     post_nominals: str
     office: str
-    organization: Link | None
-    party: Link | None
+    organization: PageLink | None
+    party: PageLink | None
 
 
 @dataclass(frozen=True)
 class Excerpt:
     """The source text around one evidence span, the span itself marked."""
 
-    evidence: Link
-    source: Link
+    evidence: PageLink
+    source: PageLink
     start: int
     end: int
     before: str
@@ -102,14 +102,14 @@ class Excerpt:
 
 @dataclass
 class InstrumentParts:
-    parties: list[Link] = field(default_factory=list)
+    parties: list[PageLink] = field(default_factory=list)
     signatures: list[SignatureRow] = field(default_factory=list)
     recitals: list[Provision] = field(default_factory=list)
     commitments: list[Provision] = field(default_factory=list)
-    builds_on: list[Link] = field(default_factory=list)
-    cites: list[Link] = field(default_factory=list)
-    built_on_by: list[Link] = field(default_factory=list)
-    cited_by: list[Link] = field(default_factory=list)
+    builds_on: list[PageLink] = field(default_factory=list)
+    cites: list[PageLink] = field(default_factory=list)
+    built_on_by: list[PageLink] = field(default_factory=list)
+    cited_by: list[PageLink] = field(default_factory=list)
 
 
 class Pages:
@@ -152,7 +152,7 @@ class Pages:
         """The page for an identifier the graph knows nothing about."""
         return self._not_found.render(iri=iri, void=VOID_PATH)
 
-    def _properties(self, graph: Graph, iri: URIRef) -> list[tuple[Link, list[Link]]]:
+    def _properties(self, graph: Graph, iri: URIRef) -> list[tuple[PageLink, list[PageLink]]]:
         predicates = set(graph.predicates(iri, None))
         ranked = sorted(
             predicates,
@@ -171,7 +171,7 @@ class Pages:
             for predicate in ranked
         ]
 
-    def _incoming(self, graph: Graph, iri: URIRef) -> list[tuple[Link, Link]]:
+    def _incoming(self, graph: Graph, iri: URIRef) -> list[tuple[PageLink, PageLink]]:
         rows = [
             (self._link(graph, subject), self._link(graph, predicate))
             for subject, predicate in graph.subject_predicates(iri)
@@ -180,7 +180,7 @@ class Pages:
         return sorted(rows, key=lambda row: (row[1].text, _natural(row[0].text)))
 
     def _instrument(self, graph: Graph, iri: URIRef) -> InstrumentParts:
-        def links(nodes: list[Node]) -> list[Link]:
+        def links(nodes: list[Node]) -> list[PageLink]:
             return sorted((self._link(graph, n) for n in nodes), key=_by_text)
 
         return InstrumentParts(
@@ -213,7 +213,7 @@ class Pages:
         return sorted(provisions, key=lambda p: p.position)
 
     def _signature(self, graph: Graph, signature: Node) -> SignatureRow:
-        def linked(predicate: URIRef) -> Link | None:
+        def linked(predicate: URIRef) -> PageLink | None:
             node = graph.value(signature, predicate)
             return None if node is None else self._link(graph, node)
 
@@ -287,14 +287,14 @@ class Pages:
             return None, "the source file has changed since it was extracted"
         return data.decode("utf-8"), ""
 
-    def _link(self, graph: Graph, node: Node) -> Link:
+    def _link(self, graph: Graph, node: Node) -> PageLink:
         if not isinstance(node, URIRef):
-            return Link(self._label(graph, node))
+            return PageLink(self._label(graph, node))
         href, external = self._href(node)
-        return Link(self._label(graph, node), href, external)
+        return PageLink(self._label(graph, node), href, external)
 
-    def _value(self, graph: Graph, node: Node) -> Link:
-        return Link(str(node)) if isinstance(node, Literal) else self._link(graph, node)
+    def _value(self, graph: Graph, node: Node) -> PageLink:
+        return PageLink(str(node)) if isinstance(node, Literal) else self._link(graph, node)
 
     def _href(self, iri: URIRef) -> tuple[str | None, bool]:
         """Where a link to `iri` goes: its page here, its ontology entry, or outside."""
@@ -335,7 +335,7 @@ def _head(text: str, cut: bool) -> str:
     return f"{text}…" if cut else text
 
 
-def _by_text(link: Link) -> tuple[str, ...]:
+def _by_text(link: PageLink) -> tuple[str, ...]:
     return _natural(link.text)
 
 

@@ -29,7 +29,7 @@ from accordkg.errors import InputError
 from accordkg.iris import is_absolute_iri
 from accordkg.namespaces import DEFAULT_BASE_IRI, PAV, SEMAPV, SSSOM
 
-Kind = Literal["id", "uri", "date", "double", "string"]
+SlotKind = Literal["id", "uri", "date", "double", "string"]
 Values = tuple[str, ...]
 
 # Prefixes every SSSOM table may use without declaring them.
@@ -73,11 +73,11 @@ class Slot:
 
     name: str
     predicate: URIRef
-    kind: Kind
+    kind: SlotKind
     multivalued: bool = False
 
 
-def _slot(name: str, predicate: URIRef | None, kind: Kind, multivalued: bool = False) -> Slot:
+def _slot(name: str, predicate: URIRef | None, kind: SlotKind, multivalued: bool = False) -> Slot:
     return Slot(name, predicate if predicate is not None else SSSOM[name], kind, multivalued)
 
 
@@ -495,7 +495,7 @@ def _tsv_cell(value: str) -> str:
     return value
 
 
-def _yaml_scalar(value: str, kind: Kind) -> str:
+def _yaml_scalar(value: str, kind: SlotKind) -> str:
     """A YAML scalar in plain style when that reads back as the same value, else quoted."""
     if kind in ("date", "double"):  # checked on reading: an ISO date, a number
         return value

@@ -34,7 +34,7 @@ from accordkg.store import Store, open_store
 
 # Formats by name, with the rdflib parser for each (SSSOM is read by accordkg.linking.sssom).
 PARSERS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
-FORMATS = (*PARSERS, "sssom")
+IMPORT_FORMATS = (*PARSERS, "sssom")
 EXTENSIONS = {
     ".ttl": "turtle",
     ".nt": "ntriples",
@@ -47,12 +47,12 @@ EXTENSIONS = {
 }
 # A saved web page: the document starts (after an XML declaration, a BOM, comments) with
 # an HTML doctype or element. The RDF/XML parser would take one for data.
-HTML_PAGE = re.compile(
+SAVED_WEB_PAGE = re.compile(
     r"\ufeff?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]",
     re.IGNORECASE | re.DOTALL,
 )
-DESCRIPTIONS = "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {nodes} }} ?s ?p ?o }}"
-BATCH = 200
+DESCRIPTION_QUERY = "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {nodes} }} ?s ?p ?o }}"
+NODES_PER_DESCRIPTION_QUERY = 200
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,8 @@ def import_file(
 ) -> ImportReport:
     """Load `path` into its own named graph (default `{base}graph/import/{file name}`)."""
     file_format = file_format or format_of(path)
-    if file_format not in FORMATS:
-        raise InputError(f"unknown format {file_format!r}; use one of {', '.join(FORMATS)}")
+    if file_format not in IMPORT_FORMATS:
+        raise InputError(f"unknown format {file_format!r}; use one of {', '.join(IMPORT_FORMATS)}")
     target = checked_iri(graph, "--graph") if graph else default_graph(settings, path)
     _check_target(settings, target)
     data = _read(path, settings.max_import_bytes)
@@ -157,7 +157,7 @@ def _utf8(data: bytes, path: Path) -> str:
 def _parse_rdf(data: bytes, file_format: str, path: Path, base_iri: str) -> Graph:
     """The file's triples; relative IRIs resolve against the base IRI, as in data/records.
     Parsed as the server parses uploads: nothing fetched, no entities, bounded nesting."""
-    if HTML_PAGE.match(data[:4096].decode("utf-8", "replace")):
+    if SAVED_WEB_PAGE.match(data[:4096].decode("utf-8", "replace")):
         raise InputError(f"{path}: this is an HTML page, not {file_format}")
     try:
         graph = parse_rdf(data, PARSERS[file_format], base_iri, file_format)
@@ -243,9 +243,9 @@ def _descriptions(store: Store, nodes: Iterable[URIRef], only: URIRef | None = N
     """What the store says about `nodes` (everything, or only the property `only`)."""
     found = Graph()
     ordered = sorted(nodes)
-    for start in range(0, len(ordered), BATCH):
-        batch = " ".join(node.n3() for node in ordered[start : start + BATCH])
-        query = DESCRIPTIONS.format(nodes=batch)
+    for start in range(0, len(ordered), NODES_PER_DESCRIPTION_QUERY):
+        batch = " ".join(node.n3() for node in ordered[start : start + NODES_PER_DESCRIPTION_QUERY])
+        query = DESCRIPTION_QUERY.format(nodes=batch)
         rows = store.select(query, {"p": only} if only is not None else None).rows
         for row in rows:
             subject, predicate = row["s"], row["p"]

@@ -47,7 +47,7 @@ LINKED_DATASETS = (
 
 
 @dataclass(frozen=True)
-class Statistics:
+class DatasetStatistics:
     """What SPARQL counts in the store: the numbers VoID publishes."""
 
     triples: int
@@ -76,7 +76,7 @@ class Urls:
     graph_api: str
 
 
-def count_statistics(store: Store, base_iri: str) -> Statistics:
+def count_statistics(store: Store, base_iri: str) -> DatasetStatistics:
     """Count everything VoID says about the store's content."""
     totals = store.select(_query("totals")).rows[0]
     entities = store.select(_query("entities"), {"space": Literal(base_iri)}).rows[0]
@@ -89,7 +89,7 @@ def count_statistics(store: Store, base_iri: str) -> Statistics:
         )
         for linked in LINKED_DATASETS
     }
-    return Statistics(
+    return DatasetStatistics(
         triples=int(totals["triples"]),
         distinct_subjects=int(totals["subjects"]),
         distinct_objects=int(totals["objects"]),
@@ -108,10 +108,10 @@ class CurrentStatistics:
         self._store = store
         self._base_iri = base_iri
         self._lock = threading.Lock()
-        self._statistics: Statistics | None = None
+        self._statistics: DatasetStatistics | None = None
         self._generation: int | None = None
 
-    def get(self) -> Statistics:
+    def get(self) -> DatasetStatistics:
         with self._lock:
             generation = self._store.generation
             if self._statistics is None or generation != self._generation:
@@ -121,7 +121,7 @@ class CurrentStatistics:
 
 
 def describe_dataset(
-    settings: Settings, statistics: Statistics, dumps: list[DumpFile], urls: Urls
+    settings: Settings, statistics: DatasetStatistics, dumps: list[DumpFile], urls: Urls
 ) -> Graph:
     """The VoID and DCAT 3 description of the dataset as served at `urls`."""
     description = _Description(urls.description)
@@ -175,7 +175,7 @@ class _Description:
         self.add(dataset, DCTERMS.publisher, publisher)
 
     def void(
-        self, settings: Settings, statistics: Statistics, dataset: URIRef, sparql: URIRef
+        self, settings: Settings, statistics: DatasetStatistics, dataset: URIRef, sparql: URIRef
     ) -> None:
         self.add(dataset, VOID.uriSpace, Literal(settings.base_iri))
         self.add(dataset, VOID.sparqlEndpoint, sparql)
@@ -198,7 +198,7 @@ class _Description:
             self.add(partition, VOID.property, URIRef(property_iri))
             self.add(partition, VOID.triples, _count(triples))
 
-    def linksets(self, statistics: Statistics, dataset: URIRef) -> None:
+    def linksets(self, statistics: DatasetStatistics, dataset: URIRef) -> None:
         for linked in LINKED_DATASETS:
             target, linkset = self.node(linked.name), self.node(f"links-{linked.name}")
             self.add(target, RDF.type, VOID.Dataset)

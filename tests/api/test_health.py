@@ -1,0 +1,58 @@
+"""/health: whether queries can be answered yet, and what the store holds."""
+
+import time
+
+import httpx2 as httpx
+from fastapi.testclient import TestClient
+
+import accordkg
+from accordkg.namespaces import ONTOLOGY_IRI
+from accordkg.resources import ontology_graph
+
+GRAPHS = [
+    "https://w3id.org/accordkg/id/graph/mappings",
+    "https://w3id.org/accordkg/id/graph/records",
+    "https://w3id.org/accordkg/id/graph/us-uk-ai-research-declaration-2020",
+    str(ONTOLOGY_IRI),
+]
+
+
+def test_health_says_starting_until_a_query_worker_is_ready(client: TestClient) -> None:
+    """Workers are processes that load a copy of the store: not ready the instant the app
+    has started. Until one is, /health is a 503 that says so, then a 200."""
+    response = client.get("/health")
+    assert (response.status_code, response.json()["status"]) == (503, "starting")
+    assert response.json()["query_workers"]["ready"] == 0
+    deadline = time.monotonic() + 30
+    while (response := client.get("/health")).status_code == 503 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (response.status_code, response.json()["status"]) == (200, "ok")
+    assert response.json()["query_workers"]["ready"] >= 1
+
+
+def test_health_reports_the_store(client: TestClient) -> None:
+    deadline = time.monotonic() + 30
+    while (response := client.get("/health")).status_code == 503 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["version"] == accordkg.__version__
+    assert body["graphs"] == GRAPHS
+    assert body["triples"] > len(ontology_graph()) + 500
+    assert body["query_workers"]["size"] == 2
+    client.get("/graph/stats")  # the /graph projection is ready once a request has used it
+    assert client.get("/health").json()["graph"] == "ready"
+
+
+def test_live_server_answers_health_and_docs(server: str) -> None:
+    health = httpx.get(f"{server}/health")
+    assert health.status_code == 200
+    assert health.json()["graphs"] == GRAPHS
+    docs = httpx.get(f"{server}/docs")
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
+    openapi = httpx.get(f"{server}/openapi.json").json()
+    assert {"/health", "/ontology", "/ontology.{extension}", "/id/{kind}/{slug}"} <= set(
+        openapi["paths"]
+    )
