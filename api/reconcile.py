@@ -7,7 +7,6 @@ the JSON body. GET answers honour `callback=` (JSONP), as OpenRefine's browser s
 Matching itself is `accordkg.linking.reconcile`.
 """
 
-import html
 import json
 import re
 from typing import Annotated, Any
@@ -20,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from accordkg.api._http import FORM_CONTENT, decode_body, media_type_and_charset
 from accordkg.api.openapi import answers, body, form
 from accordkg.errors import InputError, UnsupportedMediaTypeError
+from accordkg.linked_data.templating import template
 from accordkg.linking.reconcile import (
     DEFAULT_TYPES,
     PROPERTIES,
@@ -32,6 +32,8 @@ from accordkg.linking.reconcile import (
     parse_extension,
 )
 from accordkg.namespaces import AK
+
+PREVIEW = template("reconcile_preview.html")  # the card OpenRefine shows on hover
 
 # A JSONP callback is a dotted path of JavaScript names (jQuery's `jQuery123_456`, `a.b`).
 CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*", re.ASCII)
@@ -262,12 +264,4 @@ def _preview(entity: Entity, entity_id: str) -> str:
         rows.append(("Parties", ", ".join(sorted(entity.parties))))
     if entity.years:
         rows.append(("Signed", ", ".join(sorted(entity.years))))
-    table = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(entity.label)}</title></head>"
-        '<body style="font-family:sans-serif;font-size:13px;margin:6px">'
-        f'<p><a href="/id/{html.escape(entity_id)}" target="_blank">'
-        f"<strong>{html.escape(entity.label)}</strong></a></p>"
-        f"<table>{table}</table></body></html>"
-    )
+    return PREVIEW.render(label=entity.label, entity_id=entity_id, rows=rows)

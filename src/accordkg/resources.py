@@ -3,12 +3,13 @@
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 from xml.sax import SAXParseException
 
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from accordkg.errors import InputError
+from accordkg.errors import AccordError, InputError
 from accordkg.namespaces import PREFIXES
 
 CORE_MODULE = "accordkg.ttl"
@@ -45,10 +46,19 @@ def read_text(path: Path) -> str:
 def parse_turtle(text: str, graph: Graph, name: str, base: str | None = None) -> Graph:
     """Parse Turtle into `graph` (relative IRIs against `base`), turning the parser's
     exception into an InputError."""
+    return parsed(graph, f"{name}: not valid Turtle, ", data=text, format="turtle", publicID=base)
+
+
+def parsed(
+    graph: Graph, problem: str, error: type[AccordError] = InputError, **arguments: Any
+) -> Graph:
+    """`graph` with what rdflib parses from `arguments` (those of Graph.parse) added; a
+    parser's exception (rdflib raises many unrelated types for bad syntax) becomes an
+    `error` of one line: `problem`, then what the parser said."""
     try:
-        graph.parse(data=text, format="turtle", publicID=base)
-    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise InputError(f"{name}: not valid Turtle, {syntax_problem(exc)}") from exc
+        graph.parse(**arguments)
+    except Exception as exc:
+        raise error(f"{problem}{syntax_problem(exc)}") from exc
     return graph
 
 

@@ -7,12 +7,11 @@ name, so `https://w3id.org/accordkg/ontology#Instrument` lands on its entry.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib.resources import files
 
-from jinja2 import Environment, select_autoescape
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
+from accordkg.linked_data.templating import template
 from accordkg.namespaces import AK, ONTOLOGY_IRI, PREFIXES
 
 
@@ -30,11 +29,6 @@ class DocumentedTerm:
 
 def render_ontology_html(ontology: Graph) -> str:
     """The ontology's documentation page as one HTML string."""
-    environment = Environment(autoescape=select_autoescape(default=True))
-    template_text = (
-        files("accordkg.linked_data").joinpath("templates/ontology.html").read_text("utf-8")
-    )
-    template = environment.from_string(template_text)
     header = {
         "title": _text(ontology, ONTOLOGY_IRI, DCTERMS.title),
         "description": _text(ontology, ONTOLOGY_IRI, DCTERMS.description),
@@ -64,7 +58,7 @@ def render_ontology_html(ontology: Graph) -> str:
         ),
     ]
     prefixes = sorted((prefix, str(namespace)) for prefix, namespace in PREFIXES.items())
-    return template.render(header=header, sections=sections, prefixes=prefixes)
+    return template("ontology.html").render(header=header, sections=sections, prefixes=prefixes)
 
 
 def _own(ontology: Graph, kind: URIRef) -> list[URIRef]:

@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from accordkg.linked_data.describe import PATH_SEGMENT, Description
 from accordkg.linked_data.documents import RDF_DOCUMENT_FORMATS
+from accordkg.linked_data.templating import template
 from accordkg.namespaces import AK, OA, ONTOLOGY_IRI
 from accordkg.store import Store
 
@@ -121,11 +121,8 @@ class Pages:
         self._ontology = ontology
         self._store = store
         self._sources_dir = sources_dir
-        environment = Environment(
-            loader=PackageLoader("accordkg.linked_data"), autoescape=select_autoescape(default=True)
-        )
-        self._entity = environment.get_template("entity.html")
-        self._not_found = environment.get_template("not_found.html")
+        self._entity = template("entity.html")
+        self._not_found = template("not_found.html")
 
     def entity(self, description: Description, document_path: str) -> str:
         """The page of the described entity; `document_path` is its path without extension."""

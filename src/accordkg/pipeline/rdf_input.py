@@ -26,7 +26,7 @@ from rdflib import Graph
 from rdflib.parser import PythonInputSource
 
 from accordkg.errors import ContentTooLargeError, InputError
-from accordkg.resources import syntax_problem
+from accordkg.resources import parsed
 
 # Deeper than any real data, and shallow enough for rdflib's recursive parsers to finish
 # within Python's recursion limit from a deep call stack (each nested Turtle blank node
@@ -74,12 +74,7 @@ def parse_rdf(data: str | bytes, parser: str, base: str, label: str) -> Graph:
         arguments = {"source": PythonInputSource(document)}
     elif parser == "turtle":
         _check_turtle(text)
-    graph = Graph()
-    try:
-        graph.parse(**arguments, format=parser, publicID=base)
-    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise InputError(f"not valid {label}, {syntax_problem(exc)}") from exc
-    return graph
+    return parsed(Graph(), f"not valid {label}, ", **arguments, format=parser, publicID=base)
 
 
 def parse_in_worker(parts: Sequence[RdfPart], base: str, timeout_s: float) -> bytes:

@@ -12,6 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from accordkg.errors import InputError, StoreError
+from accordkg.resources import parsed
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -68,12 +69,8 @@ class RemoteStore:
         response = self._post(
             self.query_url, query, "application/sparql-query", "application/n-triples"
         )
-        try:
-            return Graph().parse(data=response.text, format="nt")
-        except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-            raise StoreError(
-                f"{self.query_url} answered a CONSTRUCT with bad N-Triples: {exc}"
-            ) from exc
+        problem = f"{self.query_url} answered a CONSTRUCT with bad N-Triples: "
+        return parsed(Graph(), problem, StoreError, data=response.text, format="nt")
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
