@@ -72,6 +72,7 @@ def register(answer_format: Format) -> Format:
 
 
 def formats_for(answers: Answers) -> list[Format]:
+    """The registered formats of a kind of answer, in order of preference."""
     return [f for f in FORMATS.values() if f.answers is answers]
 
 
@@ -89,9 +90,9 @@ def format_among(word: str, candidates: Iterable[Format]) -> Format | None:
     """The candidate a `format=` value names (its name, one of its words or media types;
     case and media type parameters aside), if any."""
     wanted = word.partition(";")[0].strip().lower()
-    candidates = list(candidates)
+    listed = list(candidates)
     for kind in ("name", "words", "media_types"):
-        for answer_format in candidates:
+        for answer_format in listed:
             value = getattr(answer_format, kind)
             if wanted == value or (isinstance(value, tuple) and wanted in value):
                 return answer_format
@@ -104,8 +105,8 @@ def format_named(name: str, answers: Answers | None = None) -> Format:
     candidates = list(FORMATS.values()) if answers is None else formats_for(answers)
     found = format_among(name, candidates)
     if found is None:
-        choices = ", ".join(f.name for f in candidates)
-        raise InputError(f"unknown format {name!r}; use one of {choices}")
+        known = ", ".join(f.name for f in candidates)
+        raise InputError(f"unknown format {name!r}; use one of {known}")
     return found
 
 
