@@ -1,5 +1,7 @@
-"""Shared fixtures: settings on a temporary data directory, and the example graph."""
+"""Shared fixtures: settings on a temporary data directory, the data directory built
+once, and the example graph."""
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -7,6 +9,7 @@ import httpx2 as httpx
 import pytest
 from rdflib import Graph
 
+from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from tests.recorder import Recorded, recording_listener
 from tests.servers import oxigraph_server
@@ -20,6 +23,30 @@ SEED = INPUTS / "sources" / "us-uk-ai-research-declaration-2020.txt"
 def settings(tmp_path: Path) -> Settings:
     """Settings on a fresh data directory, building from the repository's data/."""
     return Settings(data_dir=tmp_path / "var", input_dir=INPUTS)
+
+
+@pytest.fixture(scope="session")
+def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory `accordkg build` makes from data/, built once per session and
+    never opened: tests that need a built store work on a copy (`copy_built`)."""
+    data_dir = tmp_path_factory.mktemp("built") / "var"
+    build(Settings(data_dir=data_dir, input_dir=INPUTS))
+    return data_dir
+
+
+def copy_built(built_data: Path, data_dir: Path) -> Settings:
+    """Settings on `data_dir`, a fresh copy of the built data directory: what building
+    there would give, without building again."""
+    shutil.copytree(built_data, data_dir)
+    return Settings(data_dir=data_dir, input_dir=INPUTS)
+
+
+@pytest.fixture
+def built_settings(settings: Settings, built_data: Path) -> Settings:
+    """`settings` on a copy of the built data directory, for a test that reads or writes
+    a built store of its own."""
+    shutil.copytree(built_data, settings.data_dir)
+    return settings
 
 
 @pytest.fixture

@@ -39,9 +39,9 @@ def test_every_operation_answers_as_documented(server: str, tmp_path: Path) -> N
 
 
 @pytest.fixture
-def writable_alone(tmp_path: Path) -> Iterator[str]:
+def writable_alone(tmp_path: Path, built_data: Path) -> Iterator[str]:
     """A server of its own that takes writes: the run writes anything the schema allows."""
-    with sparql_server(tmp_path / "data", ACCORDKG_UPDATE_TOKEN=TOKEN) as url:
+    with sparql_server(built_data, tmp_path / "data", ACCORDKG_UPDATE_TOKEN=TOKEN) as url:
         yield url
 
 
