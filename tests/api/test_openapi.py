@@ -15,6 +15,8 @@ from tests.servers import BIN
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
+pytestmark = pytest.mark.slow  # schemathesis runs hundreds of requests
+
 
 def _schemathesis(url: str, work: Path, *options: str, examples: int) -> None:
     """A schemathesis run, reproducible (a fixed seed), that must find nothing."""

@@ -205,6 +205,7 @@ def _rss(pid: int) -> int:
     return int(status.split("VmRSS:")[1].split()[0]) * 1024
 
 
+@pytest.mark.slow
 def test_a_large_answer_streams_and_the_server_does_not_hold_it(
     streaming: tuple[str, int],
 ) -> None:
@@ -229,6 +230,7 @@ def test_a_large_answer_streams_and_the_server_does_not_hold_it(
     assert first_chunk_s < total_s / 2, (first_chunk_s, total_s)
 
 
+@pytest.mark.slow
 def test_a_large_answer_cut_by_the_row_limit_says_so_before_streaming(
     streaming: tuple[str, int],
 ) -> None:
@@ -252,6 +254,7 @@ def test_a_client_that_goes_away_mid_stream_frees_the_worker(hasty: str) -> None
     assert time.perf_counter() - started_at < 2.0
 
 
+@pytest.mark.slow
 def test_a_time_out_mid_stream_leaves_the_response_incomplete(hasty: str) -> None:
     query = f"{PAIRS} LIMIT 300000"
     with httpx.stream("GET", f"{hasty}/sparql", params={"query": query}, timeout=30) as response:
@@ -325,6 +328,7 @@ def test_no_update_form_reaches_another_listener(
     assert listener[1] == []
 
 
+@pytest.mark.slow
 def test_a_query_past_the_memory_limit_gets_a_503_and_the_next_one_an_answer(
     sparql: str,
 ) -> None:
@@ -380,6 +384,7 @@ def test_form_body_in_another_charset(sparql: str) -> None:
     assert response.json()["results"]["bindings"][0]["x"]["value"] == "Zürich"
 
 
+@pytest.mark.slow
 def test_a_slow_query_is_stopped_and_others_keep_their_latency(sparql: str) -> None:
     outcome: dict[str, object] = {}
 

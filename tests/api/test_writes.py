@@ -431,6 +431,7 @@ def _many_objects(count: int) -> bytes:
     return (f"<{PERSON}> <urn:test:n> " + ", ".join(map(str, range(count))) + " .").encode()
 
 
+@pytest.mark.slow
 def test_health_answers_while_an_upload_is_parsed(base: str) -> None:
     """A large upload (seconds of parsing) holds no other request."""
     with ThreadPoolExecutor(1) as pool:
@@ -549,6 +550,7 @@ SLOW_REQUESTS = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(SLOW_REQUESTS))
 def test_a_write_waiting_for_a_slow_store_holds_no_other_request(
     slow_store: str, kind: str

@@ -24,6 +24,8 @@ from tests.servers import oxigraph_server
 HUB_SIZE = 5_000
 SMALL_PARTIES = 10
 FETCH_LIMIT = 50_000
+# The remote mode reads the server per request: slow, by the round trips it makes.
+REMOTE = pytest.param("remote", marks=pytest.mark.slow)
 
 
 def hub_graph() -> Graph:
@@ -111,14 +113,14 @@ def _remote(store_dir: Path, server_dir: Path) -> Iterator[Traversal]:
             yield Traversal(remote, DEFAULT_BASE_IRI, remote_fetch_limit=FETCH_LIMIT)
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=["embedded", REMOTE])
 def seed(request: pytest.FixtureRequest) -> Traversal:
     """The traversal of the built seed data, in each store mode."""
     traversal: Traversal = request.getfixturevalue(f"seed_{request.param}")
     return traversal
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=["embedded", REMOTE])
 def hub(request: pytest.FixtureRequest) -> Traversal:
     """The traversal of the generated hub graph, in each store mode."""
     traversal: Traversal = request.getfixturevalue(f"hub_{request.param}")
