@@ -1,12 +1,18 @@
-"""Shared fixtures: settings on a temporary data directory, and the example graph."""
+"""Shared fixtures: settings on a temporary data directory, the data directory built
+once, and the example graph."""
 
+import io
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx2 as httpx
+import pyoxigraph
 import pytest
 from rdflib import Graph
 
+from accordkg.pipeline.build import BuildSummary, build
 from accordkg.settings import Settings
 from tests.recorder import Recorded, recording_listener
 from tests.servers import oxigraph_server
@@ -20,6 +26,68 @@ SEED = INPUTS / "sources" / "us-uk-ai-research-declaration-2020.txt"
 def settings(tmp_path: Path) -> Settings:
     """Settings on a fresh data directory, building from the repository's data/."""
     return Settings(data_dir=tmp_path / "var", input_dir=INPUTS)
+
+
+class Built(NamedTuple):
+    """The data directory `accordkg build` makes from data/, what the build reported, and
+    its store as N-Quads (to load a remote store with)."""
+
+    data_dir: Path
+    summary: BuildSummary
+    quads: bytes
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The seed data built once per session and never opened again: tests that need a
+    built store work on a copy (`copy_built`, `built_settings`, `any_built_settings`)."""
+    data_dir = tmp_path_factory.mktemp("built") / "var"
+    summary = build(Settings(data_dir=data_dir, input_dir=INPUTS))
+    quads = io.BytesIO()
+    pyoxigraph.Store.read_only(str(data_dir / "store")).dump(quads, pyoxigraph.RdfFormat.N_QUADS)
+    return Built(data_dir, summary, quads.getvalue())
+
+
+@pytest.fixture(scope="session")
+def built_data(seed_build: Built) -> Path:
+    return seed_build.data_dir
+
+
+def copy_built(built_data: Path, data_dir: Path) -> Settings:
+    """Settings on `data_dir`, a fresh copy of the built data directory: what building
+    there would give, without building again."""
+    shutil.copytree(built_data, data_dir)
+    return Settings(data_dir=data_dir, input_dir=INPUTS)
+
+
+@pytest.fixture
+def built_settings(settings: Settings, built_data: Path) -> Settings:
+    """`settings` on a copy of the built data directory, for a test that reads or writes
+    a built store of its own."""
+    shutil.copytree(built_data, settings.data_dir)
+    return settings
+
+
+@pytest.fixture
+def any_built_settings(any_settings: Settings, seed_build: Built, oxigraph_url: str) -> Settings:
+    """`any_settings` as building would leave them: the embedded store a copy of the
+    built one, the remote one loaded with what it holds."""
+    if any_settings.store == "embedded":
+        shutil.copytree(seed_build.data_dir, any_settings.data_dir)
+        return any_settings
+    shutil.copytree(
+        seed_build.data_dir,
+        any_settings.data_dir,
+        ignore=lambda directory, _: ["store"] if directory == str(seed_build.data_dir) else [],
+    )
+    loaded = httpx.post(
+        f"{oxigraph_url}/store",
+        content=seed_build.quads,
+        headers={"Content-Type": "application/n-quads"},
+        timeout=120,
+    )
+    loaded.raise_for_status()
+    return any_settings
 
 
 @pytest.fixture

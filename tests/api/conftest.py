@@ -2,31 +2,32 @@
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from accordkg.api import create_app
-from accordkg.pipeline.build import build
-from accordkg.settings import Settings
 from tests.api.slow_store import slow_remote_server
 from tests.api.sparql_server import sparql_server
-from tests.conftest import INPUTS
+from tests.conftest import copy_built
 from tests.servers import BIN, free_port, running
 
 
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    build(settings)
-    with TestClient(create_app(settings)) as test_client:
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[TestClient]:
+    """The ASGI app on a built store, with one query worker, for the tests of a module
+    (they only read)."""
+    settings = copy_built(built_data, tmp_path_factory.mktemp("client") / "var")
+    with TestClient(create_app(settings.model_copy(update={"query_workers": 1}))) as test_client:
         yield test_client
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[str]:
     """`accordkg serve` in its own process, as `make run` starts it."""
-    data_dir = tmp_path_factory.mktemp("served")
-    build(Settings(data_dir=data_dir, input_dir=INPUTS))
+    data_dir = tmp_path_factory.mktemp("served") / "var"
+    copy_built(built_data, data_dir)
     port = free_port()
     command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
     environment = {**os.environ, "ACCORDKG_DATA_DIR": str(data_dir)}
@@ -36,9 +37,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def sparql(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The live server's /sparql, with the W3C protocol test graphs loaded."""
-    with sparql_server(tmp_path_factory.mktemp("sparql")) as url:
+def sparql(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[str]:
+    """The live server's /sparql, with the W3C protocol test graphs loaded, and two query
+    workers: a slow query takes one while the other answers."""
+    directory = tmp_path_factory.mktemp("sparql") / "var"
+    with sparql_server(built_data, directory, ACCORDKG_QUERY_WORKERS="2") as url:
         yield f"{url}/sparql"
 
 
@@ -46,9 +49,10 @@ TOKEN = "s3cret-t0ken"
 
 
 @pytest.fixture(scope="session")
-def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def writable(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[str]:
     """A live server that takes writes with the bearer token TOKEN; its base URL."""
-    with sparql_server(tmp_path_factory.mktemp("writable"), ACCORDKG_UPDATE_TOKEN=TOKEN) as url:
+    directory = tmp_path_factory.mktemp("writable") / "var"
+    with sparql_server(built_data, directory, ACCORDKG_UPDATE_TOKEN=TOKEN) as url:
         yield url
 
 

@@ -1,5 +1,6 @@
 """A live `accordkg serve` for the SPARQL protocol tests: the seed plus the three
-one-triple graphs of the W3C protocol tests, read from ../shared/w3c/ at test time."""
+one-triple graphs of the W3C protocol tests, read from ../shared/w3c/ at test time.
+It has one query worker unless told otherwise (ACCORDKG_QUERY_WORKERS)."""
 
 import os
 from collections.abc import Iterator
@@ -8,10 +9,8 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from accordkg.pipeline.build import build
-from accordkg.settings import Settings
 from accordkg.store import EmbeddedStore
-from tests.conftest import INPUTS
+from tests.conftest import INPUTS, copy_built
 from tests.servers import BIN, free_port, running
 
 W3C = INPUTS.parent.parent / "shared" / "w3c" / "sparql11-protocol"
@@ -20,12 +19,14 @@ LIMITS = {
     "ACCORDKG_QUERY_TIMEOUT_S": "3",
     "ACCORDKG_ROW_LIMIT": "50",
     "ACCORDKG_QUERY_MEMORY_BYTES": str(512 * 1024**2),
+    "ACCORDKG_QUERY_WORKERS": "1",
 }
 
 
 @contextmanager
-def sparql_server(data_dir: Path, **extra_settings: str) -> Iterator[str]:
-    build(Settings(data_dir=data_dir, input_dir=INPUTS))
+def sparql_server(built_data: Path, data_dir: Path, **extra_settings: str) -> Iterator[str]:
+    """Serve a copy of `built_data` in `data_dir`, with the W3C graphs added."""
+    copy_built(built_data, data_dir)
     graphs = {
         URIRef(f"{KASEI}data{n}.rdf"): Graph().parse(W3C / f"data{n}.nt", format="nt")
         for n in (1, 2, 3)

@@ -5,6 +5,7 @@ import gzip
 import hashlib
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx2 as httpx
 import pytest
@@ -16,10 +17,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, VOID
 
 from accordkg.api import create_app
 from accordkg.namespaces import CC_BY_4, SPDX
-from accordkg.pipeline.build import build
 from accordkg.publishing.dumps import CHECKSUMS, dump_file_names
 from accordkg.settings import Settings
-from tests.conftest import INPUTS
+from tests.conftest import copy_built
 from tests.graphs import one, plain_strings
 
 BASE = "https://w3id.org/accordkg/id/"
@@ -31,11 +31,10 @@ NOTE = "urn:test:dump-note"
 
 
 @pytest.fixture(scope="module")
-def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def reader(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[TestClient]:
     """A client on a built data directory, for tests that only read."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("dataset"), input_dir=INPUTS)
-    build(settings)
-    with TestClient(create_app(settings)) as client:
+    settings = copy_built(built_data, tmp_path_factory.mktemp("dataset") / "var")
+    with TestClient(create_app(settings.model_copy(update={"query_workers": 1}))) as client:
         yield client
 
 
@@ -243,9 +242,10 @@ def test_sha256sums_match_the_bytes_served(reader: TestClient) -> None:
 
 
 @pytest.fixture
-def writer(settings: Settings) -> Iterator[TestClient]:
-    writable = settings.model_copy(update={"update_token": SecretStr(TOKEN)})
-    build(writable)
+def writer(built_settings: Settings) -> Iterator[TestClient]:
+    writable = built_settings.model_copy(
+        update={"update_token": SecretStr(TOKEN), "query_workers": 1}
+    )
     with TestClient(create_app(writable)) as client:
         yield client
 

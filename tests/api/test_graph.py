@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -13,7 +14,7 @@ from accordkg.api import create_app
 from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from accordkg.traversal.formats import GRAPH_FORMATS
-from tests.conftest import INPUTS, emptied_remote
+from tests.conftest import copy_built, emptied_remote
 
 DECLARATION = "instrument/us-uk-ai-research-declaration-2020"
 UK = "state/united-kingdom"
@@ -32,10 +33,11 @@ POSTS = [
 
 
 @pytest.fixture(scope="module")
-def graph_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("graph"), input_dir=INPUTS)
-    build(settings)
-    with TestClient(create_app(settings)) as client:
+def graph_client(
+    tmp_path_factory: pytest.TempPathFactory, built_data: Path
+) -> Iterator[TestClient]:
+    settings = copy_built(built_data, tmp_path_factory.mktemp("graph") / "var")
+    with TestClient(create_app(settings.model_copy(update={"query_workers": 1}))) as client:
         yield client
 
 

@@ -1,13 +1,17 @@
 """/health: whether queries can be answered yet, and what the store holds."""
 
 import time
+from collections.abc import Iterator
 
 import httpx2 as httpx
+import pytest
 from fastapi.testclient import TestClient
 
 import accordkg
+from accordkg.api import create_app
 from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.resources import ontology_graph
+from accordkg.settings import Settings
 
 GRAPHS = [
     "https://w3id.org/accordkg/id/graph/mappings",
@@ -17,22 +21,34 @@ GRAPHS = [
 ]
 
 
-def test_health_says_starting_until_a_query_worker_is_ready(client: TestClient) -> None:
+@pytest.fixture
+def pool_client(built_settings: Settings) -> Iterator[TestClient]:
+    """A fresh app with the default pool of query workers, for the tests of what /health
+    says of them."""
+    with TestClient(create_app(built_settings)) as test_client:
+        yield test_client
+
+
+def test_health_says_starting_until_a_query_worker_is_ready(pool_client: TestClient) -> None:
     """Workers are processes that load a copy of the store: not ready the instant the app
     has started. Until one is, /health is a 503 that says so, then a 200."""
-    response = client.get("/health")
+    response = pool_client.get("/health")
     assert (response.status_code, response.json()["status"]) == (503, "starting")
     assert response.json()["query_workers"]["ready"] == 0
     deadline = time.monotonic() + 30
-    while (response := client.get("/health")).status_code == 503 and time.monotonic() < deadline:
+    while (response := pool_client.get("/health")).status_code == 503 and (
+        time.monotonic() < deadline
+    ):
         time.sleep(0.05)
     assert (response.status_code, response.json()["status"]) == (200, "ok")
     assert response.json()["query_workers"]["ready"] >= 1
 
 
-def test_health_reports_the_store(client: TestClient) -> None:
+def test_health_reports_the_store(pool_client: TestClient) -> None:
     deadline = time.monotonic() + 30
-    while (response := client.get("/health")).status_code == 503 and time.monotonic() < deadline:
+    while (response := pool_client.get("/health")).status_code == 503 and (
+        time.monotonic() < deadline
+    ):
         time.sleep(0.05)
     assert response.status_code == 200
     body = response.json()
@@ -41,8 +57,8 @@ def test_health_reports_the_store(client: TestClient) -> None:
     assert body["graphs"] == GRAPHS
     assert body["triples"] > len(ontology_graph()) + 500
     assert body["query_workers"]["size"] == 2
-    client.get("/graph/stats")  # the /graph projection is ready once a request has used it
-    assert client.get("/health").json()["graph"] == "ready"
+    pool_client.get("/graph/stats")  # the /graph projection is ready once a request used it
+    assert pool_client.get("/health").json()["graph"] == "ready"
 
 
 def test_live_server_answers_health_and_docs(server: str) -> None:

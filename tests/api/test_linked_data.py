@@ -21,7 +21,7 @@ from accordkg.namespaces import AK, DEFAULT_BASE_IRI
 from accordkg.pipeline.build import build
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
-from tests.conftest import INPUTS, SEED
+from tests.conftest import INPUTS, SEED, copy_built
 from tests.graphs import spans
 from tests.html_tree import Element, parse_html
 
@@ -38,10 +38,9 @@ RDF_DOCUMENTS = {  # media type asked for: (extension, rdflib parser)
 
 
 @pytest.fixture(scope="module")
-def ld(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("ld"), input_dir=INPUTS)
-    build(settings)
-    with TestClient(create_app(settings)) as client:
+def ld(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[TestClient]:
+    settings = copy_built(built_data, tmp_path_factory.mktemp("ld") / "var")
+    with TestClient(create_app(settings.model_copy(update={"query_workers": 1}))) as client:
         yield client
 
 

@@ -15,6 +15,8 @@ from tests.servers import BIN
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
+pytestmark = pytest.mark.slow  # schemathesis runs hundreds of requests
+
 
 def _schemathesis(url: str, work: Path, *options: str, examples: int) -> None:
     """A schemathesis run, reproducible (a fixed seed), that must find nothing."""
@@ -39,9 +41,9 @@ def test_every_operation_answers_as_documented(server: str, tmp_path: Path) -> N
 
 
 @pytest.fixture
-def writable_alone(tmp_path: Path) -> Iterator[str]:
+def writable_alone(tmp_path: Path, built_data: Path) -> Iterator[str]:
     """A server of its own that takes writes: the run writes anything the schema allows."""
-    with sparql_server(tmp_path / "data", ACCORDKG_UPDATE_TOKEN=TOKEN) as url:
+    with sparql_server(built_data, tmp_path / "data", ACCORDKG_UPDATE_TOKEN=TOKEN) as url:
         yield url
 
 

@@ -16,9 +16,10 @@ EXPECTED = Path(__file__).parents[1] / "sparql" / "named_queries"
 
 
 @pytest.fixture(scope="module")
-def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def capped(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[str]:
     """A live server whose answers carry at most 10 rows."""
-    with sparql_server(tmp_path_factory.mktemp("capped"), ACCORDKG_ROW_LIMIT="10") as url:
+    directory = tmp_path_factory.mktemp("capped") / "var"
+    with sparql_server(built_data, directory, ACCORDKG_ROW_LIMIT="10") as url:
         yield url
 
 

@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from accordkg.api import create_app
-from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from tests.conftest import INPUTS
 
@@ -229,12 +228,14 @@ def test_preview_is_a_small_html_card(server: str) -> None:
     assert missing.status_code == 404
 
 
-def test_a_write_refreshes_the_index(settings: Settings) -> None:
-    build(settings)
+def test_a_write_refreshes_the_index(built_settings: Settings) -> None:
     writable = Settings(
-        data_dir=settings.data_dir, input_dir=INPUTS, update_token=SecretStr("t0ken")
+        data_dir=built_settings.data_dir,
+        input_dir=INPUTS,
+        update_token=SecretStr("t0ken"),
+        query_workers=1,
     )
-    ruritania = f"<{settings.base_iri}state/ruritania>"
+    ruritania = f"<{built_settings.base_iri}state/ruritania>"
     batch = {"queries": json.dumps({"q0": {"query": "Ruritania"}})}
     with TestClient(create_app(writable)) as client:
         assert client.post("/reconcile", data=batch).json()["q0"]["result"] == []

@@ -4,6 +4,7 @@ off after ACCORDKG_HEADER_TIMEOUT_S (here 1 s); a prompt one is not."""
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,10 +16,12 @@ HEALTH = b"GET /health HTTP/1.1\r\nHost: accordkg\r\n\r\n"
 
 
 @pytest.fixture(scope="module")
-def address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+def address(
+    tmp_path_factory: pytest.TempPathFactory, built_data: Path
+) -> Iterator[tuple[str, int]]:
     """The host and port of a live server with a one-second limit on request heads."""
     settings = {"ACCORDKG_HEADER_TIMEOUT_S": str(LIMIT_S)}
-    with sparql_server(tmp_path_factory.mktemp("heads"), **settings) as url:
+    with sparql_server(built_data, tmp_path_factory.mktemp("heads") / "var", **settings) as url:
         parts = urlsplit(url)
         yield str(parts.hostname), int(parts.port or 80)
 

@@ -95,6 +95,7 @@ def test_conforms_to_schema(description: Graph) -> None:
         assert isinstance(description.value(graph, SD.name), URIRef)
 
 
+@pytest.mark.slow
 def test_the_description_waits_for_a_slow_store_off_the_event_loop(slow_store: str) -> None:
     """It counts triples and lists graphs in the store: with a remote store that takes
     seconds to answer, other requests are answered meanwhile."""

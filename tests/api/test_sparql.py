@@ -22,7 +22,7 @@ from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from tests.answers import count_rows
 from tests.api.conftest import TOKEN
-from tests.conftest import INPUTS
+from tests.conftest import INPUTS, copy_built
 from tests.recorder import Recorded
 from tests.servers import BIN, free_port, running, started
 from tests.sparql.test_federation import QUERY_FORMS, UPDATE_FORMS, fill
@@ -156,10 +156,13 @@ def test_truncation_header_at_and_around_the_limit(sparql: str, result_format: s
 
 
 @contextmanager
-def _streaming_server(data_dir: Path, timeout_s: int) -> Iterator[tuple[str, int]]:
-    """A live server with one query worker, a row limit of a million and a 64 KiB
-    answer buffer, so that large answers stream; its URL and process id."""
-    build(Settings(data_dir=data_dir, input_dir=INPUTS))
+def _streaming_server(
+    built_data: Path, data_dir: Path, timeout_s: int
+) -> Iterator[tuple[str, int]]:
+    """A live server on a copy of `built_data` with one query worker, a row limit of a
+    million and a 64 KiB answer buffer, so that large answers stream; its URL and process
+    id."""
+    copy_built(built_data, data_dir)
     port = free_port()
     command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
     environment = {**os.environ, "ACCORDKG_DATA_DIR": str(data_dir),
@@ -180,15 +183,19 @@ def _wait_for_idle_workers(url: str, count: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def streaming(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    with _streaming_server(tmp_path_factory.mktemp("streaming"), timeout_s=60) as served:
+def streaming(
+    tmp_path_factory: pytest.TempPathFactory, built_data: Path
+) -> Iterator[tuple[str, int]]:
+    directory = tmp_path_factory.mktemp("streaming") / "var"
+    with _streaming_server(built_data, directory, timeout_s=60) as served:
         yield served
 
 
 @pytest.fixture(scope="module")
-def hasty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def hasty(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[str]:
     """As `streaming`, with a 3 s time limit."""
-    with _streaming_server(tmp_path_factory.mktemp("hasty"), timeout_s=3) as (url, _):
+    directory = tmp_path_factory.mktemp("hasty") / "var"
+    with _streaming_server(built_data, directory, timeout_s=3) as (url, _):
         yield url
 
 
@@ -198,6 +205,7 @@ def _rss(pid: int) -> int:
     return int(status.split("VmRSS:")[1].split()[0]) * 1024
 
 
+@pytest.mark.slow
 def test_a_large_answer_streams_and_the_server_does_not_hold_it(
     streaming: tuple[str, int],
 ) -> None:
@@ -222,6 +230,7 @@ def test_a_large_answer_streams_and_the_server_does_not_hold_it(
     assert first_chunk_s < total_s / 2, (first_chunk_s, total_s)
 
 
+@pytest.mark.slow
 def test_a_large_answer_cut_by_the_row_limit_says_so_before_streaming(
     streaming: tuple[str, int],
 ) -> None:
@@ -245,6 +254,7 @@ def test_a_client_that_goes_away_mid_stream_frees_the_worker(hasty: str) -> None
     assert time.perf_counter() - started_at < 2.0
 
 
+@pytest.mark.slow
 def test_a_time_out_mid_stream_leaves_the_response_incomplete(hasty: str) -> None:
     query = f"{PAIRS} LIMIT 300000"
     with httpx.stream("GET", f"{hasty}/sparql", params={"query": query}, timeout=30) as response:
@@ -318,6 +328,7 @@ def test_no_update_form_reaches_another_listener(
     assert listener[1] == []
 
 
+@pytest.mark.slow
 def test_a_query_past_the_memory_limit_gets_a_503_and_the_next_one_an_answer(
     sparql: str,
 ) -> None:
@@ -373,6 +384,7 @@ def test_form_body_in_another_charset(sparql: str) -> None:
     assert response.json()["results"]["bindings"][0]["x"]["value"] == "Zürich"
 
 
+@pytest.mark.slow
 def test_a_slow_query_is_stopped_and_others_keep_their_latency(sparql: str) -> None:
     outcome: dict[str, object] = {}
 

@@ -2,6 +2,7 @@
 using-named-graph-uri), on a server of their own: their updates start with DROP ALL."""
 
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx2 as httpx
@@ -30,8 +31,9 @@ TWO_NOT_THREE = (
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with sparql_server(tmp_path_factory.mktemp("datasets"), ACCORDKG_UPDATE_TOKEN=TOKEN) as url:
+def base(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[str]:
+    directory = tmp_path_factory.mktemp("datasets") / "var"
+    with sparql_server(built_data, directory, ACCORDKG_UPDATE_TOKEN=TOKEN) as url:
         yield url
 
 

@@ -11,6 +11,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx2 as httpx
@@ -20,7 +21,6 @@ from pydantic import SecretStr
 from rdflib import Graph, Literal, URIRef
 
 from accordkg.api import create_app
-from accordkg.pipeline.build import build
 from accordkg.pipeline.rdf_input import MAX_DEPTH
 from accordkg.settings import Settings
 from tests.api.conftest import TOKEN
@@ -431,6 +431,7 @@ def _many_objects(count: int) -> bytes:
     return (f"<{PERSON}> <urn:test:n> " + ", ".join(map(str, range(count))) + " .").encode()
 
 
+@pytest.mark.slow
 def test_health_answers_while_an_upload_is_parsed(base: str) -> None:
     """A large upload (seconds of parsing) holds no other request."""
     with ThreadPoolExecutor(1) as pool:
@@ -452,10 +453,11 @@ LIMIT = 1_000_000
 
 
 @pytest.fixture(scope="module")
-def tight(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def tight(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[str]:
     """A live writable server with small limits: 1 MB bodies, 1 s of parsing."""
     with sparql_server(
-        tmp_path_factory.mktemp("tight"),
+        built_data,
+        tmp_path_factory.mktemp("tight") / "var",
         ACCORDKG_UPDATE_TOKEN=TOKEN,
         ACCORDKG_MAX_IMPORT_BYTES=str(LIMIT),
         ACCORDKG_UPLOAD_TIMEOUT_S="1",
@@ -548,6 +550,7 @@ SLOW_REQUESTS = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(SLOW_REQUESTS))
 def test_a_write_waiting_for_a_slow_store_holds_no_other_request(
     slow_store: str, kind: str
@@ -566,10 +569,9 @@ def test_a_write_waiting_for_a_slow_store_holds_no_other_request(
         assert pending.result().status_code < 500
 
 
-def test_the_asgi_app_applies_the_same_limits(settings: Settings) -> None:
-    build(settings)
-    writable = settings.model_copy(
-        update={"update_token": SecretStr(TOKEN), "max_import_bytes": 1000}
+def test_the_asgi_app_applies_the_same_limits(built_settings: Settings) -> None:
+    writable = built_settings.model_copy(
+        update={"update_token": SecretStr(TOKEN), "max_import_bytes": 1000, "query_workers": 1}
     )
     store = "/store?graph=urn:test:g"
     with TestClient(create_app(writable)) as client:

@@ -12,7 +12,6 @@ from accordkg.extraction import extract_file
 from accordkg.extraction.registry import Registry
 from accordkg.linked_data.describe import INCOMING_LIMIT, TRIPLE_LIMIT, describe, entity_iri, exists
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI, OA
-from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from accordkg.store import Store, open_store
 from tests.conftest import INPUTS, SEED
@@ -25,9 +24,8 @@ RECITAL_3 = URIRef(ID + "recital/us-uk-ai-research-declaration-2020-3")
 
 
 @pytest.fixture
-def built(any_settings: Settings) -> Iterator[Store]:
-    build(any_settings)
-    with closing(open_store(any_settings)) as store:
+def built(any_built_settings: Settings) -> Iterator[Store]:
+    with closing(open_store(any_built_settings)) as store:
         yield store
 
 

@@ -39,16 +39,14 @@ def test_build_loads_the_links_into_the_mappings_graph(any_settings: Settings) -
     assert {str(r["g"]) for r in rows} == {f"{base}graph/mappings"}
 
 
-def test_the_mappings_graph_exports_as_the_table_in_data(any_settings: Settings) -> None:
-    build(any_settings)
-    with closing(open_store(any_settings)) as store:
-        table = export_mappings(store, mappings_graph_iri(any_settings.base_iri))
+def test_the_mappings_graph_exports_as_the_table_in_data(any_built_settings: Settings) -> None:
+    with closing(open_store(any_built_settings)) as store:
+        table = export_mappings(store, mappings_graph_iri(any_built_settings.base_iri))
     assert table == (INPUTS / "mappings.sssom.tsv").read_text("utf-8")
 
 
-def test_exporting_a_graph_that_is_not_there_is_not_found(settings: Settings) -> None:
-    build(settings)
-    with closing(open_store(settings)) as store, pytest.raises(NotFoundError):
+def test_exporting_a_graph_that_is_not_there_is_not_found(built_settings: Settings) -> None:
+    with closing(open_store(built_settings)) as store, pytest.raises(NotFoundError):
         export_mappings(store, URIRef("urn:nothing"))
 
 
@@ -64,13 +62,12 @@ class CountingStore(EmbeddedStore):
 
 
 def test_a_graph_that_holds_no_mapping_set_is_refused_before_it_is_read(
-    settings: Settings,
+    built_settings: Settings,
 ) -> None:
-    build(settings)
-    with closing(CountingStore(settings.store_dir)) as store:
+    with closing(CountingStore(built_settings.store_dir)) as store:
         assert store.triple_count() > 1000
         with pytest.raises(NotFoundError, match="holds no SSSOM mapping set"):
-            export_mappings(store, records_graph_iri(settings.base_iri))
+            export_mappings(store, records_graph_iri(built_settings.base_iri))
         assert store.rows_read <= 1  # the check's own answer, never the graph
 
 

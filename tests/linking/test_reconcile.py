@@ -169,15 +169,14 @@ def test_suggest_completes_names(reconciler: Reconciler) -> None:
     assert "state/united-kingdom" in [e.id for e in reconciler.suggest("united k")]
 
 
-def test_the_index_follows_the_store_after_a_write(any_settings: Settings) -> None:
+def test_the_index_follows_the_store_after_a_write(any_built_settings: Settings) -> None:
     """On both stores: the index is read through the store's SELECT and rebuilt when the
     store's generation moves."""
-    build(any_settings)
-    with closing(open_store(any_settings)) as store:
-        reconciler = Reconciler(store, any_settings.base_iri)
+    with closing(open_store(any_built_settings)) as store:
+        reconciler = Reconciler(store, any_built_settings.base_iri)
         batch = parse_batch({"q": {"query": "Ruritania"}})
         assert reconciler.reconcile(batch) == {"q": []}
-        ruritania = URIRef(any_settings.base_iri + "state/ruritania")
+        ruritania = URIRef(any_built_settings.base_iri + "state/ruritania")
         graph = Graph()
         graph.add((ruritania, RDF.type, AK.State))
         graph.add((ruritania, RDFS.label, Literal("Ruritania", lang="en")))

@@ -14,7 +14,7 @@ from accordkg.pipeline.build import ONTOLOGY_PAGE, build
 from accordkg.publishing.dumps import read_dump_set
 from accordkg.settings import Settings
 from accordkg.store import open_store
-from tests.conftest import INPUTS, SEED
+from tests.conftest import INPUTS, SEED, Built
 
 SEED_GRAPH = "https://w3id.org/accordkg/id/graph/us-uk-ai-research-declaration-2020"
 RECORDS_GRAPH = "https://w3id.org/accordkg/id/graph/records"
@@ -60,10 +60,14 @@ def _inputs_with(tmp_path: Path, name: str, content: bytes) -> Path:
     ids=["empty", "utf-16", "no-title"],
 )
 def test_strict_a_bad_document_leaves_the_store_as_it_was(
-    any_settings: Settings, tmp_path: Path, content: bytes, error: type[Exception]
+    any_built_settings: Settings,
+    seed_build: Built,
+    tmp_path: Path,
+    content: bytes,
+    error: type[Exception],
 ) -> None:
-    settings = any_settings
-    before = build(settings)
+    settings = any_built_settings
+    before = seed_build.summary
     inputs = _inputs_with(tmp_path, "bad.txt", content)
     broken = settings.model_copy(update={"input_dir": inputs})
     with pytest.raises(error):
@@ -130,9 +134,10 @@ def test_a_removed_source_loses_its_graph(settings: Settings, tmp_path: Path) ->
         assert store.graph_names() == BUILT
 
 
-def test_the_default_graph_answers_as_the_union_of_all_graphs(any_settings: Settings) -> None:
-    settings = any_settings
-    build(settings)
+def test_the_default_graph_answers_as_the_union_of_all_graphs(
+    any_built_settings: Settings,
+) -> None:
+    settings = any_built_settings
     query = """
         PREFIX ak: <https://w3id.org/accordkg/ontology#>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -150,9 +155,8 @@ def test_the_default_graph_answers_as_the_union_of_all_graphs(any_settings: Sett
     ]
 
 
-def test_a_bad_query_is_an_input_error(settings: Settings) -> None:
-    build(settings)
-    with closing(open_store(settings)) as store, pytest.raises(InputError, match="SPARQL"):
+def test_a_bad_query_is_an_input_error(built_settings: Settings) -> None:
+    with closing(open_store(built_settings)) as store, pytest.raises(InputError, match="SPARQL"):
         store.select("SELECT WHERE {")
 
 

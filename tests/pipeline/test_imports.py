@@ -15,6 +15,7 @@ from accordkg.pipeline.build import build
 from accordkg.pipeline.imports import import_file
 from accordkg.settings import Settings
 from accordkg.store import open_store
+from tests.conftest import Built
 
 TREATY = URIRef("https://treaties.example.org/t/42")
 DECLARATION = "https://w3id.org/accordkg/id/instrument/us-uk-ai-research-declaration-2020"
@@ -58,49 +59,49 @@ def _graph(settings: Settings, iri: str) -> Graph:
 
 @pytest.mark.parametrize("name", list(FILES))
 def test_each_rdf_format_imports_into_its_own_graph(
-    any_settings: Settings, tmp_path: Path, name: str
+    any_built_settings: Settings, tmp_path: Path, name: str
 ) -> None:
-    build(any_settings)
     path = tmp_path / name
     path.write_text(FILES[name](), "utf-8")
-    report = import_file(any_settings, path)
+    report = import_file(any_built_settings, path)
     assert report.graph == IMPORTS + "treaties"
     assert (report.triples, report.entities, report.links) == (3, 1, 1)
     assert not report.replaced
-    assert _graph(any_settings, report.graph).isomorphic(_dataset())
+    assert _graph(any_built_settings, report.graph).isomorphic(_dataset())
 
 
-def test_the_format_can_be_given_and_the_graph_named(settings: Settings, tmp_path: Path) -> None:
-    build(settings)
+def test_the_format_can_be_given_and_the_graph_named(
+    built_settings: Settings, tmp_path: Path
+) -> None:
     path = tmp_path / "treaties.txt"
     path.write_text(_dataset().serialize(format="nt"), "utf-8")
-    report = import_file(settings, path, graph="urn:example:treaties", file_format="ntriples")
+    report = import_file(built_settings, path, graph="urn:example:treaties", file_format="ntriples")
     assert report.graph == "urn:example:treaties"
-    assert len(_graph(settings, "urn:example:treaties")) == 3
+    assert len(_graph(built_settings, "urn:example:treaties")) == 3
 
 
-def test_an_sssom_table_imports_and_exports_back(any_settings: Settings, tmp_path: Path) -> None:
-    build(any_settings)
+def test_an_sssom_table_imports_and_exports_back(
+    any_built_settings: Settings, tmp_path: Path
+) -> None:
     path = tmp_path / "treaty-links.sssom.tsv"
     path.write_text(SSSOM_TABLE, "utf-8")
-    report = import_file(any_settings, path)
+    report = import_file(any_built_settings, path)
     assert report.graph == IMPORTS + "treaty-links"
     assert (report.entities, report.links) == (1, 1)
-    with closing(open_store(any_settings)) as store:
+    with closing(open_store(any_built_settings)) as store:
         assert export_mappings(store, URIRef(report.graph)) == SSSOM_TABLE
 
 
-def test_importing_again_replaces_the_graph(settings: Settings, tmp_path: Path) -> None:
-    build(settings)
+def test_importing_again_replaces_the_graph(built_settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "treaties.ttl"
     path.write_text(_dataset().serialize(format="turtle"), "utf-8")
-    import_file(settings, path)
+    import_file(built_settings, path)
     smaller = _dataset()
     smaller.remove((TREATY, RDFS.label, None))
     path.write_text(smaller.serialize(format="turtle"), "utf-8")
-    report = import_file(settings, path)
+    report = import_file(built_settings, path)
     assert report.replaced
-    assert len(_graph(settings, report.graph)) == 2
+    assert len(_graph(built_settings, report.graph)) == 2
 
 
 ENTITIES = '<!ENTITY a "aaaaaaaaaa">' + "".join(  # each ten of the one before: 1 GB
@@ -143,33 +144,31 @@ BROKEN = {
 
 @pytest.mark.parametrize("name", list(BROKEN))
 def test_a_broken_file_is_refused_and_the_store_keeps_its_state(
-    any_settings: Settings, tmp_path: Path, name: str
+    any_built_settings: Settings, seed_build: Built, tmp_path: Path, name: str
 ) -> None:
-    summary = build(any_settings)
     content, message = BROKEN[name]
     path = tmp_path / name
     path.write_text(content, "utf-8")
     with pytest.raises(InputError, match=message):
-        import_file(any_settings, path)
-    with closing(open_store(any_settings)) as store:
-        assert store.triple_count() == summary.triples
-        assert len(store.graph_names()) == summary.graphs
+        import_file(any_built_settings, path)
+    with closing(open_store(any_built_settings)) as store:
+        assert store.triple_count() == seed_build.summary.triples
+        assert len(store.graph_names()) == seed_build.summary.graphs
 
 
 def test_an_instrument_that_breaks_the_shapes_is_refused(
-    settings: Settings, tmp_path: Path
+    built_settings: Settings, seed_build: Built, tmp_path: Path
 ) -> None:
-    summary = build(settings)
     untitled = Graph()
     untitled.add((TREATY, RDF.type, AK.Agreement))
     untitled.add((TREATY, AK.party, URIRef(UK)))
     path = tmp_path / "untitled.ttl"
     path.write_text(untitled.serialize(format="turtle"), "utf-8")
     with pytest.raises(ValidationError, match="title") as refused:
-        import_file(settings, path)
+        import_file(built_settings, path)
     assert {v.focus_node for v in refused.value.violations} == {TREATY.n3()}
-    with closing(open_store(settings)) as store:
-        assert store.triple_count() == summary.triples
+    with closing(open_store(built_settings)) as store:
+        assert store.triple_count() == seed_build.summary.triples
 
 
 def test_a_graph_the_build_makes_cannot_be_the_target(settings: Settings, tmp_path: Path) -> None:
@@ -179,12 +178,11 @@ def test_a_graph_the_build_makes_cannot_be_the_target(settings: Settings, tmp_pa
         import_file(settings, path, graph=settings.base_iri + "graph/records")
 
 
-def test_imports_survive_a_rebuild(any_settings: Settings, tmp_path: Path) -> None:
-    build(any_settings)
+def test_imports_survive_a_rebuild(any_built_settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "treaties.ttl"
     path.write_text(_dataset().serialize(format="turtle"), "utf-8")
-    report = import_file(any_settings, path)
-    build(any_settings)
-    with closing(open_store(any_settings)) as store:
+    report = import_file(any_built_settings, path)
+    build(any_built_settings)
+    with closing(open_store(any_built_settings)) as store:
         assert report.graph in store.graph_names()
-    assert _graph(any_settings, report.graph).isomorphic(_dataset())
+    assert _graph(any_built_settings, report.graph).isomorphic(_dataset())

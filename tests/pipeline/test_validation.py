@@ -9,7 +9,6 @@ from rdflib.namespace import RDF, XSD
 
 from accordkg.errors import ValidationError
 from accordkg.namespaces import AK, OA
-from accordkg.pipeline.build import build
 from accordkg.pipeline.validation import validate
 from accordkg.settings import Settings
 from accordkg.store import EmbeddedStore
@@ -150,12 +149,11 @@ def test_violation_names_the_focus_node_and_path(example: Graph) -> None:
     assert SIGNATURE.n3() in str(caught.value)
 
 
-def test_what_the_store_gives_back_conforms(settings: Settings) -> None:
+def test_what_the_store_gives_back_conforms(built_settings: Settings) -> None:
     """Oxigraph keeps an xsd:nonNegativeInteger offset as the xsd:integer of the same
     value: the graph read back from the store (as dumps and exports read it) must still
     conform."""
-    build(settings)
-    with closing(EmbeddedStore(settings.store_dir)) as store:
+    with closing(EmbeddedStore(built_settings.store_dir)) as store:
         graph = store.construct("CONSTRUCT WHERE { ?s ?p ?o }")
     offsets = {o.datatype for o in graph.objects(None, OA.start) if isinstance(o, Literal)}
     assert offsets == {XSD.integer}

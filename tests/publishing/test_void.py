@@ -8,7 +8,6 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from accordkg.pipeline.build import build
 from accordkg.publishing.void import (
     LINKED_DATASETS,
     CurrentStatistics,
@@ -22,17 +21,16 @@ from tests.graphs import held_graphs, union
 DECLARATION = "https://w3id.org/accordkg/id/instrument/us-uk-ai-research-declaration-2020"
 
 
-def test_statistics_equal_what_the_content_holds(any_settings: Settings) -> None:
-    build(any_settings)
-    with closing(open_store(any_settings)) as store:
-        statistics = count_statistics(store, any_settings.base_iri)
+def test_statistics_equal_what_the_content_holds(any_built_settings: Settings) -> None:
+    with closing(open_store(any_built_settings)) as store:
+        statistics = count_statistics(store, any_built_settings.base_iri)
         content = union(held_graphs(store).values())
     subjects = set(content.subjects())
     assert statistics.triples == len(content) > 1000
     assert statistics.distinct_subjects == len(subjects)
     assert statistics.distinct_objects == len(set(content.objects()))
     assert statistics.entities == len(
-        {s for s in subjects if isinstance(s, URIRef) and s.startswith(any_settings.base_iri)}
+        {s for s in subjects if isinstance(s, URIRef) and s.startswith(any_built_settings.base_iri)}
     )
     typed = {(s, o) for s, _, o in content.triples((None, RDF.type, None))}
     assert statistics.classes == dict(Counter(str(o) for _, o in typed))

@@ -251,6 +251,7 @@ def test_a_closed_stream_gives_its_worker_back_at_once(store_path: Path) -> None
     assert status["idle"] == 1
 
 
+@pytest.mark.slow
 def test_a_reader_slower_than_the_time_limit_gets_an_incomplete_stream(store_path: Path) -> None:
     large = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 300000"
 
@@ -291,6 +292,7 @@ async def answers_while_the_worker_is_busy(pool: QueryPool, light: QueryJob) -> 
     return True
 
 
+@pytest.mark.slow
 def test_a_query_a_worker_answered_quickly_is_answered_in_process_after(
     store_path: Path,
 ) -> None:
@@ -323,6 +325,7 @@ def test_a_query_whose_runs_vary_is_never_run_in_process(store_path: Path) -> No
     assert status["light_queries"] == 0
 
 
+@pytest.mark.slow
 def test_answers_in_process_are_the_workers_answers_with_the_same_truncation(
     store_path: Path,
 ) -> None:
@@ -346,6 +349,7 @@ def test_answers_in_process_are_the_workers_answers_with_the_same_truncation(
     assert [on_worker.truncated for on_worker, _, _ in pairs] == [True] * 4 + [False, False]
 
 
+@pytest.mark.slow
 def test_a_change_to_the_store_sends_light_queries_back_to_the_workers(
     store_path: Path,
 ) -> None:
@@ -358,6 +362,7 @@ def test_a_change_to_the_store_sends_light_queries_back_to_the_workers(
     assert with_pool(store_path, 64 * 1024, use, wait_s=0.5) == (True, False)
 
 
+@pytest.mark.slow
 def test_a_light_query_that_runs_slowly_in_process_goes_back_to_the_workers(
     store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -423,6 +428,7 @@ async def outcome(pool: QueryPool, query: QueryJob, client: str) -> tuple[float,
     return asyncio.get_running_loop().time(), result
 
 
+@pytest.mark.slow
 def test_a_long_query_is_stopped_to_make_room_when_every_worker_is_taken(
     store_path: Path,
 ) -> None:

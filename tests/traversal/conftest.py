@@ -2,6 +2,7 @@
 neighbours, each with the embedded store (projected whole) and with a real Oxigraph
 server (read per request): both modes must pass the same tests."""
 
+import shutil
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -18,10 +19,13 @@ from accordkg.settings import Settings
 from accordkg.store import EmbeddedStore, RemoteStore, Store
 from accordkg.traversal.service import Traversal
 from tests.conftest import INPUTS
+from tests.servers import oxigraph_server
 
 HUB_SIZE = 5_000
 SMALL_PARTIES = 10
 FETCH_LIMIT = 50_000
+# The remote mode reads the server per request: slow, by the round trips it makes.
+REMOTE = pytest.param("remote", marks=pytest.mark.slow)
 
 
 def hub_graph() -> Graph:
@@ -62,52 +66,81 @@ def hub_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-def _traversal(mode: str, store_dir: Path, oxigraph_url: str) -> Iterator[Traversal]:
-    """The traversal of the store in `store_dir`, or of a copy of it on the Oxigraph server."""
-    if mode == "embedded":
-        with closing(EmbeddedStore(store_dir)) as embedded:
-            yield Traversal(embedded, DEFAULT_BASE_IRI)
-        return
-    quads = pyoxigraph.Store.read_only(str(store_dir)).dump(format=pyoxigraph.RdfFormat.N_QUADS)
-    for path, body, media_type in [
-        ("update", b"DROP ALL", "application/sparql-update"),
-        ("store", quads, "application/n-quads"),
-    ]:
-        response = httpx.post(
-            f"{oxigraph_url}/{path}",
-            content=body,
-            headers={"Content-Type": media_type},
-            timeout=120,
-        )
-        response.raise_for_status()
-    remote: Store = RemoteStore(f"{oxigraph_url}/query", f"{oxigraph_url}/update", 60)
-    with closing(remote):
-        yield Traversal(remote, DEFAULT_BASE_IRI, remote_fetch_limit=FETCH_LIMIT)
-
-
-@pytest.fixture(params=["embedded", "remote"])
-def seed(
-    request: pytest.FixtureRequest, seed_settings: Settings, oxigraph_url: str
-) -> Iterator[Traversal]:
-    """The traversal of the built seed data, in each store mode."""
-    yield from _traversal(request.param, seed_settings.store_dir, oxigraph_url)
-
-
-@pytest.fixture(params=["embedded", "remote"])
-def hub(request: pytest.FixtureRequest, hub_dir: Path, oxigraph_url: str) -> Iterator[Traversal]:
-    """The traversal of the generated hub graph, in each store mode."""
-    yield from _traversal(request.param, hub_dir, oxigraph_url)
-
-
-@pytest.fixture
-def seed_projection(seed_settings: Settings) -> Iterator[Traversal]:
-    """The embedded traversal of the seed data, for what only the projection has."""
+@pytest.fixture(scope="session")
+def seed_embedded(seed_settings: Settings) -> Iterator[Traversal]:
+    """The embedded traversal of the built seed data, projected once for the session (the
+    tests only read it: a test that writes works on a copy)."""
     with closing(EmbeddedStore(seed_settings.store_dir)) as store:
         yield Traversal(store, seed_settings.base_iri)
 
 
-@pytest.fixture
-def hub_projection(hub_dir: Path) -> Iterator[Traversal]:
-    """The embedded traversal of the hub graph."""
+@pytest.fixture(scope="session")
+def hub_embedded(hub_dir: Path) -> Iterator[Traversal]:
+    """The embedded traversal of the hub graph, projected once for the session."""
     with closing(EmbeddedStore(hub_dir)) as store:
         yield Traversal(store, DEFAULT_BASE_IRI)
+
+
+@pytest.fixture(scope="session")
+def seed_remote(
+    seed_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Traversal]:
+    """The traversal of the seed data on an Oxigraph server of its own, loaded once (the
+    shared server is emptied by other tests)."""
+    yield from _remote(seed_settings.store_dir, tmp_path_factory.mktemp("seed-oxigraph"))
+
+
+@pytest.fixture(scope="session")
+def hub_remote(hub_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Traversal]:
+    """The traversal of the hub graph on an Oxigraph server of its own, loaded once."""
+    yield from _remote(hub_dir, tmp_path_factory.mktemp("hub-oxigraph"))
+
+
+def _remote(store_dir: Path, server_dir: Path) -> Iterator[Traversal]:
+    """The traversal of a copy of the store in `store_dir` on an Oxigraph server in
+    `server_dir`, read per request."""
+    quads = pyoxigraph.Store.read_only(str(store_dir)).dump(format=pyoxigraph.RdfFormat.N_QUADS)
+    with oxigraph_server(server_dir) as url:
+        response = httpx.post(
+            f"{url}/store",
+            content=quads,
+            headers={"Content-Type": "application/n-quads"},
+            timeout=120,
+        )
+        response.raise_for_status()
+        remote: Store = RemoteStore(f"{url}/query", f"{url}/update", 60)
+        with closing(remote):
+            yield Traversal(remote, DEFAULT_BASE_IRI, remote_fetch_limit=FETCH_LIMIT)
+
+
+@pytest.fixture(params=["embedded", REMOTE])
+def seed(request: pytest.FixtureRequest) -> Traversal:
+    """The traversal of the built seed data, in each store mode."""
+    traversal: Traversal = request.getfixturevalue(f"seed_{request.param}")
+    return traversal
+
+
+@pytest.fixture(params=["embedded", REMOTE])
+def hub(request: pytest.FixtureRequest) -> Traversal:
+    """The traversal of the generated hub graph, in each store mode."""
+    traversal: Traversal = request.getfixturevalue(f"hub_{request.param}")
+    return traversal
+
+
+@pytest.fixture
+def seed_projection(seed_embedded: Traversal) -> Traversal:
+    """The embedded traversal of the seed data, for what only the projection has."""
+    return seed_embedded
+
+
+@pytest.fixture
+def hub_projection(hub_embedded: Traversal) -> Traversal:
+    """The embedded traversal of the hub graph."""
+    return hub_embedded
+
+
+@pytest.fixture
+def seed_copy(seed_settings: Settings, tmp_path: Path) -> Settings:
+    """Settings on a copy of the built seed data, for a test that writes to it."""
+    shutil.copytree(seed_settings.data_dir, tmp_path / "seed")
+    return seed_settings.model_copy(update={"data_dir": tmp_path / "seed"})

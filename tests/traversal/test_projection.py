@@ -116,12 +116,12 @@ def test_link_ids_are_unique_and_stable_across_builds(seed_projection: Traversal
     assert len(first) == total
 
 
-def test_a_write_to_the_store_is_seen_by_the_next_request(seed_settings: Settings) -> None:
-    with closing(open_store(seed_settings)) as store:
-        traversal = Traversal(store, seed_settings.base_iri)
+def test_a_write_to_the_store_is_seen_by_the_next_request(seed_copy: Settings) -> None:
+    with closing(open_store(seed_copy)) as store:
+        traversal = Traversal(store, seed_copy.base_iri)
         before = traversal.source()
         assert traversal.source() is before  # built once per generation
-        graph = URIRef(f"{seed_settings.base_iri}graph/extra")
+        graph = URIRef(f"{seed_copy.base_iri}graph/extra")
         store.update(
             f"INSERT DATA {{ GRAPH {graph.n3()} {{ <{DEFAULT_BASE_IRI}state/united-kingdom> "
             f"<{AK.cites}> <{DEFAULT_BASE_IRI}{DECLARATION}> }} }}"
