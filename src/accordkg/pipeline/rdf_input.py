@@ -14,7 +14,6 @@ so a body that is slow to parse holds up nothing else.
 """
 
 import json
-import multiprocessing
 import pyexpat
 import re
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ from rdflib import Graph
 from rdflib.parser import PythonInputSource
 
 from accordkg.errors import ContentTooLargeError, InputError
+from accordkg.processes import fork_server
 from accordkg.resources import parsed
 
 # Deeper than any real data, and shallow enough for rdflib's recursive parsers to finish
@@ -82,12 +82,9 @@ def parse_in_worker(parts: Sequence[RdfPart], base: str, timeout_s: float) -> by
     own, killed if it takes longer than `timeout_s` (ContentTooLargeError). It blocks its
     caller, so the server calls it in a thread, never in the event loop.
 
-    Processes come from a fork server that has imported this module (rdflib with it), so
-    each starts in milliseconds rather than the quarter second a fresh interpreter takes.
-    It has imported the CLI too: each process runs the main script again before its
-    target, and `accordkg serve`'s script imports the CLI, which would cost half a second."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, "accordkg.cli"])
+    Processes come from the fork server (accordkg.processes), so each starts in
+    milliseconds."""
+    context = fork_server()
     ours, theirs = context.Pipe(duplex=False)
     process = context.Process(target=_parse_parts, args=(theirs, parts, base), daemon=True)
     process.start()

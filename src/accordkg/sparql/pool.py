@@ -32,7 +32,6 @@ client too slow to take the answer in time gets an incomplete response.
 """
 
 import asyncio
-import multiprocessing
 import os
 import signal
 import threading
@@ -44,6 +43,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from accordkg.errors import QueryMemoryError, QueryTimeoutError, StoreError, UnavailableError
+from accordkg.processes import fork_server
 from accordkg.sparql.messages import (
     Aborted,
     Chunk,
@@ -102,7 +102,7 @@ class QueryPool:
         self._size = size
         self._timeout_s = timeout_s
         self._wait_s = wait_s
-        self._context = multiprocessing.get_context("spawn")
+        self._context = fork_server()  # a worker starts in milliseconds
         self._idle: list[_Worker] = []
         self._waiting: deque[_Waiter] = deque()
         self._running: dict[_Worker, _Running] = {}
