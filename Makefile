@@ -21,7 +21,7 @@ test: $(VENV)/.test java $(JS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,5 +1,7 @@
 """/health: whether queries can be answered yet, and what the store holds."""
 
+import os
+import subprocess
 import time
 from collections.abc import Iterator
 
@@ -12,6 +14,7 @@ from accordkg.api import create_app
 from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
+from tests.servers import BIN, free_port
 
 GRAPHS = [
     "https://w3id.org/accordkg/id/graph/mappings",
@@ -29,19 +32,40 @@ def pool_client(built_settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-def test_health_says_starting_until_a_query_worker_is_ready(pool_client: TestClient) -> None:
-    """Workers are processes that load a copy of the store: not ready the instant the app
-    has started. Until one is, /health is a 503 that says so, then a 200."""
-    response = pool_client.get("/health")
-    assert (response.status_code, response.json()["status"]) == (503, "starting")
-    assert response.json()["query_workers"]["ready"] == 0
-    deadline = time.monotonic() + 30
-    while (response := pool_client.get("/health")).status_code == 503 and (
-        time.monotonic() < deadline
-    ):
-        time.sleep(0.05)
-    assert (response.status_code, response.json()["status"]) == (200, "ok")
-    assert response.json()["query_workers"]["ready"] >= 1
+def test_health_says_starting_until_a_query_worker_is_ready(
+    built_settings: Settings,
+) -> None:
+    """Workers are processes that load a copy of the store: not ready the instant the
+    server answers. Until one is, /health is a 503 that says so, then a 200. (A server of
+    its own: in a process that has started workers before, they are ready in
+    milliseconds, and the first answer could come after.)"""
+    port = free_port()
+    command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
+    environment = {**os.environ, "ACCORDKG_DATA_DIR": str(built_settings.data_dir)}
+    url = f"http://127.0.0.1:{port}/health"
+    process = subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while (first := _answer(url)) is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert first is not None
+        assert (first.status_code, first.json()["status"]) == (503, "starting")
+        assert first.json()["query_workers"]["ready"] == 0
+        while (response := httpx.get(url)).status_code == 503 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (response.status_code, response.json()["status"]) == (200, "ok")
+        assert response.json()["query_workers"]["ready"] >= 1
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _answer(url: str) -> httpx.Response | None:
+    """The server's answer, or None while it does not take connections yet."""
+    try:
+        return httpx.get(url, timeout=5)
+    except httpx.TransportError:
+        return None
 
 
 def test_health_reports_the_store(pool_client: TestClient) -> None:

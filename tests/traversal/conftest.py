@@ -55,6 +55,7 @@ def hub_graph() -> Graph:
 def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(data_dir=tmp_path_factory.mktemp("seed"), input_dir=INPUTS)
     build(settings)
+    _write_quads(settings.store_dir)
     return settings
 
 
@@ -63,7 +64,19 @@ def hub_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("hub")
     with closing(EmbeddedStore(directory)) as store:
         store.replace_graphs({URIRef(f"{DEFAULT_BASE_IRI}graph/generated"): hub_graph()})
+    _write_quads(directory)
     return directory
+
+
+def _write_quads(store_dir: Path) -> None:
+    """The store's quads, written beside it before any test opens it: a read-only handle
+    beside an open store can find its files compacted away."""
+    with _quads_of(store_dir).open("wb") as output:
+        pyoxigraph.Store.read_only(str(store_dir)).dump(output, pyoxigraph.RdfFormat.N_QUADS)
+
+
+def _quads_of(store_dir: Path) -> Path:
+    return store_dir.with_name(f"{store_dir.name}.nq")
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +112,7 @@ def hub_remote(hub_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 def _remote(store_dir: Path, server_dir: Path) -> Iterator[Traversal]:
     """The traversal of a copy of the store in `store_dir` on an Oxigraph server in
     `server_dir`, read per request."""
-    quads = pyoxigraph.Store.read_only(str(store_dir)).dump(format=pyoxigraph.RdfFormat.N_QUADS)
+    quads = _quads_of(store_dir).read_bytes()
     with oxigraph_server(server_dir) as url:
         response = httpx.post(
             f"{url}/store",
