@@ -11,17 +11,24 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements
 JS     := tests/traversal/js
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
-.PHONY: run test java lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation
+.PHONY: run test typecheck pytest java lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
 	$(BIN)/accordkg serve --host $(HOST) --port $(PORT)
 
+# mypy runs beside the tests: alone it would keep one of the two cores idle. The test
+# files go to one worker process per core, those with the most slow tests first.
 test: $(VENV)/.test java $(JS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory -j2 typecheck pytest
+
+typecheck: $(VENV)/.test
 	$(BIN)/mypy
-	$(BIN)/pytest -n auto --dist loadfile
+
+pytest: $(VENV)/.test java $(JS)/node_modules/.installed
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -3,6 +3,7 @@ once, and the example graph."""
 
 import io
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -20,6 +21,14 @@ from tests.servers import oxigraph_server
 TESTS = Path(__file__).parent
 INPUTS = TESTS.parent / "data"
 SEED = INPUTS / "sources" / "us-uk-ai-research-declaration-2020.txt"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with the most slow tests first: `make test` hands whole files to its worker
+    processes in this order (`--dist loadfile --no-loadscope-reorder`), and a long file
+    handed out last would keep one core busy after the other has finished."""
+    slow_tests = Counter(item.path for item in items if item.get_closest_marker("slow"))
+    items.sort(key=lambda item: -slow_tests[item.path])  # stable: a file's order is kept
 
 
 @pytest.fixture

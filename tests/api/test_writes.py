@@ -436,7 +436,7 @@ def test_health_answers_while_an_upload_is_parsed(base: str) -> None:
     """A large upload (seconds of parsing) holds no other request."""
     with ThreadPoolExecutor(1) as pool:
         upload = pool.submit(
-            httpx.put, f"{base}/store?graph=urn:test:g", content=_many_objects(120_000),
+            httpx.put, f"{base}/store?graph=urn:test:g", content=_many_objects(60_000),
             headers=TURTLE, timeout=120,
         )  # fmt: skip
         time.sleep(0.5)
