@@ -1,11 +1,14 @@
-"""Queries run on a remote SPARQL 1.1 server, forwarded as they came."""
+"""Queries run on a remote SPARQL 1.1 server, forwarded as they came (in the protocol's
+URL-encoded form, which every server takes)."""
 
 import asyncio
+from urllib.parse import urlencode
 
 import httpx2 as httpx
 
 from accordkg.errors import InputError, QueryTimeoutError, StoreError, UnavailableError
 from accordkg.sparql.runner import QueryAnswer, QueryJob
+from accordkg.store.remote import FORM_TYPE
 
 
 class RemoteQueries:
@@ -24,19 +27,14 @@ class RemoteQueries:
     async def run(self, job: QueryJob, client: str = "") -> QueryAnswer:
         if self._client is None:
             raise UnavailableError("the remote query client is not started")
-        params: list[tuple[str, str | int | float | bool | None]] = [
-            ("default-graph-uri", g) for g in job.default_graphs
-        ]
-        params += [("named-graph-uri", g) for g in job.named_graphs]
+        form = [("query", job.query)]
+        form += [("default-graph-uri", g) for g in job.default_graphs]
+        form += [("named-graph-uri", g) for g in job.named_graphs]
         try:
             response = await self._client.post(
                 self._query_url,
-                params=httpx.QueryParams(params),
-                content=job.query.encode("utf-8"),
-                headers={
-                    "Content-Type": "application/sparql-query",
-                    "Accept": job.result_format.media_type,
-                },
+                content=urlencode(form).encode("ascii"),
+                headers={"Content-Type": FORM_TYPE, "Accept": job.result_format.media_type},
             )
         except httpx.TimeoutException as exc:
             raise QueryTimeoutError(
