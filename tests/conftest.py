@@ -134,6 +134,18 @@ def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def any_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
     """Settings for each store implementation, the remote one on each engine; the remote
     ones start empty."""
+    return on_engine(request, settings)
+
+
+@pytest.fixture(params=["remote", VIRTUOSO])
+def remote_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """`settings` on each remote engine, emptied."""
+    return on_engine(request, settings)
+
+
+def on_engine(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """`settings` on the store the request's parameter names: "embedded" as they are,
+    "remote" on the Oxigraph server, "virtuoso" on the Virtuoso server, emptied."""
     if request.param == "embedded":
         return settings
     if request.param == "virtuoso":

@@ -55,7 +55,8 @@ class RemoteStore:
         self.update(replacement_update(graphs, drop))
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
-        names, bindings_json = self._results(with_values(query, bindings or {}))
+        plain = {name: _plain(term) for name, term in (bindings or {}).items()}
+        names, bindings_json = self._results(with_values(query, plain))
         try:
             rows = [
                 {name: _from_json(value) for name, value in binding.items()}
@@ -264,6 +265,14 @@ def _raise_for_status(url: str, response: httpx.Response) -> None:
             f"the SPARQL server at {url} answered {response.status_code}: "
             f"{response.text.strip()[:500]}"
         )
+
+
+def _plain(term: Term) -> Term:
+    """`"x"^^xsd:string` written as `"x"`: the same RDF 1.1 literal, which Virtuoso matches
+    only in the form it was stored in, and data goes in as plain strings."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
 
 
 def _from_json(value: Mapping[str, str]) -> Term:
