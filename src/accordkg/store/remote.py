@@ -34,6 +34,8 @@ UPDATE_TYPE = "application/sparql-update; charset=utf-8"
 # Triples per operation of a replacement: Virtuoso's parser runs out of stack near 5,000
 # triples in one INSERT DATA, and it compiles an INSERT template into at most 10,000 lines
 # of SQL, about 1,500 triples.
+BOOLEAN = str(XSD.boolean)
+CANONICAL_BOOLEANS = {"1": "true", "0": "false"}
 DATA_TRIPLES = 2_000
 TEMPLATE_TRIPLES = 500
 
@@ -69,7 +71,7 @@ class RemoteStore:
     def rows(self, query: str) -> Iterator[Row]:
         names, bindings_json = self._results(query)
         for binding in bindings_json:
-            yield tuple(value["value"] if (value := binding.get(name)) else None for name in names)
+            yield tuple(_lexical(value) if (value := binding.get(name)) else None for name in names)
 
     def _results(self, query: str) -> tuple[list[str], list[dict[str, dict[str, str]]]]:
         """The variables and bindings of a SELECT answered in SPARQL JSON."""
@@ -284,4 +286,12 @@ def _from_json(value: Mapping[str, str]) -> Term:
         return BNode(value["value"])
     if "xml:lang" in value:
         return Literal(value["value"], lang=value["xml:lang"])
-    return Literal(value["value"], datatype=URIRef(value.get("datatype", XSD.string)))
+    return Literal(_lexical(value), datatype=URIRef(value.get("datatype", XSD.string)))
+
+
+def _lexical(value: Mapping[str, str]) -> str:
+    """A term's lexical form, a boolean's canonical: Virtuoso writes true and false as 1
+    and 0."""
+    if value.get("datatype") == BOOLEAN:
+        return CANONICAL_BOOLEANS.get(value["value"], value["value"])
+    return value["value"]
