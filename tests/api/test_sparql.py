@@ -468,5 +468,10 @@ def test_with_a_remote_store_queries_go_to_the_remote_server(remote_settings: Se
             ["Michael J.K. Kratsios"],
             ["Oliver Dowden"],
         ]
+        for query, expected in (("ASK { ?s ?p ?o }", True), ("ASK { <urn:no> ?p ?o }", False)):
+            asked = httpx.get(f"{base}/sparql", params={"query": query, "format": "json"})
+            assert asked.json() == {"head": {}, "boolean": expected}
+            as_xml = httpx.get(f"{base}/sparql", params={"query": query, "format": "xml"})
+            assert f"<boolean>{str(expected).lower()}</boolean>" in as_xml.text
         bad = httpx.get(f"{base}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o FILTER( }"})
         assert bad.status_code == 400
