@@ -11,7 +11,7 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements
 JS     := tests/traversal/js
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
-.PHONY: run test typecheck pytest java lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation
+.PHONY: run test typecheck pytest java virtuoso lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
@@ -19,7 +19,7 @@ run: $(VENV)/.run
 
 # mypy runs beside the tests: alone it would keep one of the two cores idle. The test
 # files go to one worker process per core, those with the most slow tests first.
-test: $(VENV)/.test java $(JS)/node_modules/.installed
+test: $(VENV)/.test java virtuoso $(JS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory -j2 typecheck pytest
@@ -27,7 +27,7 @@ test: $(VENV)/.test java $(JS)/node_modules/.installed
 typecheck: $(VENV)/.test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.test java $(JS)/node_modules/.installed
+pytest: $(VENV)/.test java virtuoso $(JS)/node_modules/.installed
 	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 $(BIN)/python:
@@ -74,6 +74,14 @@ java:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless; }
+
+# Virtuoso Open Source, the second SPARQL server the remote store mode is tested on.
+virtuoso:
+	@command -v virtuoso-t >/dev/null || { \
+	  echo "installing Virtuoso Open Source (virtuoso-opensource-7-bin) for the remote-store tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq virtuoso-opensource-7-bin; }
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: | $(BIN)/python

@@ -5,22 +5,25 @@ import io
 import shutil
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
 
-import httpx2 as httpx
 import pyoxigraph
 import pytest
-from rdflib import Graph
+from rdflib import Dataset, Graph, URIRef
 
 from accordkg.pipeline.build import BuildSummary, build
 from accordkg.settings import Settings
+from accordkg.store import RemoteStore, open_store
 from tests.recorder import Recorded, recording_listener
-from tests.servers import oxigraph_server
+from tests.servers import oxigraph_server, virtuoso_server
 
 TESTS = Path(__file__).parent
 INPUTS = TESTS.parent / "data"
 SEED = INPUTS / "sources" / "us-uk-ai-research-declaration-2020.txt"
+# The second remote engine: slower to start and to answer than Oxigraph.
+VIRTUOSO = pytest.param("virtuoso", marks=pytest.mark.slow)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -78,7 +81,7 @@ def built_settings(settings: Settings, built_data: Path) -> Settings:
 
 
 @pytest.fixture
-def any_built_settings(any_settings: Settings, seed_build: Built, oxigraph_url: str) -> Settings:
+def any_built_settings(any_settings: Settings, seed_build: Built) -> Settings:
     """`any_settings` as building would leave them: the embedded store a copy of the
     built one, the remote one loaded with what it holds."""
     if any_settings.store == "embedded":
@@ -89,13 +92,11 @@ def any_built_settings(any_settings: Settings, seed_build: Built, oxigraph_url: 
         any_settings.data_dir,
         ignore=lambda directory, _: ["store"] if directory == str(seed_build.data_dir) else [],
     )
-    loaded = httpx.post(
-        f"{oxigraph_url}/store",
-        content=seed_build.quads,
-        headers={"Content-Type": "application/n-quads"},
-        timeout=120,
-    )
-    loaded.raise_for_status()
+    dataset = Dataset().parse(data=seed_build.quads, format="nquads")
+    graphs = {URIRef(str(g.identifier)): Graph() + g for g in dataset.graphs() if len(g)}
+    # By SPARQL update, which every server takes (Virtuoso's Graph Store takes no N-Quads).
+    with closing(open_store(any_settings)) as store:
+        store.replace_graphs(graphs)
     return any_settings
 
 
@@ -121,25 +122,49 @@ def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["embedded", "remote"])
-def any_settings(request: pytest.FixtureRequest, settings: Settings, oxigraph_url: str) -> Settings:
-    """Settings for each store implementation; the remote one starts empty."""
+@pytest.fixture(scope="session")
+def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Virtuoso Open Source server, the second remote engine, one per session:
+    its SPARQL endpoint, for queries and updates."""
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
+
+
+@pytest.fixture(params=["embedded", "remote", VIRTUOSO])
+def any_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """Settings for each store implementation, the remote one on each engine; the remote
+    ones start empty."""
+    return on_engine(request, settings)
+
+
+@pytest.fixture(params=["remote", VIRTUOSO])
+def remote_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """`settings` on each remote engine, emptied."""
+    return on_engine(request, settings)
+
+
+def on_engine(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """`settings` on the store the request's parameter names: "embedded" as they are,
+    "remote" on the Oxigraph server, "virtuoso" on the Virtuoso server, emptied."""
     if request.param == "embedded":
         return settings
-    return emptied_remote(settings, oxigraph_url)
+    if request.param == "virtuoso":
+        url: str = request.getfixturevalue("virtuoso_url")
+        return emptied(settings, url, url)
+    return emptied_remote(settings, request.getfixturevalue("oxigraph_url"))
 
 
 def emptied_remote(settings: Settings, oxigraph_url: str, **overrides: object) -> Settings:
     """`settings` with the Oxigraph server as the store, after emptying it."""
-    drop_all = httpx.post(
-        f"{oxigraph_url}/update",
-        content=b"DROP ALL",
-        headers={"Content-Type": "application/sparql-update"},
-    )
-    drop_all.raise_for_status()
-    remote = {
-        "store": "remote",
-        "sparql_query_url": f"{oxigraph_url}/query",
-        "sparql_update_url": f"{oxigraph_url}/update",
-    }
+    return emptied(settings, f"{oxigraph_url}/query", f"{oxigraph_url}/update", **overrides)
+
+
+def emptied(settings: Settings, query_url: str, update_url: str, **overrides: object) -> Settings:
+    """`settings` with a SPARQL server as the store, after dropping every graph it has
+    (one by one too: Virtuoso takes DROP ALL and does nothing)."""
+    with closing(RemoteStore(query_url, update_url, 60)) as store:
+        store.update(
+            " ;\n".join(["DROP ALL"] + [f"DROP SILENT GRAPH <{g}>" for g in store.graph_names()])
+        )
+    remote = {"store": "remote", "sparql_query_url": query_url, "sparql_update_url": update_url}
     return settings.model_copy(update=remote | overrides)

@@ -14,7 +14,7 @@ from accordkg.api import create_app
 from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from accordkg.traversal.formats import GRAPH_FORMATS
-from tests.conftest import copy_built, emptied_remote
+from tests.conftest import copy_built
 
 DECLARATION = "instrument/us-uk-ai-research-declaration-2020"
 UK = "state/united-kingdom"
@@ -206,8 +206,8 @@ def test_graph_endpoints_over_real_http(server: str) -> None:
     assert json.dumps(expanded.headers["content-type"]).find("graphml") > 0
 
 
-def test_graph_endpoints_read_a_remote_store(settings: Settings, oxigraph_url: str) -> None:
-    remote = emptied_remote(settings, oxigraph_url, graph_fetch_limit=200)
+def test_graph_endpoints_read_a_remote_store(remote_settings: Settings) -> None:
+    remote = remote_settings.model_copy(update={"graph_fetch_limit": 200})
     build(remote)
     with TestClient(create_app(remote)) as client:
         found = client.get(f"/graph/nodes/{UK}/neighbors").json()

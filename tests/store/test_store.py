@@ -181,7 +181,7 @@ def test_every_write_moves_the_generation_on(store: Store, example: Graph) -> No
     with closing(store):
         start = store.generation
         store.replace_graphs({GRAPH: example})
-        store.update("INSERT DATA { <urn:a> <urn:p> 1 }")
+        store.update("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> 1 } }")
         with pytest.raises(InputError):
             store.update("INSERT DATA { <urn:a> <urn:p> }")
         store.select(LABELS)

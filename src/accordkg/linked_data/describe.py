@@ -73,13 +73,15 @@ def describe(store: Store, iri: URIRef) -> Description:
 
 
 def _own_and_parts(iri: URIRef) -> str:
+    """The entity comes in by BIND, not VALUES: Virtuoso answers nothing for a UNION one
+    of whose branches is a VALUES block."""
     entity = iri.n3()  # rdflib refuses to write an IRI that is not valid N-Triples
     parts = " ".join(kind.n3() for kind in PART_KINDS)
     return f"""
 CONSTRUCT {{ ?s ?p ?o . ?o {LABEL} ?label }} WHERE {{
   {{
     SELECT DISTINCT ?s WHERE {{
-      {{ VALUES ?s {{ {entity} }} }}
+      {{ BIND({entity} AS ?s) }}
       UNION {{ {entity} ?p1 ?s . ?s a ?kind . VALUES ?kind {{ {parts} }} }}
       UNION {{ {entity} ?p1 ?s . FILTER(isBlank(?s)) }}
       UNION {{

@@ -61,10 +61,9 @@ class QueryShape:
 def inspect_query(text: str, service_allowlist: tuple[Endpoint, ...] = ()) -> QueryShape:
     """The form and dataset use of a query; InputError for an update or a refused SERVICE."""
     code = LEXICAL_NOISE.sub(" ", text)
-    form = FORM.search(code)
-    if form is None:
+    keyword = query_form(text)
+    if keyword is None:
         raise InputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
-    keyword = form[1].upper()
     if keyword not in READ_FORMS:
         raise InputError(
             f"{keyword} is a SPARQL update; send updates to the update endpoint, not as a query"
@@ -72,6 +71,12 @@ def inspect_query(text: str, service_allowlist: tuple[Endpoint, ...] = ()) -> Qu
     check_nesting(text)
     check_query(text, service_allowlist)
     return QueryShape(form=keyword, has_dataset=DATASET_CLAUSE.search(code) is not None)
+
+
+def query_form(text: str) -> str | None:
+    """The keyword of the query's form or update (upper case), None when there is none."""
+    form = FORM.search(LEXICAL_NOISE.sub(" ", text))
+    return form[1].upper() if form else None
 
 
 def runs_alike(text: str) -> bool:

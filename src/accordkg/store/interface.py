@@ -73,10 +73,21 @@ def update_triples(ntriples: bytes) -> str:
     """N-Triples that rdflib wrote, checked and written again by Oxigraph, to go into the
     text of an update: rdflib writes blank-node labels and datatype IRIs as it got them
     (from JSON-LD, anything), which could end the data block and start other operations."""
+    return written_triples(checked_triples(ntriples))
+
+
+def checked_triples(ntriples: bytes) -> list[pyoxigraph.Triple]:
+    """N-Triples parsed by Oxigraph, so that only valid RDF terms go into an update."""
     try:
-        triples = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+        return [
+            triple.triple
+            for triple in pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        ]
     except SyntaxError as exc:
         raise InputError(f"the data holds a term that is not valid RDF: {exc}") from exc
+
+
+def written_triples(triples: Iterable[pyoxigraph.Triple]) -> str:
     written = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
     return written.decode("utf-8") if written else ""
 

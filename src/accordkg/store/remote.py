@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING
+from urllib.parse import urlencode
 
 import httpx2 as httpx
 import pyoxigraph
@@ -17,9 +18,26 @@ from accordkg.resources import parsed
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
-from accordkg.store.interface import Row, Solutions, Term, replacement_update, with_values
+from accordkg.store.interface import (
+    Row,
+    Solutions,
+    Term,
+    checked_triples,
+    with_values,
+    written_triples,
+)
 
-POSTED_QUERY_TYPE = "application/sparql-query; charset=utf-8"
+# Queries go as URL-encoded forms, which every server takes: Virtuoso never answers a query
+# POSTed as application/sparql-query (virtuoso-opensource#842).
+FORM_TYPE = "application/x-www-form-urlencoded"
+UPDATE_TYPE = "application/sparql-update; charset=utf-8"
+# Triples per operation of a replacement: Virtuoso's parser runs out of stack near 5,000
+# triples in one INSERT DATA, and it compiles an INSERT template into at most 10,000 lines
+# of SQL, about 1,500 triples.
+BOOLEAN = str(XSD.boolean)
+CANONICAL_BOOLEANS = {"1": "true", "0": "false"}
+DATA_TRIPLES = 2_000
+TEMPLATE_TRIPLES = 500
 
 
 class RemoteStore:
@@ -39,7 +57,8 @@ class RemoteStore:
         self.update(replacement_update(graphs, drop))
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
-        names, bindings_json = self._results(with_values(query, bindings or {}))
+        plain = {name: _plain(term) for name, term in (bindings or {}).items()}
+        names, bindings_json = self._results(with_values(query, plain))
         try:
             rows = [
                 {name: _from_json(value) for name, value in binding.items()}
@@ -52,12 +71,12 @@ class RemoteStore:
     def rows(self, query: str) -> Iterator[Row]:
         names, bindings_json = self._results(query)
         for binding in bindings_json:
-            yield tuple(value["value"] if (value := binding.get(name)) else None for name in names)
+            yield tuple(_lexical(value) if (value := binding.get(name)) else None for name in names)
 
     def _results(self, query: str) -> tuple[list[str], list[dict[str, dict[str, str]]]]:
         """The variables and bindings of a SELECT answered in SPARQL JSON."""
         response = self._post(
-            self.query_url, query, "application/sparql-query", "application/sparql-results+json"
+            self.query_url, _form(query), FORM_TYPE, "application/sparql-results+json"
         )
         try:
             body = response.json()
@@ -66,21 +85,21 @@ class RemoteStore:
             raise StoreError(f"{self.query_url} answered a SELECT with no results: {exc}") from exc
 
     def construct(self, query: str) -> Graph:
-        response = self._post(
-            self.query_url, query, "application/sparql-query", "application/n-triples"
-        )
+        response = self._post(self.query_url, _form(query), FORM_TYPE, "application/n-triples")
         problem = f"{self.query_url} answered a CONSTRUCT with bad N-Triples: "
         return parsed(Graph(), problem, StoreError, data=response.text, format="nt")
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
         try:
-            self._post(self._update_url, text, "application/sparql-update", accept="*/*")
+            self._post(self._update_url, text, UPDATE_TYPE, accept="*/*")
         finally:
             self._generation += 1  # even a failed request may have reached the server
 
     def graph_names(self) -> list[str]:
-        solutions = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """Grouped, not DISTINCT: Virtuoso answers a DISTINCT ?g from its list of graphs,
+        including those the endpoint's user may not read."""
+        solutions = self.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sorted(str(row["g"]) for row in solutions.rows)
 
     def triple_count(self) -> int:
@@ -116,8 +135,8 @@ class RemoteStore:
             with self._client.stream(
                 "POST",
                 self.query_url,
-                content=query.encode("utf-8"),
-                headers={"Content-Type": POSTED_QUERY_TYPE, "Accept": accept},
+                content=_form(query).encode("ascii"),
+                headers={"Content-Type": FORM_TYPE, "Accept": accept},
             ) as response:
                 if response.status_code >= 300:
                     response.read()
@@ -131,12 +150,71 @@ class RemoteStore:
             response = self._client.post(
                 url,
                 content=body.encode("utf-8"),
-                headers={"Content-Type": f"{content_type}; charset=utf-8", "Accept": accept},
+                headers={"Content-Type": content_type, "Accept": accept},
             )
         except httpx.HTTPError as exc:
             raise StoreError(f"the SPARQL server at {url} cannot be reached: {exc}") from exc
         _raise_for_status(url, response)
         return response
+
+
+def replacement_update(graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef]) -> str:
+    """One update that drops and refills the graphs (one request, so readers see all of the
+    change or none of it), in operations any server takes: the triples without blank nodes
+    in INSERT DATA blocks of `DATA_TRIPLES`; those with blank nodes, which Virtuoso refuses
+    in INSERT DATA, in `INSERT { ... } WHERE {}` templates, each holding whole groups of
+    triples that share blank nodes, their labels made distinct per operation (a label names
+    one node within one operation only)."""
+    operations = [f"DROP SILENT GRAPH {name.n3()}" for name in [*graphs, *drop]]
+    for name, graph in graphs.items():
+        ground: list[pyoxigraph.Triple] = []
+        blank: list[pyoxigraph.Triple] = []
+        for triple in checked_triples(graph.serialize(format="nt", encoding="utf-8")):
+            has_blank = isinstance(triple.subject, pyoxigraph.BlankNode) or isinstance(
+                triple.object, pyoxigraph.BlankNode
+            )
+            (blank if has_blank else ground).append(triple)
+        for start in range(0, len(ground), DATA_TRIPLES):
+            block = written_triples(ground[start : start + DATA_TRIPLES])
+            operations.append(f"INSERT DATA {{ GRAPH {name.n3()} {{\n{block}}} }}")
+        graph_node = pyoxigraph.NamedNode(str(name))
+        for group in _templates(blank):
+            scope = f"t{len(operations)}x"  # Virtuoso refuses a label in two operations
+            block = written_triples(_scoped_quad(t, graph_node, scope).triple for t in group)
+            operations.append(f"INSERT {{ GRAPH {name.n3()} {{\n{block}}} }} WHERE {{}}")
+    return " ;\n".join(operations)
+
+
+def _templates(triples: list[pyoxigraph.Triple]) -> Iterator[list[pyoxigraph.Triple]]:
+    """The triples in groups of about `TEMPLATE_TRIPLES`, never parting two that share a
+    blank node (a group exceeds the size only when one connected set does)."""
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    def labels(triple: pyoxigraph.Triple) -> list[str]:
+        terms = (triple.subject, triple.object)
+        return [term.value for term in terms if isinstance(term, pyoxigraph.BlankNode)]
+
+    for triple in triples:
+        first, *others = labels(triple)
+        for other in others:
+            parent[root(other)] = root(first)
+    connected: dict[str, list[pyoxigraph.Triple]] = {}
+    for triple in triples:
+        connected.setdefault(root(labels(triple)[0]), []).append(triple)
+    group: list[pyoxigraph.Triple] = []
+    for members in connected.values():
+        if group and len(group) + len(members) > TEMPLATE_TRIPLES:
+            yield group
+            group = []
+        group += members
+    if group:
+        yield group
 
 
 class _ChunkReader(io.RawIOBase):
@@ -177,6 +255,10 @@ def _scoped_quad(
     return pyoxigraph.Quad(subject, triple.predicate, value, graph)
 
 
+def _form(query: str) -> str:
+    return urlencode({"query": query})
+
+
 def _raise_for_status(url: str, response: httpx.Response) -> None:
     if response.status_code == 400:
         raise InputError(f"the SPARQL server refused the request: {response.text.strip()}")
@@ -185,6 +267,14 @@ def _raise_for_status(url: str, response: httpx.Response) -> None:
             f"the SPARQL server at {url} answered {response.status_code}: "
             f"{response.text.strip()[:500]}"
         )
+
+
+def _plain(term: Term) -> Term:
+    """`"x"^^xsd:string` written as `"x"`: the same RDF 1.1 literal, which Virtuoso matches
+    only in the form it was stored in, and data goes in as plain strings."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
 
 
 def _from_json(value: Mapping[str, str]) -> Term:
@@ -196,4 +286,12 @@ def _from_json(value: Mapping[str, str]) -> Term:
         return BNode(value["value"])
     if "xml:lang" in value:
         return Literal(value["value"], lang=value["xml:lang"])
-    return Literal(value["value"], datatype=URIRef(value.get("datatype", XSD.string)))
+    return Literal(_lexical(value), datatype=URIRef(value.get("datatype", XSD.string)))
+
+
+def _lexical(value: Mapping[str, str]) -> str:
+    """A term's lexical form, a boolean's canonical: Virtuoso writes true and false as 1
+    and 0."""
+    if value.get("datatype") == BOOLEAN:
+        return CANONICAL_BOOLEANS.get(value["value"], value["value"])
+    return value["value"]

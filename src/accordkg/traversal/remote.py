@@ -224,7 +224,8 @@ class RemoteGraph:
         rows: list[Row] = []
         for start in range(0, len(iris), BATCH):
             room = self.fetch_limit - self._triples - len(rows)
-            batch = list(self.store.rows(query(self.base_iri, iris[start : start + BATCH])))
+            found = self.store.rows(query(self.base_iri, iris[start : start + BATCH]))
+            batch = [_with_boolean_flag(row) for row in found]
             if len(batch) > room:
                 self.cut = True
                 rows += batch[:room]
@@ -245,3 +246,10 @@ class RemoteGraph:
 
     def _node_id(self, iri: str) -> str:
         return iri[len(self.base_iri) :] if iri.startswith(self.base_iri) else iri
+
+
+def _with_boolean_flag(row: Row) -> Row:
+    """A triple row with its isLiteral flag as "true" or "false": Virtuoso answers isLiteral
+    with the integer 1 or 0."""
+    subject, predicate, value, literal = row
+    return subject, predicate, value, "true" if literal in ("true", "1") else "false"
