@@ -59,6 +59,11 @@ bench-dumps: $(VENV)/.test
 bench-starvation: $(VENV)/.test
 	$(BIN)/python bench/starvation.py --write
 
+# What replicas on a remote store cost it to notice changes, on oxigraph serve.
+.PHONY: bench-replicas
+bench-replicas: $(VENV)/.test
+	$(BIN)/python bench/replicas.py --write
+
 .bench-venv/bin/rdflib-endpoint:
 	$(PYTHON) -m venv .bench-venv
 	.bench-venv/bin/pip install --quiet --disable-pip-version-check rdflib-endpoint==0.6.3 uvicorn==0.54.0

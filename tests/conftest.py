@@ -162,7 +162,7 @@ def emptied_remote(settings: Settings, oxigraph_url: str, **overrides: object) -
 def emptied(settings: Settings, query_url: str, update_url: str, **overrides: object) -> Settings:
     """`settings` with a SPARQL server as the store, after dropping every graph it has
     (one by one too: Virtuoso takes DROP ALL and does nothing)."""
-    with closing(RemoteStore(query_url, update_url, 60)) as store:
+    with closing(RemoteStore(query_url, update_url, 60, change_check_s=2)) as store:
         store.update(
             " ;\n".join(["DROP ALL"] + [f"DROP SILENT GRAPH <{g}>" for g in store.graph_names()])
         )

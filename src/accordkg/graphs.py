@@ -2,12 +2,17 @@
 
 All instance data lives in named graphs under `{base}graph/`: one per source document,
 the curated records, the mappings, and imported or uploaded graphs (under `import/` and
-`upload-`), which a build never touches. The ontology has its own graph, its IRI.
+`upload-`), which a build never touches. The ontology has its own graph, its IRI. A
+remote store also keeps an empty graph whose name changes on every write: no data.
 """
 
 from uuid import uuid4
 
 from rdflib import URIRef
+
+# Names of the empty graph by which a remote store's writers tell other processes that the
+# data changed (accordkg.store.remote). Being empty, it is in no answer to a triple pattern.
+CHANGE_MARKER_PREFIX = "urn:x-accordkg:change:"
 
 
 def built_prefix(base_iri: str) -> str:

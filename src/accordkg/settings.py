@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     store_timeout_s: float = Field(
         default=60.0, gt=0, description="How long to wait for the remote store per request."
     )
+    change_check_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="How often, at most, each process asks the remote store whether its data "
+        "changed (written by another replica or program); caches catch up within this "
+        "(store=remote).",
+    )
     query_timeout_s: float = Field(
         default=30.0, gt=0, description="A SPARQL query running longer is stopped (503)."
     )

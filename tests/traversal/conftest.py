@@ -121,7 +121,7 @@ def _remote(store_dir: Path, server_dir: Path) -> Iterator[Traversal]:
             timeout=120,
         )
         response.raise_for_status()
-        remote: Store = RemoteStore(f"{url}/query", f"{url}/update", 60)
+        remote: Store = RemoteStore(f"{url}/query", f"{url}/update", 60, change_check_s=2)
         with closing(remote):
             yield Traversal(remote, DEFAULT_BASE_IRI, remote_fetch_limit=FETCH_LIMIT)
 

@@ -4,7 +4,7 @@ This is the matching behind the Reconciliation Service API (W3C Entity Reconcili
 Community Group, v0.2, what OpenRefine speaks); the HTTP side is `accordkg.api.reconcile`.
 Names come from the store (rdfs:label, skos:prefLabel, skos:altLabel, foaf:name, ak:title)
 and are indexed once per version of the data: the index is rebuilt on the first query
-after a write through the store (its generation counter moved).
+after the store's generation moved (a write through it, or one a remote store found).
 
 Names are compared as words: case, accents, punctuation and dashes (hyphens, en and em
 dashes) ignored, word order free, small words ("the", "of") left out. An entity also

@@ -153,7 +153,7 @@ def checksums_text(dump_set: Iterable[DumpFile]) -> str:
 
 class PublishedDumps:
     """The dump set a server publishes from one directory, brought up to date on demand
-    when the store has been written to since (its generation), never on a timer. One
+    when the store's data changed since (its generation moved), never on a timer. One
     lock orders refreshing and opening, so a file is always opened with its own
     checksum."""
 

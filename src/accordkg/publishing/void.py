@@ -2,9 +2,10 @@
 (catalog, distributions, data services), in one RDF graph.
 
 The statistics are counted by SPARQL over the store (the queries are in `statistics/`)
-and kept until the store is written to. The description itself is cheap and made per
-request, because its URLs are those the client reached this server by. The dataset's
-title, description, licence and publisher come from the settings (`ACCORDKG_DATASET_*`).
+and kept until the store's data changes (its generation moves). The description itself
+is cheap and made per request, because its URLs are those the client reached this server
+by. The dataset's title, description, licence and publisher come from the settings
+(`ACCORDKG_DATASET_*`).
 """
 
 import threading
@@ -102,7 +103,7 @@ def count_statistics(store: Store, base_iri: str) -> DatasetStatistics:
 
 
 class CurrentStatistics:
-    """The statistics of the store's content, counted again only after it was written to."""
+    """The statistics of the store's content, counted again only after it changed."""
 
     def __init__(self, store: Store, base_iri: str) -> None:
         self._store = store

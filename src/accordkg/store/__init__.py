@@ -35,6 +35,9 @@ def open_store(settings: Settings) -> EmbeddedStore | RemoteStore:
                 "a remote store needs ACCORDKG_SPARQL_QUERY_URL and ACCORDKG_SPARQL_UPDATE_URL"
             )
         return RemoteStore(
-            settings.sparql_query_url, settings.sparql_update_url, settings.store_timeout_s
+            settings.sparql_query_url,
+            settings.sparql_update_url,
+            settings.store_timeout_s,
+            settings.change_check_s,
         )
     return EmbeddedStore(settings.store_dir)

@@ -49,8 +49,9 @@ class Store(Protocol):
 
     @property
     def generation(self) -> int:
-        """Counts the writes made through this object: whatever is derived from the data
-        (a projection, a cache) is current while the generation it was built at is."""
+        """Moves on with every write through this object, and for a remote store also
+        when a check finds the server's data changed otherwise: whatever is derived from
+        the data (a projection, a cache) is current while the generation it was built at is."""
 
     def graph_names(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""

@@ -1,11 +1,27 @@
 """The remote store: any SPARQL 1.1 server over the protocol (Oxigraph server, Jena
-Fuseki, GraphDB, QLever, Virtuoso), its default graph the union of its named graphs."""
+Fuseki, GraphDB, QLever, Virtuoso), its default graph the union of its named graphs.
+
+Several processes may share one server (replicas behind a load balancer, `accordkg build`,
+other programs), so the generation follows the server's data, not this process's writes.
+Every write through this class renames the change marker, an empty graph (no triple
+pattern matches it, so no answer, count or dump shows it), in the same request. A read of
+the generation checks the marker's name when the last check is `change_check_s` old, and
+counts the quads (which also catches most writes made around accordkg) when the name
+changed, and otherwise no oftener than COUNTS_APART times the count's own duration: a
+count scans the store. A server that keeps no empty graphs (Virtuoso) has no marker, and
+then its count alone tells.
+"""
 
 import io
+import math
+import re
+import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING
 from urllib.parse import urlencode
+from uuid import uuid4
 
 import httpx2 as httpx
 import pyoxigraph
@@ -13,7 +29,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from accordkg.errors import InputError, StoreError
+from accordkg.graphs import CHANGE_MARKER_PREFIX
 from accordkg.resources import parsed
+from accordkg.sparql.text import LEXICAL_NOISE
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -38,20 +56,62 @@ BOOLEAN = str(XSD.boolean)
 CANONICAL_BOOLEANS = {"1": "true", "0": "false"}
 DATA_TRIPLES = 2_000
 TEMPLATE_TRIPLES = 500
+CHANGE_MARKER = re.compile(re.escape(CHANGE_MARKER_PREFIX) + "[0-9a-f-]{36}")
+CHANGE_QUERY = (
+    "SELECT ?change WHERE { GRAPH ?change { } "
+    f'FILTER(STRSTARTS(STR(?change), "{CHANGE_MARKER_PREFIX}")) }} ORDER BY ?change'
+)
+QUADS_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+COUNTS_APART = 50  # counting takes at most 1/50 of the server's time, per process
+State = tuple[tuple[str | None, ...], int]  # the marker's names, and the number of quads
 
 
 class RemoteStore:
     """A SPARQL 1.1 server reached over the protocol: queries and updates by POST."""
 
-    def __init__(self, query_url: str, update_url: str, timeout_s: float) -> None:
+    def __init__(
+        self, query_url: str, update_url: str, timeout_s: float, change_check_s: float
+    ) -> None:
         self.query_url = query_url
         self._update_url = update_url
         self._client = httpx.Client(timeout=timeout_s)
+        self._change_check_s = change_check_s
+        self._lock = threading.Lock()  # orders checks and writes' bumps
         self._generation = 0
+        self._seen: State | None = None  # read at the last check; None: take the next as is
+        self._checked_at = -math.inf  # when the last check started (time.monotonic)
+        self._count_due = -math.inf  # when the quads are to be counted again
 
     @property
     def generation(self) -> int:
-        return self._generation
+        """Moved on by every write through this object, and when a check finds the
+        server's data changed since the last one."""
+        with self._lock:
+            started = time.monotonic()
+            if self._seen is None or started >= self._count_due:
+                self._observe(self._change_marker(), started)
+            elif started - self._checked_at >= self._change_check_s:
+                marker = self._change_marker()
+                if marker != self._seen[0]:
+                    self._observe(marker, started)
+                self._checked_at = started
+            return self._generation
+
+    def _observe(self, marker: tuple[str | None, ...], started: float) -> None:
+        """Count the quads (after the marker was read: a write in between moves the
+        generation on twice, never not at all) and move the generation on if the state is
+        not what it was, unless there is nothing to compare it with."""
+        counted = time.monotonic()
+        state = (marker, self.triple_count())
+        if self._seen is not None and state != self._seen:
+            self._generation += 1
+        self._seen, self._checked_at = state, started
+        took = time.monotonic() - counted
+        self._count_due = started + max(self._change_check_s, COUNTS_APART * took)
+
+    def _change_marker(self) -> tuple[str | None, ...]:
+        """The marker's names: one, or more after writes at the same time, or none."""
+        return tuple(row[0] for row in self.rows(CHANGE_QUERY))
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
         self.update(replacement_update(graphs, drop))
@@ -90,11 +150,21 @@ class RemoteStore:
         return parsed(Graph(), problem, StoreError, data=response.text, format="nt")
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
+        """The update, then the renaming of the change marker in the same request (one
+        transaction). After the update, as Oxigraph takes no prologue after a `;`."""
         text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
+        old = [name for name in self._change_marker() if name and CHANGE_MARKER.fullmatch(name)]
+        renaming = [f"DROP SILENT GRAPH <{name}>" for name in old]
+        renaming.append(f"CREATE SILENT GRAPH <{CHANGE_MARKER_PREFIX}{uuid4()}>")
+        code = LEXICAL_NOISE.sub(" ", text).rstrip()
+        separator = "\n" if not code or code.endswith(";") else "\n;\n"
+        marked = text + separator + " ;\n".join(renaming)
         try:
-            self._post(self._update_url, text, UPDATE_TYPE, accept="*/*")
+            self._post(self._update_url, marked, UPDATE_TYPE, accept="*/*")
         finally:
-            self._generation += 1  # even a failed request may have reached the server
+            with self._lock:  # even a failed request may have reached the server
+                self._generation += 1
+                self._seen = None  # the next read takes the server's state afresh
 
     def graph_names(self) -> list[str]:
         """Grouped, not DISTINCT: Virtuoso answers a DISTINCT ?g from its list of graphs,
@@ -103,8 +173,7 @@ class RemoteStore:
         return sorted(str(row["g"]) for row in solutions.rows)
 
     def triple_count(self) -> int:
-        solutions = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(solutions.rows[0]["n"])
+        return int(self.select(QUADS_QUERY).rows[0]["n"])
 
     def dump_nquads(self, output: IO[bytes]) -> None:
         """One CONSTRUCT per named graph (plain SPARQL 1.1, so any server answers it), each
