@@ -11,7 +11,7 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements
 JS     := tests/traversal/js
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
-.PHONY: run test java lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation
+.PHONY: run test java lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation bench-light
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
@@ -51,6 +51,10 @@ bench-dumps: $(VENV)/.test
 # oxigraph serve, the peer measured against, comes with the test extra.
 bench-starvation: $(VENV)/.test
 	$(BIN)/python bench/starvation.py --write
+
+# Light queries beside the HTTP floor and oxigraph serve (which comes with the test extra).
+bench-light: $(VENV)/.test
+	$(BIN)/python bench/light.py --write
 
 .bench-venv/bin/rdflib-endpoint:
 	$(PYTHON) -m venv .bench-venv

@@ -132,10 +132,9 @@ class QueryPool:
         longer than the limit. A large answer comes as a stream that keeps the worker
         until it is read or closed. `client` (its address) decides its share of the
         workers when they are all taken."""
-        if self._light.get(job) == self._generation:
-            answer = self._run_here(job)
-            if answer is not None:
-                return answer
+        answer = self.answer_light(job)
+        if answer is not None:
+            return answer
         worker = await self._take(client)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._timeout_s
@@ -164,6 +163,13 @@ class QueryPool:
             if len(self._light) > LIGHT_JOBS:
                 self._light.popitem(last=False)
         return QueryAnswer(body=message.body, truncated=message.truncated)
+
+    def answer_light(self, job: QueryJob) -> QueryAnswer | None:
+        """The answer to `job` run here, now, if it is light on the store as it is; None
+        if it is not (or its answer turned out too large to hold): then `run` it."""
+        if self._light.get(job) != self._generation:
+            return None
+        return self._run_here(job)
 
     def _run_here(self, job: QueryJob) -> QueryAnswer | None:
         """A light job's answer, run in this process on the store itself; None if it turned
