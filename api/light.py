@@ -1,21 +1,26 @@
 """Light queries answered in front of the whole application.
 
 A query the pool answers on the durable store itself (a light one: see
-accordkg.sparql.pool) takes a few tens of microseconds; the framework's layers around it
-(FastAPI's telemetry check, its error and body-limit middleware, CORS, parsing the request
-into a job, building the URL it resolves against) took several times that. `LightQueries`
-sits in front of all of them: a GET or POST of /sparql that it has seen before, whose job
-the pool answers here and now, is answered directly, with the status, headers (CORS's
-included) and body the full path gives it. Anything else, or anything that fails, goes on
-to the application untouched, a POST's body as it was read.
+accordkg.sparql.pool) takes a few hundred microseconds at most; the framework's layers
+around it (FastAPI's telemetry check, its error and body-limit middleware, CORS, reading
+the request into a job, building the URL it resolves against) took several times that.
+`LightQueries` sits in front of all of them. A GET or POST of /sparql whose job the pool
+answers here and now is answered directly, with the status, headers (CORS's included)
+and body the full path gives it, and remembered: the same request again, while the store
+has not changed (the pool's generation, which every write moves on), gets the same answer
+without running the query again, as a worker's copy of the store would give it. Anything
+else, or anything that fails, goes on to the application untouched, a POST's body as it
+was read.
 
 A request is known by what the full path reads of it: method, query string, body, the
 Accept, Content-Type, Host and Origin headers, scheme, server and root path. The same key
-always makes the same job (settings are read once), so the job is remembered, not redone.
+always makes the same job (settings are read once).
 """
+
 
 from collections import OrderedDict, deque
 from collections.abc import Hashable
+from dataclasses import dataclass
 
 from fastapi import Request
 from starlette.types import Message, Receive, Scope, Send
@@ -26,6 +31,9 @@ from accordkg.sparql.pool import LIGHT_JOBS, QueryPool
 from accordkg.sparql.runner import QueryJob
 
 KEYED_HEADERS = frozenset({b"accept", b"content-type", b"host", b"origin"})  # what /sparql reads
+# At most LIGHT_JOBS requests are remembered, each with its answer, if together they are
+# no larger than this.
+REMEMBERED_BYTES = 16_384
 
 
 class LightQueries:
@@ -49,7 +57,7 @@ class LightQueries:
             f"true; limit={row_limit}".encode("latin-1"),
         )
         self._cors = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in cors.items()]
-        self._jobs: OrderedDict[Hashable, QueryJob] = OrderedDict()  # request key: its job
+        self._known: OrderedDict[Hashable, _Known] = OrderedDict()  # by request key
 
     async def answer(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
         """Answer the request if it is a light query, and return None; else return what
@@ -73,7 +81,13 @@ class LightQueries:
             tuple(scope.get("server") or ()),  # a list, from some servers
             scope.get("root_path"),
         )
-        job = self._jobs.get(key)
+        known = self._known.get(key)
+        if known is not None and known.generation == self._pool.generation:
+            self._known.move_to_end(key)
+            await _send(send, known.head, known.body)
+            return None
+        generation = self._pool.generation  # before the run: a change during it is newer
+        job = None if known is None else known.job
         try:
             if job is None:
                 job = await self._job(Request(scope, _replayed(read, receive)))
@@ -82,17 +96,29 @@ class LightQueries:
             answer = None
         if job is None or answer is None or not isinstance(answer.body, bytes):
             return _replayed(read, receive) if read else receive
-        self._remember(key, job)
-        head = [(b"vary", b"Accept, Origin")]  # run_job's Vary, Origin added by CORS
-        if answer.truncated:
-            head.append(self._truncated)
-        head.append((b"content-length", b"%d" % len(answer.body)))
-        head.append((b"content-type", job.result_format.content_type.encode("latin-1")))
-        if any(name == b"origin" for name, _ in headers):
-            head.extend(self._cors)
-        await send({"type": "http.response.start", "status": 200, "headers": head})
-        await send({"type": "http.response.body", "body": answer.body})
+        head = self._head(
+            job,
+            answer.truncated,
+            len(answer.body),
+            origin=any(name == b"origin" for name, _ in headers),
+        )
+        if len(scope["query_string"]) + len(body) + len(answer.body) <= REMEMBERED_BYTES:
+            self._remember(key, _Known(job, generation, head, answer.body))
+        await _send(send, head, answer.body)
         return None
+
+    def _head(
+        self, job: QueryJob, truncated: bool, length: int, *, origin: bool
+    ) -> list[tuple[bytes, bytes]]:
+        """The headers the full path answers with: run_job's, then CORS's."""
+        head = [(b"vary", b"Accept, Origin")]  # run_job's Vary, Origin added by CORS
+        if truncated:
+            head.append(self._truncated)
+        head.append((b"content-length", b"%d" % length))
+        head.append((b"content-type", job.result_format.content_type.encode("latin-1")))
+        if origin:
+            head.extend(self._cors)
+        return head
 
     async def _read_body(
         self, scope: Scope, receive: Receive
@@ -120,13 +146,27 @@ class LightQueries:
         """The request's job, read as the full path reads it (None: not a query)."""
         return await self._queries.job(request, await self._queries.fields(request))
 
-    def _remember(self, key: Hashable, job: QueryJob) -> None:
-        if key in self._jobs:
-            self._jobs.move_to_end(key)
-            return
-        self._jobs[key] = job
-        if len(self._jobs) > LIGHT_JOBS:
-            self._jobs.popitem(last=False)
+    def _remember(self, key: Hashable, known: "_Known") -> None:
+        self._known[key] = known
+        self._known.move_to_end(key)
+        if len(self._known) > LIGHT_JOBS:
+            self._known.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A light request: its job, and its answer as sent, which holds while the store is
+    at `generation`."""
+
+    job: QueryJob
+    generation: int
+    head: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+async def _send(send: Send, head: list[tuple[bytes, bytes]], body: bytes) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": head})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _replayed(read: list[Message], receive: Receive) -> Receive:

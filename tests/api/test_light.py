@@ -16,9 +16,11 @@ import httpx2 as httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from starlette.types import ASGIApp, Message
 
 from accordkg.api import create_app
+from tests.api.conftest import TOKEN
 from tests.conftest import copy_built
 
 ROW_LIMIT = 2
@@ -90,10 +92,16 @@ async def call(
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[TestClient]:
-    """The app on a built store, with one query worker, a row limit of 2 and small
-    query bodies only; its requests are sent on the event loop its pool runs on."""
+    """The app on a built store, writable with TOKEN, with one query worker, a row limit
+    of 2 and small query bodies only; its requests are sent on the event loop its pool
+    runs on."""
     settings = copy_built(built_data, tmp_path_factory.mktemp("light") / "var")
-    updated = {"query_workers": 1, "row_limit": ROW_LIMIT, "max_query_bytes": MAX_BODY}
+    updated = {
+        "query_workers": 1,
+        "row_limit": ROW_LIMIT,
+        "max_query_bytes": MAX_BODY,
+        "update_token": SecretStr(TOKEN),
+    }
     with TestClient(create_app(settings.model_copy(update=updated))) as test_client:
         yield test_client
 
@@ -215,6 +223,24 @@ def test_a_body_over_the_limit_reaches_the_app_and_is_a_413(client: TestClient) 
     assert streamed.messages_read == MAX_BODY // 1000 + 1  # not one chunk past the limit
     small = answered_in_front(client, "POST", {}, DIRECT, (ASK.encode(),))
     assert small.status == 200
+
+
+def test_an_answer_in_front_holds_until_the_store_changes(client: TestClient) -> None:
+    """The same request again is answered in front, from its last answer, until a write
+    changes the store: the next answer is the new data's, and in front again."""
+    request: tuple[Any, ...] = ("GET", {"query": "ASK { <urn:light:s> <urn:light:p> ?o }"}, {})
+    before = answered_in_front(client, *request)
+    assert before.body == b'{"head":{},"boolean":false}'
+    assert front(client, *request) == before
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    insert = "INSERT DATA { GRAPH <urn:light:g> { <urn:light:s> <urn:light:p> 1 } }"
+    client.post("/sparql/update", data={"update": insert}, headers=auth).raise_for_status()
+    after = answered_in_front(client, *request)
+    assert after.body == b'{"head":{},"boolean":true}'
+    full = full_path(client, *request)
+    assert (after.status, after.headers, after.body) == (full.status, full.headers, full.body)
+    client.post("/sparql/update", data={"update": "DROP GRAPH <urn:light:g>"}, headers=auth)
+    assert answered_in_front(client, *request).body == before.body
 
 
 HTTP_REQUESTS = [  # each query new to the server (its comment)
