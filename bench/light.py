@@ -7,8 +7,10 @@ client, the median latency of light queries on each, the servers' requests inter
 (bench/sparql.py's `median_latencies`), in several rounds. Before the rounds each query is
 sent to accordkg until the pool knows it as light (answered in the server's own process
 on the durable store: see accordkg.sparql.pool), which is the case measured. Target:
-accordkg within 1.25x of the floor. Prints Markdown; `--write` appends it to
-bench/RESULTS.md.
+accordkg within 1.25x of the floor. Beside the latency, the CPU time each server's
+process spends per request (read from /proc, over `--cpu-requests` requests one after
+another), which the load of a shared machine disturbs less. Prints Markdown; `--write`
+appends it to bench/RESULTS.md.
 """
 
 import argparse
@@ -45,6 +47,7 @@ LIGHT = {
     "lookup of one instrument": QUERIES["lookup of one instrument"],
 }
 TARGET = 1.25  # accordkg's light queries within this many times the floor
+ACCEPT = {"Accept": "application/sparql-results+json"}  # as median_latencies asks
 
 
 def make_light(sparql_url: str, queries: list[str]) -> None:
@@ -60,7 +63,40 @@ def make_light(sparql_url: str, queries: list[str]) -> None:
     raise RuntimeError("accordkg did not find the queries light (is the machine too busy?)")
 
 
-def run(size: int, rounds: int, runs: int) -> str:
+def listening_pid(url: str) -> int:
+    """The process listening on the loopback port of `url` (Linux: read from /proc)."""
+    port = int(url.split(":")[2].split("/", maxsplit=1)[0])
+    sockets = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:  # 0A: listening
+            sockets.add(f"socket:[{fields[9]}]")
+    for descriptors in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            if any(str(fd.readlink()) in sockets for fd in descriptors.iterdir()):
+                return int(descriptors.parent.name)
+        except OSError:  # gone, or not ours to read
+            continue
+    raise RuntimeError(f"no process listens on port {port}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_request(url: str, query: str, requests: int) -> float:
+    """The CPU time the server's process spends per request of `query`."""
+    pid = listening_pid(url)
+    with httpx.Client(timeout=60) as client:
+        before = cpu_seconds(pid)
+        for _ in range(requests):
+            client.get(url, params={"query": query}, headers=ACCEPT).raise_for_status()
+        return (cpu_seconds(pid) - before) / requests
+
+
+def run(size: int, rounds: int, runs: int, cpu_requests: int) -> str:
     with tempfile.TemporaryDirectory(prefix="accordkg-light-") as tmp, ExitStack() as stack:
         quads, triples = generate(size, Path(tmp))
         urls = {  # the floor last, started when the others are warm
@@ -77,9 +113,20 @@ def run(size: int, rounds: int, runs: int) -> str:
             for name, query in LIGHT.items():
                 for server, median in median_latencies(urls, query, runs, 60).items():
                     medians[name][server].append(median)
+        cpu = {
+            name: {
+                server: cpu_per_request(url, query, cpu_requests) for server, url in urls.items()
+            }
+            for name, query in LIGHT.items()
+        }
         load_after = os.getloadavg()
         count = sum(1 for _ in triples.open())
-    rows = []
+    rows, cpu_rows = [], []
+    for name, seconds in cpu.items():
+        ours, oxigraph_s, floor = (seconds[s] * 1e6 for s in urls)
+        cpu_rows.append(
+            f"| {name} | {floor:.0f} | {ours:.0f} | {oxigraph_s:.0f} | {ours / floor:.2f} |"
+        )
     for name, by_server in medians.items():
         ours, oxigraph_s, floor = (statistics.median(by_server[s]) for s in urls)
         rows.append(
@@ -89,7 +136,8 @@ def run(size: int, rounds: int, runs: int) -> str:
     return (
         f"\n## Light queries at the HTTP floor — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
         f"Command: `make bench-light` (`python bench/light.py --size {size} --rounds {rounds} "
-        f"--runs {runs}`)\n{machine_line()}\nLoad average (1, 5, 15 min) before the rounds "
+        f"--runs {runs} --cpu-requests {cpu_requests}`)\n{machine_line()}\n"
+        "Load average (1, 5, 15 min) before the rounds "
         f"{', '.join(f'{v:.1f}' for v in load_before)}, after "
         f"{', '.join(f'{v:.1f}' for v in load_after)}.\n\n"
         f"{count:,} triples. Median over {rounds} rounds of the median latency over HTTP on "
@@ -98,7 +146,11 @@ def run(size: int, rounds: int, runs: int) -> str:
         "fixed answer and no work (bench/http_floor.py). Target: accordkg within "
         f"{TARGET:g}x of the floor.\n\n"
         "| light query | HTTP floor ms | accordkg ms | oxigraph serve ms | accordkg / floor | "
-        "within target |\n|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+        "within target |\n|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        f"CPU time of each server's process per request ({cpu_requests} requests one after "
+        "another, after the rounds):\n\n"
+        "| light query | HTTP floor us | accordkg us | oxigraph serve us | accordkg / floor |\n"
+        "|---|---|---|---|---|\n" + "\n".join(cpu_rows) + "\n"
     )
 
 
@@ -107,9 +159,11 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000, help="triples in the corpus")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--runs", type=int, default=200, help="requests per server and round")
+    parser.add_argument("--cpu-requests", type=int, default=2000, help="per server and query")
     parser.add_argument("--write", action="store_true", help="append to bench/RESULTS.md")
     arguments = parser.parse_args()
-    publish(run(arguments.size, arguments.rounds, arguments.runs), arguments.write)
+    report = run(arguments.size, arguments.rounds, arguments.runs, arguments.cpu_requests)
+    publish(report, arguments.write)
 
 
 if __name__ == "__main__":
