@@ -17,7 +17,6 @@ Accept, Content-Type, Host and Origin headers, scheme, server and root path. The
 always makes the same job (settings are read once).
 """
 
-
 from collections import OrderedDict, deque
 from collections.abc import Hashable
 from dataclasses import dataclass
