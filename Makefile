@@ -11,7 +11,7 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements
 JS     := tests/traversal/js
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
-.PHONY: run test typecheck pytest java virtuoso lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation
+.PHONY: run test typecheck pytest java virtuoso lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation bench-replicas bench-light
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
@@ -60,9 +60,12 @@ bench-starvation: $(VENV)/.test
 	$(BIN)/python bench/starvation.py --write
 
 # What replicas on a remote store cost it to notice changes, on oxigraph serve.
-.PHONY: bench-replicas
 bench-replicas: $(VENV)/.test
 	$(BIN)/python bench/replicas.py --write
+
+# Light queries beside the HTTP floor and oxigraph serve (which comes with the test extra).
+bench-light: $(VENV)/.test
+	$(BIN)/python bench/light.py --write
 
 .bench-venv/bin/rdflib-endpoint:
 	$(PYTHON) -m venv .bench-venv

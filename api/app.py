@@ -4,17 +4,20 @@
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
+from starlette.types import Receive, Scope, Send
 
 import accordkg
 from accordkg.api.dataset import dataset_router
 from accordkg.api.errors import answer_errors, error_responses
 from accordkg.api.graph import graph_router
 from accordkg.api.health import health_router
+from accordkg.api.light import LightQueries
 from accordkg.api.linked_data import linked_data_router, ontology_router
 from accordkg.api.mappings import mappings_router
 from accordkg.api.openapi import openapi_document
@@ -67,6 +70,28 @@ RAISED_BY_WRITES = (
 CORS_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
 CORS_HEADERS = ["Cache-Control", "If-None-Match", "X-Requested-With"]  # and the safelisted ones
 CORS_EXPOSED = ["ETag", "Repr-Digest", "Link", "Content-Location", TRUNCATED_HEADER]
+# What the CORS middleware adds to the answer of a request that has an Origin (all origins
+# allowed, no credentials), which LightQueries adds as well.
+CORS_ANSWER_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": ", ".join(CORS_EXPOSED),
+}
+
+
+class AccordApp(FastAPI):
+    """The FastAPI application, light queries answered in front of it (LightQueries)."""
+
+    def __init__(self, light: LightQueries | None, **options: Any) -> None:
+        super().__init__(**options)
+        self._light = light
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._light is not None:
+            onward = await self._light.answer(scope, receive, send)
+            if onward is None:
+                return
+            receive = onward
+        await super().__call__(scope, receive, send)
 
 
 def _query_runner(store: EmbeddedStore | RemoteStore, settings: Settings) -> QueryRunner:
@@ -104,14 +129,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await runner.close()
         store.close()
 
-    app = FastAPI(
+    queries = SparqlQueries(settings, store, runner)
+    light = None
+    if isinstance(runner, QueryPool):  # a remote store's queries all go to its server
+        light = LightQueries(
+            queries, runner, settings.max_query_bytes, settings.row_limit, CORS_ANSWER_HEADERS
+        )
+    app = AccordApp(
+        light,
         title="accordkg",
         version=accordkg.__version__,
         summary="A knowledge graph of international AI research cooperation agreements.",
         lifespan=lifespan,
     )
-
-    queries = SparqlQueries(settings, store, runner)
     app.add_middleware(SparqlFastPath, queries=queries)  # inside CORS
     app.add_middleware(
         CORSMiddleware,

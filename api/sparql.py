@@ -62,24 +62,33 @@ class SparqlQueries:
         """The answer to a GET, HEAD or POST of /sparql."""
         if request.method == "POST":
             request = capped_body(request, self._settings.max_query_bytes)
-            fields = await _post_fields(request, await request.body())
-        else:
-            fields = multi(request.query_params.multi_items())
-        return await self._answer(request, fields)
+        fields = await self.fields(request)
+        job = await self.job(request, fields)
+        if job is None:
+            return await run_in_threadpool(
+                _service_description, request, self._store, _formats(fields)
+            )  # it reads the store, which may be a remote server
+        return await run_job(self._runner, job, request, self._settings.row_limit)
 
-    async def _answer(self, request: Request, fields: dict[str, list[str]]) -> Response:
+    async def fields(self, request: Request) -> dict[str, list[str]]:
+        """The protocol's parameters: of the URL, and of a POST's body (read whole)."""
+        if request.method == "POST":
+            return await _post_fields(request, await request.body())
+        return multi(request.query_params.multi_items())
+
+    async def job(self, request: Request, fields: dict[str, list[str]]) -> QueryJob | None:
+        """The query job the request's `fields` ask for; None when they ask for the
+        service description (no query). A request that is not a valid query is an
+        AccordError."""
         settings = self._settings
         unknown_update = fields.get("update")
         if unknown_update:
             raise InputError("this is the query endpoint; send updates to /sparql/update")
         queries = fields.get("query", [])
-        formats = [value for key in FORMAT_PARAMETERS for value in fields.get(key, [])]
         if not queries:
             if set(fields) - set(FORMAT_PARAMETERS):
                 raise InputError("no query: give the query in the `query` parameter")
-            return await run_in_threadpool(
-                _service_description, request, self._store, formats
-            )  # it reads the store, which may be a remote server
+            return None
         if len(queries) > 1:
             raise InputError("the `query` parameter is given more than once")
         if may_call_service(queries[0]):  # checked by a parse that may take a while
@@ -87,7 +96,7 @@ class SparqlQueries:
         else:
             shape = inspect_query(queries[0], settings.service_endpoints)
         kind = Answers.GRAPH if shape.form in ("CONSTRUCT", "DESCRIBE") else Answers.SOLUTIONS
-        result_format = chosen_format(offers(kind), formats, request.headers.get("accept"))
+        result_format = chosen_format(offers(kind), _formats(fields), request.headers.get("accept"))
         default_graphs = tuple(fields.get("default-graph-uri", []))
         named_graphs = tuple(fields.get("named-graph-uri", []))
         for iri in default_graphs:
@@ -95,7 +104,7 @@ class SparqlQueries:
         for iri in named_graphs:
             checked_iri(iri, "named-graph-uri")
         protocol_dataset = bool(default_graphs or named_graphs)
-        job = QueryJob(
+        return QueryJob(
             query=queries[0],
             result_format=result_format,
             row_limit=settings.row_limit,
@@ -105,12 +114,12 @@ class SparqlQueries:
             default_graphs=default_graphs,
             named_graphs=named_graphs,
         )
-        return await run_job(self._runner, job, request, settings.row_limit)
 
 
 class SparqlFastPath:
-    """GET and POST of /sparql answered before routing: a light query would otherwise
-    spend most of its time in the framework's routing and dependency resolution. The
+    """GET and POST of /sparql answered before routing (those LightQueries, in front of
+    the whole app, leaves to it): a query would otherwise spend much of its time in the
+    framework's routing and dependency resolution. The
     answer is the routes' own (the same SparqlQueries), and so are its errors'
     (`error_response`). Everything else, HEAD and OPTIONS included, goes on to the app."""
 
@@ -210,6 +219,11 @@ class StreamedAnswer(StreamingResponse):
                 await super().__call__(scope, receive, send)
         finally:
             self._stream.close()
+
+
+def _formats(fields: dict[str, list[str]]) -> list[str]:
+    """The formats asked for by parameter, in the order given."""
+    return [value for key in FORMAT_PARAMETERS for value in fields.get(key, [])]
 
 
 async def _post_fields(request: Request, body: bytes) -> dict[str, list[str]]:
