@@ -44,8 +44,8 @@ from tests.servers import free_port  # noqa: E402
 
 AGGREGATE = "aggregate per theme per party"
 HEAVY = ["date-range join", AGGREGATE, "co-party self-join"]
-NEIGHBORHOOD = "/graph/neighborhood?node=instrument/i42&depth=2"
-ACCEPT = {"Accept": "application/sparql-results+json"}
+NEIGHBORHOOD = {"node": "instrument/i42", "depth": "2"}
+SPARQL_JSON = "application/sparql-results+json"
 START_S = 3600  # the longest a first answer is waited for
 
 
@@ -73,14 +73,18 @@ def memory_mib(root_pid: int) -> dict[str, int]:
     return totals
 
 
-def first_answer(client: httpx.Client, url: str, params: dict[str, str], since: float) -> float:
+def first_answer(
+    client: httpx.Client, url: str, params: dict[str, str], since: float, accept: str
+) -> float:
     """Seconds from `since` until `url` answers 200 (asked again while it is not up)."""
     deadline = time.monotonic() + START_S
     while time.monotonic() < deadline:
         try:
-            response = client.get(url, params=params, headers=ACCEPT)
+            response = client.get(url, params=params, headers={"Accept": accept})
             if response.status_code == 200:
                 return time.monotonic() - since
+            if response.status_code != 503:
+                raise RuntimeError(f"{url}: {response.status_code} {response.text[:200]}")
         except httpx.TransportError:
             pass
         time.sleep(0.02)
@@ -94,7 +98,9 @@ def cold_accordkg(data_dir: Path) -> Iterator[tuple[str, int, dict[str, float]]]
     command, environment = serve_command(data_dir, port)
     base = f"http://127.0.0.1:{port}"
     started = time.monotonic()
-    process = subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         with httpx.Client(timeout=START_S) as client:
             while True:
@@ -104,12 +110,14 @@ def cold_accordkg(data_dir: Path) -> Iterator[tuple[str, int, dict[str, float]]]
                 except httpx.TransportError:
                     time.sleep(0.02)
             firsts = {"/health answers": time.monotonic() - started}
-            firsts["/health 200"] = first_answer(client, f"{base}/health", {}, started)
+            firsts["/health 200"] = first_answer(client, f"{base}/health", {}, started, "*/*")
             for name in ("ASK", AGGREGATE):
                 query = {"query": QUERIES[name]}
-                firsts[f"first {name}"] = first_answer(client, f"{base}/sparql", query, started)
+                firsts[f"first {name}"] = first_answer(
+                    client, f"{base}/sparql", query, started, SPARQL_JSON
+                )
             firsts["first /graph/neighborhood"] = first_answer(
-                client, base + NEIGHBORHOOD, {}, started
+                client, f"{base}/graph/neighborhood", NEIGHBORHOOD, started, "application/json"
             )
         yield f"{base}/sparql", process.pid, firsts
     finally:
@@ -135,7 +143,7 @@ def measure(size: int, runs: int, budget_s: float) -> str:
         bulk_load(quads, directory / "accordkg")
         loaded = time.monotonic()
         oxigraph_url = stack.enter_context(oxigraph(quads, directory / "oxigraph"))
-        serving = f"--location {directory / 'oxigraph'}"
+        serving = f"serve --location {directory / 'oxigraph'}"
         oxigraph_pid = int(subprocess.check_output(["pgrep", "-n", "-f", serving]))
         load = os.getloadavg()[0]
         url, pid, firsts = stack.enter_context(cold_accordkg(directory / "accordkg"))

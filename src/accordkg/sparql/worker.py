@@ -123,7 +123,12 @@ def _serve(connection: Connection, generation: int, setup: WorkerSetup) -> None:
                 connection.send(Failed(Cause.STORE, f"cannot read the store after a change: {exc}"))
                 continue
         memory = copy.loaded(generation) if copy is not None else None
-        _answer(memory or on_disk, message.job, connection, setup.buffer_bytes)
+        if memory is not None:
+            _answer(memory, message.job, connection, setup.buffer_bytes)
+        elif not _answer(on_disk, message.job, connection, setup.buffer_bytes, may_retry=True):
+            # The owner compacted files away under the handle: a fresh one reads the new.
+            on_disk = _opened(setup.store_path)
+            _answer(on_disk, message.job, connection, setup.buffer_bytes)
 
 
 def _opened(store_path: str) -> pyoxigraph.Store:
@@ -216,11 +221,17 @@ class _Copy:
 
 
 def _answer(
-    store: pyoxigraph.Store, job: QueryJob, connection: Connection, buffer_bytes: int
-) -> None:
+    store: pyoxigraph.Store,
+    job: QueryJob,
+    connection: Connection,
+    buffer_bytes: int,
+    *,
+    may_retry: bool = False,
+) -> bool:
     """Run `job` and send its answer: whole if it is small (with the seconds it took),
     else as a head, chunks and an end; a failure before the head as Failed, after it as
-    Aborted."""
+    Aborted. False, with nothing sent, if the store failed before the head and
+    `may_retry`."""
     started = time.perf_counter()
     rows = _Capped(job.row_limit)
     output = _Output(
@@ -236,8 +247,11 @@ def _answer(
     except _StoppedError:
         connection.send(Stopped())
     except QUERY_ERRORS as exc:
+        if may_retry and isinstance(exc, OSError) and not output.streaming:
+            return False
         failure = failure_of(exc, started)
         connection.send(Aborted(failure.message) if output.streaming else failure)
+    return True
 
 
 def answer_here(store: pyoxigraph.Store, job: QueryJob, buffer_bytes: int) -> QueryAnswer | None:
