@@ -148,6 +148,7 @@ def measure(size: int, runs: int, budget_s: float) -> str:
         load = os.getloadavg()[0]
         url, pid, firsts = stack.enter_context(cold_accordkg(directory / "accordkg"))
         cold_memory = memory_mib(pid)
+        print(f"{size:,}: {firsts}, {cold_memory}", file=sys.stderr, flush=True)
         floor_url = stack.enter_context(http_floor())
         urls = {"accordkg": url, "oxigraph serve": oxigraph_url}
         rows = []
@@ -155,6 +156,7 @@ def measure(size: int, runs: int, budget_s: float) -> str:
             anew, oxigraph_anew = uncached_medians(urls, query, runs, budget_s)
             again = median_latencies({**urls, "floor": floor_url}, query, runs, budget_s)
             ours, theirs, floor = again.values()
+            print(f"{size:,}: {name}: {anew, ours, oxigraph_anew, theirs}", file=sys.stderr)
             rows.append(
                 f"| {name} | {anew * 1000:.1f} | {ours * 1000:.1f} | "
                 f"{oxigraph_anew * 1000:.1f} | {theirs * 1000:.1f} | {floor * 1000:.1f} | "

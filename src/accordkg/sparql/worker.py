@@ -18,14 +18,15 @@ disagrees (a query with RAND() or the like), the answer is cut off visibly rathe
 contradict its head.
 """
 
+import os
 import resource
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph
@@ -101,11 +102,7 @@ def _serve(connection: Connection, generation: int, setup: WorkerSetup) -> None:
     except (OSError, RuntimeError) as exc:
         connection.send(CannotStart(f"cannot read the store: {exc}"))
         return
-    try:
-        copy = _Copy(setup.store_path, setup.copy_bytes, generation) if setup.copy_bytes else None
-    except (OSError, RuntimeError) as exc:
-        connection.send(CannotStart(f"cannot copy the store: {exc}"))
-        return
+    copy = _Copy(setup.store_path, setup.copy_bytes, generation) if setup.copy_bytes else None
     connection.send(Ready())
     while True:
         try:
@@ -117,11 +114,11 @@ def _serve(connection: Connection, generation: int, setup: WorkerSetup) -> None:
         if message.generation != generation:
             try:
                 on_disk, generation = _opened(setup.store_path), message.generation
-                if copy is not None:
-                    copy.want(generation)
             except (OSError, RuntimeError) as exc:
                 connection.send(Failed(Cause.STORE, f"cannot read the store after a change: {exc}"))
                 continue
+            if copy is not None:
+                copy.want(generation)
         memory = copy.loaded(generation) if copy is not None else None
         if memory is not None:
             _answer(memory, message.job, connection, setup.buffer_bytes)
@@ -163,6 +160,15 @@ def _copy_of(store_path: str) -> pyoxigraph.Store:
     return memory
 
 
+def _disk_bytes(store_path: str) -> int:
+    """The size of the store's files (the owner may remove some meanwhile)."""
+    total = 0
+    for entry in os.scandir(store_path):
+        with suppress(OSError):
+            total += entry.stat().st_size
+    return total
+
+
 class _Copy:
     """An in-memory copy of the store, loaded again after each change the worker is told
     of: here and now if the store is under QUICK_COPY_DISK_BYTES, else on a thread of its
@@ -183,10 +189,10 @@ class _Copy:
         with self._changed:
             self._wanted = generation
             self._copy = None  # its memory goes before the next copy takes its own
-            store = Path(self._store_path)
-            if sum(path.stat().st_size for path in store.iterdir()) <= QUICK_COPY_DISK_BYTES:
-                self._loading = generation
-                self._keep(generation, self._copied())
+            if _disk_bytes(self._store_path) <= QUICK_COPY_DISK_BYTES:
+                with suppress(OSError, RuntimeError):  # else the thread tries again
+                    self._keep(generation, self._copied())
+                    self._loading = generation
             self._changed.notify()
 
     def loaded(self, generation: int) -> pyoxigraph.Store | None:
