@@ -11,7 +11,7 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements
 JS     := tests/traversal/js
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
 
-.PHONY: run test typecheck pytest java virtuoso lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation bench-replicas bench-light
+.PHONY: run test typecheck pytest java virtuoso lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation bench-replicas bench-light bench-scale
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
@@ -66,6 +66,11 @@ bench-replicas: $(VENV)/.test
 # Light queries beside the HTTP floor and oxigraph serve (which comes with the test extra).
 bench-light: $(VENV)/.test
 	$(BIN)/python bench/light.py --write
+
+# A restarted server at 1M and 10M triples beside oxigraph serve: about an hour on 2 cores.
+# A quick run: $(BIN)/python bench/scale.py --sizes 100000
+bench-scale: $(VENV)/.test
+	$(BIN)/python bench/scale.py --write
 
 .bench-venv/bin/rdflib-endpoint:
 	$(PYTHON) -m venv .bench-venv

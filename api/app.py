@@ -105,6 +105,7 @@ def _query_runner(store: EmbeddedStore | RemoteStore, settings: Settings) -> Que
         settings.query_wait_s,
         settings.answer_buffer_bytes,
         memory_bytes=settings.query_memory_bytes,
+        copy_bytes=settings.query_copy_bytes,
         network=bool(settings.service_allowlist),
     )
 

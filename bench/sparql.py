@@ -98,17 +98,27 @@ def generate(triples: int, directory: Path) -> tuple[Path, Path]:
     return quads_file, triples_file
 
 
-@contextmanager
-def accordkg(quads: Path, data_dir: Path) -> Iterator[str]:
+def bulk_load(quads: Path, data_dir: Path) -> None:
+    """An accordkg data directory whose store holds `quads`, loaded in bulk."""
     (data_dir / "store").mkdir(parents=True)
     store = pyoxigraph.Store(str(data_dir / "store"))
     store.bulk_load(path=str(quads), format=pyoxigraph.RdfFormat.N_QUADS)
     store.flush()
     del store
-    port = free_port()
+
+
+def serve_command(data_dir: Path, port: int) -> tuple[list[str], dict[str, str]]:
+    """`accordkg serve` on `data_dir`, with limits that let every benchmark query finish."""
     environment = {**os.environ, "ACCORDKG_DATA_DIR": str(data_dir),
                    "ACCORDKG_ROW_LIMIT": "10000000", "ACCORDKG_QUERY_TIMEOUT_S": "600"}  # fmt: skip
-    command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
+    return [str(BIN / "accordkg"), "serve", "--port", str(port)], environment
+
+
+@contextmanager
+def accordkg(quads: Path, data_dir: Path) -> Iterator[str]:
+    bulk_load(quads, data_dir)
+    port = free_port()
+    command, environment = serve_command(data_dir, port)
     with running(command, f"http://127.0.0.1:{port}/health", environment, 600) as url:
         _wait_until_warm(url)
         yield f"http://127.0.0.1:{port}/sparql"

@@ -66,6 +66,14 @@ class Settings(BaseSettings):
         description="Memory one query worker may use, its copy of the store included; a "
         "query that needs more is stopped (503) and the worker replaced.",
     )
+    query_copy_bytes: int = Field(
+        default=256 * 1024**2,
+        ge=0,
+        description="Memory each query worker's in-memory copy of the store may take (about "
+        "850 bytes a quad while it loads): a store that fits is copied in the background "
+        "and heavy queries run several times faster; else, or until then, workers answer "
+        "from the store on disk. 0: never copy.",
+    )
     upload_timeout_s: float = Field(
         default=60.0,
         gt=0,

@@ -5,6 +5,7 @@ closed stream, a reader too slow for the time limit) giving their worker back.""
 import asyncio
 import csv
 import io
+import json
 from collections.abc import Awaitable, Callable
 from contextlib import closing
 from pathlib import Path
@@ -67,31 +68,57 @@ def with_pool(
     timeout_s: float = 10,
     wait_s: float = 30,
     memory_bytes: int = Settings().query_memory_bytes,
+    copy_bytes: int = Settings().query_copy_bytes,
     size: int = 1,
     network: bool = False,
 ) -> T:
     """Run `use` with a started pool (one worker unless said), closed after."""
+    return asyncio.run(
+        with_store_and_pool(
+            store_path,
+            buffer_bytes,
+            lambda _, pool: use(pool),
+            timeout_s=timeout_s,
+            wait_s=wait_s,
+            memory_bytes=memory_bytes,
+            copy_bytes=copy_bytes,
+            size=size,
+            network=network,
+        )
+    )
 
-    async def main() -> T:
-        with closing(EmbeddedStore(store_path)) as store:
-            pool = QueryPool(
-                store,
-                size,
-                timeout_s,
-                wait_s,
-                buffer_bytes,
-                memory_bytes=memory_bytes,
-                network=network,
-            )
-            pool.start(asyncio.get_running_loop())
-            while pool.status()["ready"] != size:  # the workers are loading the store
-                await asyncio.sleep(0.05)
-            try:
-                return await use(pool)
-            finally:
-                await pool.close()
 
-    return asyncio.run(main())
+async def with_store_and_pool(
+    store_path: Path,
+    buffer_bytes: int,
+    use: Callable[[EmbeddedStore, QueryPool], Awaitable[T]],
+    *,
+    timeout_s: float = 10,
+    wait_s: float = 30,
+    memory_bytes: int = Settings().query_memory_bytes,
+    copy_bytes: int = Settings().query_copy_bytes,
+    size: int = 1,
+    network: bool = False,
+) -> T:
+    """Run `use` with the store open and a started pool over it, closed after."""
+    with closing(EmbeddedStore(store_path)) as store:
+        pool = QueryPool(
+            store,
+            size,
+            timeout_s,
+            wait_s,
+            buffer_bytes,
+            memory_bytes=memory_bytes,
+            copy_bytes=copy_bytes,
+            network=network,
+        )
+        pool.start(asyncio.get_running_loop())
+        while pool.status()["ready"] != size:  # the workers are opening the store
+            await asyncio.sleep(0.05)
+        try:
+            return await use(store, pool)
+        finally:
+            await pool.close()
 
 
 async def body_of(answer: QueryAnswer) -> bytes:
@@ -512,3 +539,66 @@ def test_workers_reach_no_network_unless_service_may_call_out(
     else:
         assert len(hits) == before
         assert isinstance(answers[1], bytes)  # SILENT: no rows, and no call
+
+
+GRAPHS = "SELECT ?g (COUNT(?s) AS ?n) WHERE { GRAPH ?g { OPTIONAL { ?s ?p ?o } } } GROUP BY ?g"
+EXAMPLE = "https://example.org/"
+
+
+def inserted(graph: str) -> str:
+    return f"INSERT DATA {{ GRAPH <{EXAMPLE}{graph}> {{ <{EXAMPLE}a> a <{EXAMPLE}B> }} }}"
+
+
+def values(answer: bytes) -> object:
+    """An ASK's boolean, or a SELECT's rows as sorted tuples of values."""
+    document = json.loads(answer)
+    if "boolean" in document:
+        return document["boolean"]
+    rows = document["results"]["bindings"]
+    return sorted(tuple(row[name]["value"] for name in document["head"]["vars"]) for row in rows)
+
+
+@pytest.mark.parametrize("copy_bytes", [0, Settings().query_copy_bytes], ids=["disk", "copy"])
+def test_workers_answer_alike_from_disk_and_from_a_copy_and_see_each_change(
+    tmp_path: Path, copy_bytes: int
+) -> None:
+    """With no memory for a copy, a worker answers from the store on disk: the same
+    answers as from a copy, named graphs (an empty one too) included, and the next query
+    sees a change."""
+    with closing(EmbeddedStore(tmp_path)) as store:
+        store.update(f"CREATE GRAPH <{EXAMPLE}empty> ; {inserted('first')}")
+    empty = f"ASK {{ GRAPH <{EXAMPLE}empty> {{}} }}"
+    queries = [GRAPHS, empty, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"]
+
+    async def use(store: EmbeddedStore, pool: QueryPool) -> list[object]:
+        before = [values(await body_of(await pool.run(job(query, "json")))) for query in queries]
+        store.update(inserted("added"))
+        pool.invalidate()
+        return before + [values(await body_of(await pool.run(job(q, "json")))) for q in queries]
+
+    answers = asyncio.run(with_store_and_pool(tmp_path, 1 << 20, use, copy_bytes=copy_bytes))
+    graphs = [(f"{EXAMPLE}empty", "0"), (f"{EXAMPLE}first", "1")]
+    assert answers == [
+        *(graphs, True, [("1",)]),
+        *(sorted([*graphs, (f"{EXAMPLE}added", "1")]), True, [("2",)]),
+    ]
+
+
+@pytest.mark.slow
+def test_a_heavier_answer_is_kept_until_the_store_changes(store_path: Path) -> None:
+    """A query that took the worker over LIGHT_S is answered again while the only worker
+    is busy, until the store changes."""
+    heavier = job("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?c }", "json")
+
+    async def use(pool: QueryPool) -> tuple[bool, bool, object]:
+        first = await pool.run(heavier)
+        kept = await answers_while_the_worker_is_busy(pool, heavier)
+        assert (await pool.run(heavier)) == first
+        status = pool.status()
+        pool.invalidate()
+        return kept, await answers_while_the_worker_is_busy(pool, heavier), status
+
+    kept, after_a_change, status = with_pool(store_path, 64 * 1024, use, wait_s=0.5)
+    assert (kept, after_a_change) == (True, False)
+    assert isinstance(status, dict)
+    assert (status["kept_answers"], status["light_queries"]) == (1, 0)

@@ -1,10 +1,16 @@
 """SPARQL queries run in worker processes, so a query past its time limit is really stopped.
 
 A running pyoxigraph query cannot be interrupted inside its own process, so each query
-runs in one of a few worker processes, each on its own in-memory copy of the store. A
-query that runs past the limit has its worker killed and replaced; other requests keep
-being served by the other workers, and a request that finds every worker busy waits a
-bounded time, then gets a clear 503.
+runs in one of a few worker processes, each answering from a read-only handle on the
+durable store from the moment it starts, and from an in-memory copy once it has loaded
+one, if one fits its memory budget (accordkg.sparql.worker). A query that runs past the
+limit has its worker killed and replaced; other requests keep being served by the other
+workers, and a request that finds every worker busy waits a bounded time, then gets a
+clear 503.
+
+A query a worker took longer than LIGHT_S to answer, with an answer sent whole, is kept
+(up to ANSWER_CACHE_BYTES, the least recently used forgotten) and answered again from
+memory until the store changes, if every run of it does the same work.
 
 A query that a worker has answered quickly on the current data is light: the next time
 it comes, it runs right here, in the server's own process, on the durable store, and
@@ -39,6 +45,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -64,6 +71,7 @@ from accordkg.store import EmbeddedStore
 LIGHT_S = 0.002  # a query a worker answered within this time may run in the server's process
 LIGHT_HERE_S = 0.01  # a light query that took longer here goes back to the workers
 LIGHT_JOBS = 1024  # how many light queries are remembered, the least recently used forgotten
+ANSWER_CACHE_BYTES = 64 * 1024**2  # how much of the answers to heavier queries is kept
 # Fair shares when every worker is taken (see QueryPool): a client is heavy for HEAVY_S
 # after one of its queries ran to the time limit or was stopped to make room; a request
 # that has waited WAIT_BEFORE_MAKING_ROOM_S makes room by stopping a stream whose client
@@ -75,8 +83,7 @@ LONG_S = 1.0
 
 
 class QueryPool:
-    """A fixed number of query workers over copies of `store`, which light queries use
-    directly.
+    """A fixed number of query workers over `store`, which light queries use directly.
 
     `run` is a coroutine that runs a light query in place and otherwise waits on the
     worker's pipe in the event loop itself (no thread hand-offs on the way); starting
@@ -92,17 +99,23 @@ class QueryPool:
         buffer_bytes: int,
         *,
         memory_bytes: int,
+        copy_bytes: int,
         network: bool = False,
     ) -> None:
         self._store = store
         self._memory_bytes = memory_bytes
+        self._copy_bytes = copy_bytes  # the memory each worker's in-memory copy may take
         self._network = network  # whether workers may reach the network (SERVICE allowed)
         self._light: OrderedDict[QueryJob, int] = OrderedDict()  # job: generation it was light in
+        self._answers: OrderedDict[QueryJob, tuple[int, Whole]] = OrderedDict()  # by generation
+        self._answer_bytes = 0
         self._buffer_bytes = buffer_bytes
         self._size = size
         self._timeout_s = timeout_s
         self._wait_s = wait_s
         self._context = fork_server()  # a worker starts in milliseconds
+        # Its imports take a second or two: start it now, beside the server's own start-up.
+        forkserver.ensure_running()
         self._idle: list[_Worker] = []
         self._waiting: deque[_Waiter] = deque()
         self._running: dict[_Worker, _Running] = {}
@@ -111,15 +124,18 @@ class QueryPool:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = threading.Event()
         self._workers: set[_Worker] = set()
-        self._loaded: set[_Worker] = set()  # the workers whose copy of the store is ready
+        self._loaded: set[_Worker] = set()  # the workers that have opened the store
         self._starting = 0  # workers asked for and not yet ready (or failed)
         self._lock = threading.Lock()
         self._generation = 0
         self._stopping: set[asyncio.Task[None]] = set()
 
     def invalidate(self) -> None:
-        """The store changed: each worker reloads its copy before its next query."""
+        """The store changed: each worker reads it afresh before its next query, and no
+        answer kept from before is given again."""
         self._generation += 1
+        self._answers.clear()
+        self._answer_bytes = 0
 
     @property
     def generation(self) -> int:
@@ -140,6 +156,10 @@ class QueryPool:
         answer = self.answer_light(job)
         if answer is not None:
             return answer
+        kept = self._answers.get(job)
+        if kept is not None and kept[0] == self._generation:
+            self._answers.move_to_end(job)
+            return QueryAnswer(body=kept[1].body, truncated=kept[1].truncated)
         worker = await self._take(client)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._timeout_s
@@ -163,10 +183,13 @@ class QueryPool:
         self.give_back(worker)
         if not isinstance(message, Whole):
             raise _failure(message)
-        if message.seconds <= LIGHT_S and self._timeout_s > LIGHT_HERE_S and runs_alike(job.query):
-            self._light[job] = generation
-            if len(self._light) > LIGHT_JOBS:
-                self._light.popitem(last=False)
+        if runs_alike(job.query):
+            if message.seconds > LIGHT_S:
+                self._keep(job, generation, message)
+            elif self._timeout_s > LIGHT_HERE_S:
+                self._light[job] = generation
+                if len(self._light) > LIGHT_JOBS:
+                    self._light.popitem(last=False)
         return QueryAnswer(body=message.body, truncated=message.truncated)
 
     def answer_light(self, job: QueryJob) -> QueryAnswer | None:
@@ -175,6 +198,18 @@ class QueryPool:
         if self._light.get(job) != self._generation:
             return None
         return self._run_here(job)
+
+    def _keep(self, job: QueryJob, generation: int, answer: Whole) -> None:
+        """Keep a heavier query's answer for the store as it is, within ANSWER_CACHE_BYTES."""
+        if generation != self._generation or len(answer.body) > ANSWER_CACHE_BYTES:
+            return  # the store changed while it ran
+        if (replaced := self._answers.pop(job, None)) is not None:
+            self._answer_bytes -= len(replaced[1].body)
+        self._answers[job] = (generation, answer)
+        self._answer_bytes += len(answer.body)
+        while self._answer_bytes > ANSWER_CACHE_BYTES:
+            _, (_, forgotten) = self._answers.popitem(last=False)
+            self._answer_bytes -= len(forgotten.body)
 
     def _run_here(self, job: QueryJob) -> QueryAnswer | None:
         """A light job's answer, run in this process on the store itself; None if it turned
@@ -212,9 +247,7 @@ class QueryPool:
             if isinstance(exc, asyncio.CancelledError):
                 raise
         if not self._loaded:
-            raise UnavailableError(
-                "the query workers are still loading their copy of the store; try again"
-            )
+            raise UnavailableError("the query workers are still opening the store; try again")
         raise UnavailableError(
             f"all {self._size} query workers stayed busy for {self._wait_s:g} s; try again"
         )
@@ -372,8 +405,9 @@ class QueryPool:
         self.give_back(worker)
 
     def status(self) -> dict[str, object]:
-        """How many workers the pool has, how many have loaded the store and are ready, how
-        many are idle now, and how many light queries it knows for the store as it is."""
+        """How many workers the pool has, how many have opened the store and are ready, how
+        many are idle now, how many light queries it knows for the store as it is, and how
+        many answers it keeps."""
         light = sum(1 for generation in self._light.values() if generation == self._generation)
         return {
             "size": self._size,
@@ -381,10 +415,11 @@ class QueryPool:
             "idle": len(self._idle),
             "waiting": len(self._waiting),
             "light_queries": light,
+            "kept_answers": len(self._answers),
         }
 
     def ready(self) -> bool:
-        """Whether a worker has loaded the store, so queries can be answered."""
+        """Whether a worker has opened the store, so queries can be answered."""
         return bool(self._loaded)
 
     async def close(self) -> None:
@@ -409,7 +444,7 @@ class QueryPool:
                 self._starting -= 1
 
     def _start_worker(self) -> None:
-        """Start one worker and hand it to requests once its copy of the store is loaded."""
+        """Start one worker and hand it to requests once it has opened the store."""
         if self._closed.is_set():
             return
         ours, theirs = self._context.Pipe()
@@ -419,7 +454,11 @@ class QueryPool:
                 theirs,
                 self._generation,
                 WorkerSetup(
-                    str(self._store.path), self._buffer_bytes, self._memory_bytes, self._network
+                    str(self._store.path),
+                    self._buffer_bytes,
+                    self._memory_bytes,
+                    self._copy_bytes,
+                    self._network,
                 ),
             ),
             daemon=True,

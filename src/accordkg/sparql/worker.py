@@ -1,11 +1,14 @@
-"""A query worker: a process that answers the pool's jobs on its own in-memory copy of the
-store, so that a query past its time limit can be stopped by killing the process.
+"""A query worker: a process that answers the pool's jobs, so that a query past its time
+limit can be stopped by killing the process.
 
-A worker copies the on-disk store into memory when it starts (in memory, heavy queries
-answer several times faster than on disk; the disk stays the durable copy) and again when
-a job says the store has changed since. It runs bounded in memory, with no network
-unless SERVICE may call out, on a thread with a deep stack. Its messages are those of
-accordkg.sparql.messages.
+A worker answers at once from a read-only handle on the durable store (opened in
+milliseconds, whatever the store's size), and again from a fresh one when a job says the
+store has changed since. When an in-memory copy of the store fits the memory budget it is
+given, it also loads one in the background and answers from it once it is loaded for
+the store as it is: heavy queries answer several times faster in memory, but a copy
+takes about 600 bytes a quad and reading the store for it about 45 s a million quads.
+It runs bounded in memory, with no network unless SERVICE may call out, on a thread with
+a deep stack. Its messages are those of accordkg.sparql.messages.
 
 Whether the row limit cut an answer is said in the head, before the body; so the worker
 holds the start of the answer (up to a configured size) until it knows. When the answer
@@ -15,14 +18,16 @@ disagrees (a query with RAND() or the like), the answer is cut off visibly rathe
 contradict its head.
 """
 
+import os
 import resource
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph
 
@@ -44,12 +49,20 @@ from accordkg.sparql.messages import (
 )
 from accordkg.sparql.runner import QueryAnswer, QueryJob
 
+T = TypeVar("T")
+
 CHUNK_BYTES = 64 * 1024  # the size of the pieces a larger answer streams in
 QUERY_ERRORS = (SyntaxError, ValueError, TypeError, RuntimeError, OSError)
 # A worker answers on a thread with a stack this large: the engine's parser and planner
 # recurse once per level of nesting, and a main thread's 8 MiB overflows at a few
 # thousand levels, killing the process. Pages of it are used only as deep as a query goes.
 WORKER_STACK_BYTES = 64 * 1024**2
+# The most memory an in-memory copy takes per quad while it loads (measured: about 600
+# bytes a quad loaded, 850 at the peak of the load, at a million quads).
+COPY_BYTES_PER_QUAD = 850
+# A store this small on disk (some 20,000 quads) is copied in well under a second: the
+# worker copies it before it says Ready, and answers from memory from the first query.
+QUICK_COPY_DISK_BYTES = 4 * 1024**2
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,7 @@ class WorkerSetup:
     store_path: str
     buffer_bytes: int
     memory_bytes: int
+    copy_bytes: int  # the memory an in-memory copy of the store may take; 0: none
     network: bool  # whether it may reach the network: only when SERVICE may call out
 
 
@@ -74,21 +88,21 @@ def worker_main(connection: Connection, generation: int, setup: WorkerSetup) -> 
             connection.send(CannotStart(str(exc)))
             return
     threading.stack_size(WORKER_STACK_BYTES)
-    serving = threading.Thread(
-        target=_serve, args=(connection, setup.store_path, generation, setup.buffer_bytes)
-    )
+    serving = threading.Thread(target=_serve, args=(connection, generation, setup))
     serving.start()
     serving.join()
 
 
-def _serve(connection: Connection, store_path: str, generation: int, buffer_bytes: int) -> None:
-    """Copy the store into memory, then answer jobs until the pipe closes, copying it again
-    when a job says the store has changed since."""
+def _serve(connection: Connection, generation: int, setup: WorkerSetup) -> None:
+    """Open the store read-only and say Ready, then answer jobs until the pipe closes, from
+    the in-memory copy when one is loaded for the store as it is, else from the handle,
+    opened again when a job says the store has changed since."""
     try:
-        memory = _copy_of(store_path)
+        on_disk = _opened(setup.store_path)
     except (OSError, RuntimeError) as exc:
         connection.send(CannotStart(f"cannot read the store: {exc}"))
         return
+    copy = _Copy(setup.store_path, setup.copy_bytes, generation) if setup.copy_bytes else None
     connection.send(Ready())
     while True:
         try:
@@ -99,30 +113,34 @@ def _serve(connection: Connection, store_path: str, generation: int, buffer_byte
             continue  # for an answer that had ended as the Stop was sent
         if message.generation != generation:
             try:
-                memory, generation = _copy_of(store_path), message.generation
+                on_disk, generation = _opened(setup.store_path), message.generation
             except (OSError, RuntimeError) as exc:
-                connection.send(
-                    Failed(Cause.STORE, f"cannot reload the store after a change: {exc}")
-                )
+                connection.send(Failed(Cause.STORE, f"cannot read the store after a change: {exc}"))
                 continue
-        _answer(memory, message.job, connection, buffer_bytes)
+            if copy is not None:
+                copy.want(generation)
+        memory = copy.loaded(generation) if copy is not None else None
+        if memory is not None:
+            _answer(memory, message.job, connection, setup.buffer_bytes)
+        elif not _answer(on_disk, message.job, connection, setup.buffer_bytes, may_retry=True):
+            # The owner compacted files away under the handle: a fresh one reads the new.
+            on_disk = _opened(setup.store_path)
+            _answer(on_disk, message.job, connection, setup.buffer_bytes)
 
 
-def _copy_of(store_path: str, attempts: int = 10) -> pyoxigraph.Store:
-    """An in-memory copy of the on-disk store, read through a read-only handle, with the
-    same named graphs (so `GRAPH <g> {}` answers alike wherever a query runs). The
-    owning process may be flushing or compacting meanwhile, which can delete a file the
-    handle was about to read; a fresh handle sees the new files, so try again."""
+def _opened(store_path: str) -> pyoxigraph.Store:
+    """A read-only handle on the on-disk store: it sees the store as it was when opened."""
+    return _retried(lambda: pyoxigraph.Store.read_only(store_path))
+
+
+def _retried(read: Callable[[], T], attempts: int = 10) -> T:
+    """`read()`, tried again a few times: the owning process may be flushing or compacting
+    meanwhile, which can delete a file a handle was about to read; a fresh handle sees the
+    new files."""
     failures = 0
     while True:
         try:
-            on_disk = pyoxigraph.Store.read_only(store_path)
-            memory = pyoxigraph.Store()
-            memory.bulk_load(on_disk.dump(format=pyoxigraph.RdfFormat.N_QUADS),
-                             format=pyoxigraph.RdfFormat.N_QUADS)  # fmt: skip
-            for graph in on_disk.named_graphs():  # empty ones too: a dump leaves them out
-                memory.add_graph(graph)
-            return memory
+            return read()
         except (OSError, RuntimeError):
             failures += 1
             if failures == attempts:
@@ -130,12 +148,96 @@ def _copy_of(store_path: str, attempts: int = 10) -> pyoxigraph.Store:
             time.sleep(0.05 * failures)
 
 
+def _copy_of(store_path: str) -> pyoxigraph.Store:
+    """An in-memory copy of the on-disk store with the same named graphs (so
+    `GRAPH <g> {}` answers alike wherever a query runs)."""
+    on_disk = pyoxigraph.Store.read_only(store_path)
+    memory = pyoxigraph.Store()
+    memory.bulk_load(on_disk.dump(format=pyoxigraph.RdfFormat.N_QUADS),
+                     format=pyoxigraph.RdfFormat.N_QUADS)  # fmt: skip
+    for graph in on_disk.named_graphs():  # empty ones too: a dump leaves them out
+        memory.add_graph(graph)
+    return memory
+
+
+def _disk_bytes(store_path: str) -> int:
+    """The size of the store's files (the owner may remove some meanwhile)."""
+    total = 0
+    for entry in os.scandir(store_path):
+        with suppress(OSError):
+            total += entry.stat().st_size
+    return total
+
+
+class _Copy:
+    """An in-memory copy of the store, loaded again after each change the worker is told
+    of: here and now if the store is under QUICK_COPY_DISK_BYTES, else on a thread of its
+    own while the worker answers from disk; only if the store's quads fit `budget_bytes`
+    at COPY_BYTES_PER_QUAD."""
+
+    def __init__(self, store_path: str, budget_bytes: int, generation: int) -> None:
+        self._store_path = store_path
+        self._budget_bytes = budget_bytes
+        self._wanted = self._loading = -1
+        self._copy: tuple[int, pyoxigraph.Store] | None = None
+        self._changed = threading.Condition()
+        self.want(generation)
+        threading.Thread(target=self._load, daemon=True).start()
+
+    def want(self, generation: int) -> None:
+        """The store is at `generation`: a copy of it is to be loaded."""
+        with self._changed:
+            self._wanted = generation
+            self._copy = None  # its memory goes before the next copy takes its own
+            if _disk_bytes(self._store_path) <= QUICK_COPY_DISK_BYTES:
+                with suppress(OSError, RuntimeError):  # else the thread tries again
+                    self._keep(generation, self._copied())
+                    self._loading = generation
+            self._changed.notify()
+
+    def loaded(self, generation: int) -> pyoxigraph.Store | None:
+        """The copy, if one is loaded for `generation`."""
+        copy = self._copy
+        return copy[1] if copy is not None and copy[0] == generation else None
+
+    def _load(self) -> None:
+        """Load a copy for each generation wanted, the latest first."""
+        while True:
+            with self._changed:
+                while self._wanted == self._loading:
+                    self._changed.wait()
+                generation = self._loading = self._wanted
+            try:
+                copy = self._copied()
+            except (OSError, RuntimeError):
+                continue  # answers keep coming from disk
+            with self._changed:
+                self._keep(generation, copy)
+
+    def _keep(self, generation: int, copy: pyoxigraph.Store | None) -> None:
+        if copy is not None and generation == self._wanted:
+            self._copy = (generation, copy)
+
+    def _copied(self) -> pyoxigraph.Store | None:
+        """A copy of the store as it is, if it fits the budget (it may fit after a change
+        that removed quads)."""
+        if len(_opened(self._store_path)) * COPY_BYTES_PER_QUAD > self._budget_bytes:
+            return None
+        return _retried(lambda: _copy_of(self._store_path))
+
+
 def _answer(
-    store: pyoxigraph.Store, job: QueryJob, connection: Connection, buffer_bytes: int
-) -> None:
+    store: pyoxigraph.Store,
+    job: QueryJob,
+    connection: Connection,
+    buffer_bytes: int,
+    *,
+    may_retry: bool = False,
+) -> bool:
     """Run `job` and send its answer: whole if it is small (with the seconds it took),
     else as a head, chunks and an end; a failure before the head as Failed, after it as
-    Aborted."""
+    Aborted. False, with nothing sent, if the store failed before the head and
+    `may_retry`."""
     started = time.perf_counter()
     rows = _Capped(job.row_limit)
     output = _Output(
@@ -151,8 +253,11 @@ def _answer(
     except _StoppedError:
         connection.send(Stopped())
     except QUERY_ERRORS as exc:
+        if may_retry and isinstance(exc, OSError) and not output.streaming:
+            return False
         failure = failure_of(exc, started)
         connection.send(Aborted(failure.message) if output.streaming else failure)
+    return True
 
 
 def answer_here(store: pyoxigraph.Store, job: QueryJob, buffer_bytes: int) -> QueryAnswer | None:
