@@ -88,3 +88,22 @@ def test_a_store_larger_than_the_limit_is_walked_and_ready(tmp_path: Path) -> No
         record = walked.record("state/t")
         assert record is not None
         assert record.label == "T"
+
+
+def test_hubs_with_no_triples_of_their_own_are_found_within_the_fetch_limit(
+    tmp_path: Path,
+) -> None:
+    """Two themes only pointed at, each by more instruments than one request may read."""
+    graph = Graph()
+    for n in range(150):
+        instrument = URIRef(f"{DEFAULT_BASE_IRI}instrument/i{n}")
+        for theme in ("t1", "t2"):
+            graph.add((instrument, AK.theme, URIRef(f"{DEFAULT_BASE_IRI}theme/{theme}")))
+    with closing(EmbeddedStore(tmp_path)) as store:
+        store.replace_graphs({URIRef(f"{DEFAULT_BASE_IRI}graph/g"): graph})
+        traversal = Traversal(store, DEFAULT_BASE_IRI, projected_at_most=0, fetch_limit=100)
+        found = operations.statistics(
+            traversal.source(), View(), top=2, centrality=["degree"], types=(), max_nodes=None
+        )
+    assert [hub["id"] for hub in found.meta["hubs"]] == ["theme/t1", "theme/t2"]
+    assert {"theme/t1", "theme/t2"} <= set(found.nodes)

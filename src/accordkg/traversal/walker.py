@@ -53,6 +53,9 @@ class Reads(Protocol):
 
     def evidence(self, iris: list[str]) -> Iterator[Row]: ...
 
+    def pointing_at(self, iri: str) -> list[Row]:
+        """One row of a triple pointing at the node, if there is one."""
+
 
 class SparqlReads:
     """A remote store, read by SPARQL: a query per batch of nodes."""
@@ -67,6 +70,9 @@ class SparqlReads:
     def evidence(self, iris: list[str]) -> Iterator[Row]:
         for start in range(0, len(iris), BATCH):
             yield from self.store.rows(evidence_query(self.base_iri, iris[start : start + BATCH]))
+
+    def pointing_at(self, iri: str) -> list[Row]:
+        return list(self.store.rows(f"{incoming_triples_query(self.base_iri, [iri])} LIMIT 1"))
 
 
 class PatternReads:
@@ -110,6 +116,12 @@ class PatternReads:
                     for start, end in spans:
                         for exact in quotes:
                             yield (iri, source.value, start.value, end.value, exact.value)
+
+    def pointing_at(self, iri: str) -> list[Row]:
+        for quad in self._quads(None, None, pyoxigraph.NamedNode(iri)):
+            if isinstance(quad.subject, pyoxigraph.NamedNode):
+                return [(quad.subject.value, quad.predicate.value, iri, "false")]
+        return []
 
     def _quads(
         self, subject: Any = None, predicate: Any = None, obj: Any = None
@@ -161,8 +173,12 @@ class StoreWalk:
         return {"fetch_limit_reached": self.fetch_limit} if self.cut else {}
 
     def record(self, node: str) -> NodeRecord | None:
+        """Read from the node's own triples, or (a node with none, such as a term only
+        pointed at) from one triple pointing at it: not from all of a hub's."""
         if node not in self._fetched and node not in self._described:
-            self._fetch([node])
+            self._describe([node])
+            if node not in self._projector.records:
+                feed(self._projector, self.reads.pointing_at(self._iri(node)), ())
         return self._projected().record(node)
 
     def links_of(self, nodes: Sequence[str]) -> dict[str, list[Link]]:
