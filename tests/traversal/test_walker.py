@@ -107,3 +107,19 @@ def test_hubs_with_no_triples_of_their_own_are_found_within_the_fetch_limit(
         )
     assert [hub["id"] for hub in found.meta["hubs"]] == ["theme/t1", "theme/t2"]
     assert {"theme/t1", "theme/t2"} <= set(found.nodes)
+
+
+def test_what_walks_read_is_kept_for_one_store_generation(tmp_path: Path) -> None:
+    iri = URIRef(f"{DEFAULT_BASE_IRI}state/s")
+    with closing(EmbeddedStore(tmp_path)) as store:
+        traversal = Traversal(store, DEFAULT_BASE_IRI, projected_at_most=0)
+        labels = []
+        for label in ("Before", "After"):
+            graph = Graph()
+            graph.add((iri, RDFS.label, Literal(label)))
+            store.replace_graphs({URIRef(f"{DEFAULT_BASE_IRI}graph/g"): graph})
+            for _ in range(2):  # the second walk reads what the first one kept
+                record = traversal.source().record("state/s")
+                assert record is not None
+                labels.append(record.label)
+    assert labels == ["Before", "Before", "After", "After"]

@@ -22,13 +22,12 @@ from accordkg.traversal.projection import (
     COLLAPSED_PREDICATES,
     Projection,
     Projector,
-    Statistics,
     Vocabulary,
     evidence_query,
     feed,
     triples_query,
 )
-from accordkg.traversal.walker import StoreWalk
+from accordkg.traversal.walker import Derived, StoreWalk
 
 # Projected whole up to this many triples (a few seconds' work); walked beyond, where a
 # projection would take minutes and hundreds of MiB (bench/RESULTS.md).
@@ -60,7 +59,7 @@ class Traversal:
         self.renderer = Renderer(self.vocabulary)
         self._projection: Projection | None = None
         self._walked: int | None = None  # the generation found too large to project
-        self._counts: tuple[int, dict[tuple[object, ...], Statistics]] = (-1, {})
+        self._derived = Derived(-1)
         self._lock = threading.Lock()
 
     @classmethod
@@ -120,11 +119,11 @@ class Traversal:
         return int(count or 0) <= self.projected_at_most
 
     def _walk(self, generation: int) -> StoreWalk:
-        """A walk for one request; its whole-graph counts shared by the generation's."""
-        if self._counts[0] != generation:
-            self._counts = (generation, {})
-        counts = self._counts[1]
-        return StoreWalk(self.store, self.vocabulary, self.base_iri, self.fetch_limit, counts)
+        """A walk for one request, sharing what the generation's walks derived."""
+        if self._derived.generation != generation:
+            self._derived = Derived(generation)
+        derived = self._derived
+        return StoreWalk(self.store, self.vocabulary, self.base_iri, self.fetch_limit, derived)
 
     def node(self, name: str) -> str:
         """A node id from what a caller wrote: the short id of an instance IRI

@@ -6,6 +6,7 @@ process (a SPARQL query per node would cost more than the read); a remote one by
 a batch of nodes per query."""
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import networkx as nx
@@ -37,6 +38,7 @@ from accordkg.traversal.projection import (
 )
 
 BATCH = 500  # nodes per SPARQL query
+CACHED_ROWS = 250_000  # rows read by pattern kept for later walks (about 80 MiB)
 RDF_TYPE = str(RDF.type)
 NARY = frozenset(str(cls) for cls in COLLAPSIBLE.values())
 EVIDENCE = str(AK.Evidence)
@@ -75,19 +77,45 @@ class SparqlReads:
         return list(self.store.rows(f"{incoming_triples_query(self.base_iri, [iri])} LIMIT 1"))
 
 
+class ReadCache:
+    """The rows read by pattern around each node, shared by the walks of one store
+    generation, so that walks asked again read the store no more (decoding a quad from
+    disk costs far more than projecting it). Emptied when it would hold more than `most`
+    rows: its memory is bounded, not the whole graph's."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self.size = 0
+        self._rows: dict[tuple[bool, str], list[Row]] = {}
+
+    def get(self, key: tuple[bool, str]) -> list[Row] | None:
+        return self._rows.get(key)
+
+    def put(self, key: tuple[bool, str], rows: list[Row]) -> None:
+        if self.size + len(rows) > self.most:
+            self._rows.clear()
+            self.size = 0
+        self._rows[key] = rows
+        self.size += len(rows)
+
+
 class PatternReads:
     """An embedded store, read by pattern in process, from the instance graphs only."""
 
-    def __init__(self, store: pyoxigraph.Store, base_iri: str) -> None:
+    def __init__(self, store: pyoxigraph.Store, base_iri: str, cache: ReadCache) -> None:
         self.store = store
         self.prefix = built_prefix(base_iri)
+        self.cache = cache
 
     def triples(self, query: TriplesQuery, iris: list[str]) -> Iterator[list[Row]]:
         outgoing = query is own_triples_query
         for iri in iris:
+            if (known := self.cache.get((outgoing, iri))) is not None:
+                yield known
+                continue
             node = pyoxigraph.NamedNode(iri)
             quads = self._quads(node, None, None) if outgoing else self._quads(None, None, node)
-            rows = set()
+            rows: set[Row] = set()
             for quad in quads:
                 subject, obj = quad.subject, quad.object
                 if isinstance(subject, pyoxigraph.NamedNode) and isinstance(
@@ -95,7 +123,9 @@ class PatternReads:
                 ):
                     literal = "true" if isinstance(obj, pyoxigraph.Literal) else "false"
                     rows.add((subject.value, quad.predicate.value, obj.value, literal))
-            yield sorted(rows)
+            found = sorted(rows)
+            self.cache.put((outgoing, iri), found)
+            yield found
 
     def evidence(self, iris: list[str]) -> Iterator[Row]:
         """The flattened target of each annotation, read within the graph that holds it."""
@@ -136,11 +166,21 @@ class PatternReads:
         return [quad.object for quad in self.store.quads_for_pattern(subject, named, None, graph)]
 
 
-def reads_for(store: Store, base_iri: str) -> Reads:
+def reads_for(store: Store, base_iri: str, cache: ReadCache) -> Reads:
     """By pattern from an embedded store, by SPARQL from any other."""
     if isinstance(store, EmbeddedStore):
-        return PatternReads(store.oxigraph, base_iri)
+        return PatternReads(store.oxigraph, base_iri, cache)
     return SparqlReads(store, base_iri)
+
+
+@dataclass
+class Derived:
+    """What the walks of one store generation share: the whole-graph statistics by view,
+    and the rows read by pattern."""
+
+    generation: int
+    counts: dict[tuple[object, ...], Statistics] = field(default_factory=dict)
+    reads: ReadCache = field(default_factory=lambda: ReadCache(CACHED_ROWS))
 
 
 class StoreWalk:
@@ -152,12 +192,12 @@ class StoreWalk:
         vocabulary: Vocabulary,
         base_iri: str,
         fetch_limit: int,
-        counts: dict[tuple[object, ...], Statistics],
+        derived: "Derived",
     ) -> None:
-        """`counts` keeps the whole-graph statistics of the store's generation, by view."""
+        """`derived` is what the walks of the store's generation share."""
         self.store = store
-        self.counts = counts
-        self.reads = reads_for(store, base_iri)
+        self.counts = derived.counts
+        self.reads = reads_for(store, base_iri, derived.reads)
         self.vocabulary = vocabulary
         self.base_iri = base_iri
         self.fetch_limit = fetch_limit
