@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     graph_fetch_limit: int = Field(
         default=50_000,
         ge=100,
-        description="Most triples one /graph request reads from a remote store (store=remote).",
+        description="Most triples one /graph request reads from a store it walks.",
     )
     answer_buffer_bytes: int = Field(
         default=4 * 1024 * 1024,

@@ -1,6 +1,7 @@
 """Traversals over the seed data and over a generated graph with a hub of 5,000
-neighbours, each with the embedded store (projected whole) and with a real Oxigraph
-server (read per request): both modes must pass the same tests."""
+neighbours, each with the embedded store projected whole, with the embedded store walked
+by pattern (as a large one is), and with a real Oxigraph server (read per request): all
+three modes must pass the same tests."""
 
 import shutil
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ SMALL_PARTIES = 10
 FETCH_LIMIT = 50_000
 # The remote mode reads the server per request: slow, by the round trips it makes.
 REMOTE = pytest.param("remote", marks=pytest.mark.slow)
+# So does the embedded store walked by pattern, on the hub's thousands of neighbours.
+WALKED_HUB = pytest.param("walked", marks=pytest.mark.slow)
 
 
 def hub_graph() -> Graph:
@@ -95,6 +98,18 @@ def hub_embedded(hub_dir: Path) -> Iterator[Traversal]:
 
 
 @pytest.fixture(scope="session")
+def seed_walked(seed_embedded: Traversal) -> Traversal:
+    """The embedded traversal of the seed data, walked as a store too large to project."""
+    return Traversal(seed_embedded.store, seed_embedded.base_iri, projected_at_most=0)
+
+
+@pytest.fixture(scope="session")
+def hub_walked(hub_embedded: Traversal) -> Traversal:
+    """The embedded traversal of the hub graph, walked."""
+    return Traversal(hub_embedded.store, DEFAULT_BASE_IRI, projected_at_most=0)
+
+
+@pytest.fixture(scope="session")
 def seed_remote(
     seed_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Traversal]:
@@ -126,14 +141,14 @@ def _remote(store_dir: Path, server_dir: Path) -> Iterator[Traversal]:
             yield Traversal(remote, DEFAULT_BASE_IRI, remote_fetch_limit=FETCH_LIMIT)
 
 
-@pytest.fixture(params=["embedded", REMOTE])
+@pytest.fixture(params=["embedded", "walked", REMOTE])
 def seed(request: pytest.FixtureRequest) -> Traversal:
     """The traversal of the built seed data, in each store mode."""
     traversal: Traversal = request.getfixturevalue(f"seed_{request.param}")
     return traversal
 
 
-@pytest.fixture(params=["embedded", REMOTE])
+@pytest.fixture(params=["embedded", WALKED_HUB, REMOTE])
 def hub(request: pytest.FixtureRequest) -> Traversal:
     """The traversal of the generated hub graph, in each store mode."""
     traversal: Traversal = request.getfixturevalue(f"hub_{request.param}")

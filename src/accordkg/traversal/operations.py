@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import networkx as nx
 
@@ -55,9 +55,11 @@ class GraphSource(Protocol):
     def links_of(self, nodes: Sequence[str]) -> dict[str, list[Link]]:
         """Every link of each node, in `link_order`."""
 
-    def links_among(self, nodes: Sequence[str], others: Collection[str]) -> list[Link]:
+    def links_among(
+        self, nodes: Sequence[str], others: Collection[str], view: "View"
+    ) -> list[Link]:
         """The links between each of `nodes` (in order) and any of `others`, each node's
-        in `link_order`."""
+        in `link_order`: all of them, or at least those `view` may draw."""
 
     def nodes_of_types(
         self, types: Collection[str], view: "View", limit: int
@@ -65,13 +67,22 @@ class GraphSource(Protocol):
         """The first `limit` nodes (by id) the view shows having any of the types (IRIs),
         and how many there are in all."""
 
-    def path_graph(
-        self, source: str, target: str, view: "View", max_length: int, max_degree: int | None
-    ) -> nx.Graph:
-        """A graph holding every path of at most `max_length` hops the view allows
-        between the two nodes (intermediate nodes of degree above max_degree left out)."""
+    def paths(
+        self, source: str, target: str, view: "View", limits: "PathLimits"
+    ) -> tuple[list[list[str]], nx.Graph]:
+        """The k shortest paths of at most `max_length` hops the view allows between the
+        two nodes (intermediate nodes of degree above max_degree left out), and a graph
+        whose edges carry their links."""
 
     def statistics(self, view: "View", top: int) -> Statistics: ...
+
+
+class PathLimits(NamedTuple):
+    """How many paths, how long, and around which hubs (more neighbours than this)."""
+
+    k: int
+    max_length: int
+    max_degree: int | None
 
 
 @dataclass(frozen=True)
@@ -311,7 +322,7 @@ class _Walk:
 
     def connect(self, nodes: list[str], drawn: Collection[str]) -> Subgraph:
         """Add the edges the view draws between `nodes` and anything `drawn`; finish."""
-        for link in self.source.links_among(nodes, drawn):
+        for link in self.source.links_among(nodes, drawn, self.view):
             if link.id not in self.answer.links and self.view.draws(link):
                 if len(self.answer.links) >= self.applied["max_edges"]:
                     self.omitted["edges"] += 1
@@ -344,16 +355,9 @@ def paths(
     applied, limit_meta = limits({"k": k, "max_length": max_length})
     positive_count("max_degree", max_degree)
     answer = Subgraph({start: find(source, start), end: find(source, end)})
-    graph = source.path_graph(start, end, view, applied["max_length"], max_degree)
-    found: list[list[str]] = []
-    if start != end and start in graph and end in graph:
-        try:
-            for path in nx.shortest_simple_paths(graph, start, end):
-                if len(path) - 1 > applied["max_length"] or len(found) == applied["k"]:
-                    break
-                found.append(path)
-        except nx.NetworkXNoPath:
-            pass
+    found, graph = source.paths(
+        start, end, view, PathLimits(applied["k"], applied["max_length"], max_degree)
+    )
     for path in found:
         for node, following in pairwise(path):
             answer.nodes.setdefault(following, find(source, following))

@@ -24,7 +24,7 @@ from accordkg.namespaces import AK, OA, PREFIXES
 from accordkg.store import Row
 
 if TYPE_CHECKING:
-    from accordkg.traversal.operations import View
+    from accordkg.traversal.operations import PathLimits, View
 
 GROUPS = ("data", "types", "schema", "provenance")
 COLLAPSIBLE = {"signature": AK.Signature, "evidence": AK.Evidence}
@@ -178,13 +178,14 @@ class Projector:
             record.types.append(value)
             self._link(subject, predicate, value, "types")
         elif predicate == EXTERNAL_LINK:
-            record.links.append(value)
+            if value not in record.links:
+                record.links.append(value)
         elif predicate.startswith(PROV_NAMESPACE):
             self._link(subject, predicate, value, "provenance")
         elif predicate in SCHEMA_PREDICATES or value.startswith(ONTOLOGY_NAMESPACE):
-            record.properties.setdefault(self.vocabulary.curie(predicate), []).append(
-                self.vocabulary.curie(value)
-            )
+            values = record.properties.setdefault(self.vocabulary.curie(predicate), [])
+            if (term := self.vocabulary.curie(value)) not in values:
+                values.append(term)
             self._link(subject, predicate, value, "schema")
         else:
             self._link(subject, predicate, value, "data")
@@ -201,9 +202,13 @@ class Projector:
 
     def finish(self) -> tuple[dict[str, NodeRecord], list[Link]]:
         """The records and links, with class nodes and collapsed edges. More triples may be
-        added afterwards and `finish` called again (the remote mode reads as it walks)."""
+        added afterwards and `finish` called again (a walk reads as it goes)."""
         for record in list(self.records.values()):
             record.types = self.vocabulary.most_specific_first(dict.fromkeys(record.types))
+            # Values in one order however the triples arrived (a walk reads them by node).
+            record.links.sort()
+            for values in record.properties.values():
+                values.sort()
             for cls in record.types:
                 self.record(cls).label = self.record(cls).label or self.vocabulary.label(cls)
             if not record.label:
@@ -363,12 +368,14 @@ class Projection:
                     continue
                 links = self._sorted[node] = sorted(
                     (link for data in self.graph.adj[node].values() for link in data["links"]),
-                    key=lambda link, node=node: link_order(link, node),  # type: ignore[misc]
+                    key=lambda link, node=node: (*link_order(link, node), link.id),  # type: ignore[misc]
                 )
             found[node] = links
         return found
 
-    def links_among(self, nodes: Sequence[str], others: Collection[str]) -> list[Link]:
+    def links_among(
+        self, nodes: Sequence[str], others: Collection[str], view: "View"
+    ) -> list[Link]:
         """Looked up pair by pair when a node has more links than there are others (a hub
         among a few hundred drawn nodes), else read from the node's own links."""
         adjacency = self.graph.adj
@@ -414,21 +421,32 @@ class Projection:
     ) -> nx.Graph:
         """The whole graph as the view draws it (built once per view and kept, as path
         searches on a filtered view would call Python filters on every step); hubs are
-        filtered out on the fly."""
+        filtered out on the fly. Every node's neighbours are in descending order of id, so
+        that a search breaks ties between paths of one length the same way on any graph
+        holding those paths: the whole one, or the part of it a walk has read."""
         key = (view.include, view.collapse, view.predicates)
         drawn = self._path_graphs.get(key)
         if drawn is None:
             drawn = nx.Graph()
-            drawn.add_nodes_from(
-                node for node, record in self.graph.nodes(data="record") if view.shows_node(record)
+            shown = sorted(
+                (
+                    node
+                    for node, record in self.graph.nodes(data="record")
+                    if view.shows_node(record)
+                ),
+                reverse=True,
             )
-            drawn.add_edges_from(
-                (a, b, {"links": shown})
-                for a, b, links in self.graph.edges(data="links")
-                if a in drawn
-                and b in drawn
-                and (shown := [link for link in links if view.draws(link)])
-            )
+            drawn.add_nodes_from(shown)
+            adjacency = self.graph.adj
+            for node in shown:
+                for other in sorted(adjacency[node], reverse=True):
+                    if other in drawn and not drawn.has_edge(node, other):
+                        links = sorted(
+                            (link for link in adjacency[node][other]["links"] if view.draws(link)),
+                            key=lambda link: link.id,
+                        )
+                        if links:
+                            drawn.add_edge(node, other, links=links)
             if len(self._path_graphs) >= PATH_GRAPHS_KEPT:
                 del self._path_graphs[next(iter(self._path_graphs))]
             self._path_graphs[key] = drawn
@@ -438,6 +456,12 @@ class Projection:
         return nx.subgraph_view(
             drawn, filter_node=lambda node: node in (source, target) or degree[node] <= max_degree
         )
+
+    def paths(
+        self, source: str, target: str, view: "View", limits: "PathLimits"
+    ) -> tuple[list[list[str]], nx.Graph]:
+        graph = self.path_graph(source, target, view, limits.max_length, limits.max_degree)
+        return k_shortest_paths(graph, source, target, limits.k, limits.max_length), graph
 
     def statistics(self, view: "View", top: int) -> Statistics:
         key = (view.include, view.collapse, view.predicates, top)
@@ -469,6 +493,22 @@ class Projection:
             nodes=typed,
             edges=sum(predicates.values()),
         )
+
+
+def k_shortest_paths(
+    graph: nx.Graph, source: str, target: str, k: int, max_length: int
+) -> list[list[str]]:
+    """Up to k shortest simple paths of at most max_length hops, shortest first."""
+    found: list[list[str]] = []
+    if source != target and source in graph and target in graph:
+        try:
+            for path in nx.shortest_simple_paths(graph, source, target):
+                if len(path) - 1 > max_length or len(found) == k:
+                    break
+                found.append(path)
+        except nx.NetworkXNoPath:
+            pass
+    return found
 
 
 def link_order(link: Link, node: str) -> tuple[str, str, str]:

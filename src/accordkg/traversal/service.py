@@ -1,9 +1,10 @@
 """Hands each request a consistent graph to walk, and reads node and type names.
 
-With the embedded store the whole store is projected once per store generation: the
-first request after a write builds the new projection while later ones wait for it, and
-a projection is never changed once published, so no request sees a half-built graph.
-With a remote store each request reads what its walk reaches (see `remote`).
+A small embedded store is projected whole once per store generation: the first request
+after a write builds the new projection while later ones wait for it, and a projection is
+never changed once published, so no request sees a half-built graph. A larger one, or a
+remote store, is walked: each request reads what its walk reaches (see `walker`), and
+whole-graph counts are made once per generation.
 """
 
 import threading
@@ -26,48 +27,75 @@ from accordkg.traversal.projection import (
     feed,
     triples_query,
 )
-from accordkg.traversal.remote import RemoteGraph
+from accordkg.traversal.walker import Derived, StoreWalk
+
+# Projected whole up to this many triples (a few seconds' work); walked beyond, where a
+# projection would take minutes and hundreds of MiB (bench/RESULTS.md).
+PROJECTED_AT_MOST = 50_000
+DEFAULT_FETCH_LIMIT = 50_000
 
 
 class Traversal:
     """The graph behind the /graph endpoints, and the names callers use for its parts."""
 
-    def __init__(self, store: Store, base_iri: str, remote_fetch_limit: int | None = None) -> None:
-        """With `remote_fetch_limit`, the store is read per request, never projected whole."""
+    def __init__(
+        self,
+        store: Store,
+        base_iri: str,
+        remote_fetch_limit: int | None = None,
+        *,
+        fetch_limit: int = DEFAULT_FETCH_LIMIT,
+        projected_at_most: int = PROJECTED_AT_MOST,
+    ) -> None:
+        """With `remote_fetch_limit` every request walks the store, reading at most that
+        many triples; without, the store is projected whole while it holds at most
+        `projected_at_most` triples and walked (reading at most `fetch_limit`) beyond."""
         self.store = store
         self.base_iri = base_iri
-        self.remote_fetch_limit = remote_fetch_limit
+        self.remote = remote_fetch_limit is not None
+        self.fetch_limit = remote_fetch_limit or fetch_limit
+        self.projected_at_most = projected_at_most
         self.vocabulary = Vocabulary(ontology_graph())
         self.renderer = Renderer(self.vocabulary)
         self._projection: Projection | None = None
+        self._walked: int | None = None  # the generation found too large to project
+        self._derived = Derived(-1)
         self._lock = threading.Lock()
 
     @classmethod
     def for_settings(cls, store: Store, settings: Settings) -> "Traversal":
-        """Projected whole for the embedded store, read per request from a remote one."""
+        """Walked on a remote store; projected or walked by size on the embedded one."""
         remote = settings.graph_fetch_limit if settings.store == "remote" else None
-        return cls(store, settings.base_iri, remote_fetch_limit=remote)
+        return cls(store, settings.base_iri, remote, fetch_limit=settings.graph_fetch_limit)
 
     def source(self) -> GraphSource:
-        if self.remote_fetch_limit is not None:
-            return RemoteGraph(self.store, self.vocabulary, self.base_iri, self.remote_fetch_limit)
         current = self._projection
-        if current is not None and current.version == self.store.generation:
+        generation = self.store.generation
+        if self.remote or self._walked == generation:
+            return self._walk(generation)
+        if current is not None and current.version == generation:
             return current
         with self._lock:
             current = self._projection
             if current is None or current.version != self.store.generation:
+                generation = self.store.generation
+                if self._walked != generation and not self._small():
+                    self._walked = generation
+                    self._projection = None
+                    return self._walk(generation)
                 current = self._projection = self.build()
             return current
 
     def status(self) -> str:
-        """ "ready" when /graph answers from a projection of the store as it is; "pending"
-        while the first one, built at start-up, or the one after a change is still to
-        come; "per request" with a remote store."""
-        if self.remote_fetch_limit is not None:
+        """ "ready" when /graph answers from the store as it is (projected, or walked
+        because it is large); "pending" while the first projection, built at start-up,
+        or the one after a change is still to come; "per request" with a remote store."""
+        if self.remote:
             return "per request"
         current = self._projection
-        return "ready" if current and current.version == self.store.generation else "pending"
+        generation = self.store.generation
+        ready = self._walked == generation or (current and current.version == generation)
+        return "ready" if ready else "pending"
 
     def build(self) -> Projection:
         """Project the whole store (the generation is read first: a write during the
@@ -80,6 +108,22 @@ class Traversal:
         )
         records, links = projector.finish()
         return Projection(records, links, version)
+
+    def _small(self) -> bool:
+        """Whether the store holds few enough triples to project (counted no further)."""
+        query = (
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } "
+            f"LIMIT {self.projected_at_most + 1} }}"
+        )
+        [(count,)] = list(self.store.rows(query))
+        return int(count or 0) <= self.projected_at_most
+
+    def _walk(self, generation: int) -> StoreWalk:
+        """A walk for one request, sharing what the generation's walks derived."""
+        if self._derived.generation != generation:
+            self._derived = Derived(generation)
+        derived = self._derived
+        return StoreWalk(self.store, self.vocabulary, self.base_iri, self.fetch_limit, derived)
 
     def node(self, name: str) -> str:
         """A node id from what a caller wrote: the short id of an instance IRI
