@@ -130,6 +130,20 @@ def test_the_page_chrome_is_left_out(published: Path) -> None:
     assert "\n3. Either Participant may terminate" in text
 
 
+@pytest.mark.parametrize(
+    ("declared", "encoding"),
+    [(b"", "utf-8"), (b'<meta charset="windows-1252">', "cp1252")],
+)
+def test_a_page_is_read_in_its_encoding(declared: bytes, encoding: str) -> None:
+    """As declared; a page saved without a declaration is read as UTF-8 where it is."""
+    words = "D\u00e9claration \u2013 coop\u00e9ration entre les parties. " * 8
+    page = b"<html><head>%s</head><body><p>%s</p></body></html>" % (
+        declared,
+        words.encode(encoding),
+    )
+    assert derive_text(page, HTML).text == words.strip() + "\n"
+
+
 def test_a_pdf_encrypted_without_a_user_password_is_read(tmp_path: Path) -> None:
     """Publishers often restrict copying with an owner password only: anyone may open it."""
     data = pdfs.encrypted("Declaration on Science\n\nWe will cooperate.", user_password="")

@@ -86,11 +86,14 @@ BLOCKS = frozenset(
 )  # fmt: skip
 COLUMN_GAP = " " * 4  # more than the three spaces that part columns in a text
 WHITESPACE = re.compile(r"\s+")
+DECLARED_ENCODING = re.compile(rb"<meta[^>]+charset|<\?xml[^>]+encoding|^\xef\xbb\xbf", re.I)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def _html_text(data: bytes) -> DerivedText:
-    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    parser = lxml.html.HTMLParser(
+        encoding=_encoding(data), no_network=True, remove_comments=True, remove_pis=True
+    )
     try:
         root = lxml.html.document_fromstring(data, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -110,6 +113,19 @@ def _html_text(data: bytes) -> DerivedText:
         )
     text = "\n\n".join("\n".join(block) for block in _Blocks().of(region) if block)
     return DerivedText(text + "\n", f"lxml {lxml.etree.__version__}", ())
+
+
+def _encoding(data: bytes) -> str | None:
+    """UTF-8 for a page that declares no encoding and is valid UTF-8 (as saved pages
+    mostly are; the parser would read it as Latin-1); else None: what the page declares,
+    or the parser's guess."""
+    if DECLARED_ENCODING.search(data[:4096]):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
 
 
 def _main_region(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
