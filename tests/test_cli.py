@@ -25,10 +25,16 @@ from accordkg.publishing.dumps import CHECKSUMS, DUMP_FORMATS, dump_file_names
 from accordkg.sparql.named_queries import named_queries
 from accordkg.store import EmbeddedStore
 from tests.conftest import INPUTS, SEED
+from tests.extraction import pdfs
+from tests.extraction.test_genre import GENRE
+from tests.extraction.test_published import PUBLISHED
+
+MOU = GENRE / "nrf-cnrs-mou-pdf.txt"
 
 ACCORDKG = Path(sys.executable).parent / "accordkg"
 ENVIRONMENT = {"ACCORDKG_INPUT_DIR": str(INPUTS)}
-PR_CAPBSET_DROP, CAP_DAC_OVERRIDE = 24, 1  # from <linux/prctl.h>, <linux/capability.h>
+PR_CAPBSET_DROP = 24  # from <linux/prctl.h>
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2  # from <linux/capability.h>
 
 
 def _run(*arguments: str) -> Result:
@@ -288,12 +294,14 @@ def _accordkg(
 
 
 def _unprivileged() -> None:
-    """Run without root's power to write where file modes forbid it (CAP_DAC_OVERRIDE), so
-    that a read-only directory is read-only to this process as to any other user's."""
+    """Run without root's power to read or write where file modes forbid it
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so that a read-only directory is read-only,
+    and an unreadable file unreadable, to this process as to any other user's."""
     if os.geteuid() == 0:
         libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE)")
+        for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+            if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+                raise OSError(ctypes.get_errno(), f"prctl(PR_CAPBSET_DROP, {capability})")
 
 
 def _set_writable(root: Path, writable: bool) -> None:
@@ -457,3 +465,195 @@ def test_a_setting_it_refuses_is_one_line_naming_it(tmp_path: Path) -> None:
     served = _run("serve", "--port", "0", "--data-dir", str(tmp_path))
     assert served.exit_code == 1
     assert served.stderr == "error: ACCORDKG_PORT: Input should be greater than or equal to 1\n"
+
+
+# `accordkg add`: a source copied in under a slug name with its record, read and reviewed;
+# the store untouched unless --build; a refusal is one line, exit 1, data/sources/ as it was.
+
+
+def _inputs(tmp_path: Path) -> Path:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    return inputs
+
+
+def _add(inputs: Path, *arguments: str) -> Result:
+    return CliRunner().invoke(app, ["add", *arguments], env={"ACCORDKG_INPUT_DIR": str(inputs)})
+
+
+def test_add_copies_a_pdf_under_a_slug_with_its_record_and_prints_a_review(
+    tmp_path: Path,
+) -> None:
+    inputs = _inputs(tmp_path)
+    pdf = tmp_path / "NRF CNRS MoU (signed).PDF"
+    pdf.write_bytes(pdfs.printed(MOU.read_text("utf-8")))
+    result = _add(
+        inputs, str(pdf), "--publisher", "National Research Foundation of Korea",
+        "--url", "https://www.nrf.re.kr/mou.pdf", "--retrieved", "2024-06-03",
+        "--data-dir", str(tmp_path / "var"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    sources = inputs / "sources"
+    assert (sources / "nrf-cnrs-mou-signed.pdf").read_bytes() == pdf.read_bytes()
+    assert (sources / "nrf-cnrs-mou-signed.pdf.txt").is_file()
+    record = (sources / "nrf-cnrs-mou-signed.toml").read_text("utf-8")
+    assert 'publisher = "National Research Foundation of Korea"' in record
+    assert "retrieved = 2024-06-03" in record
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"added {sources / 'nrf-cnrs-mou-signed.pdf'} "
+        "(text nrf-cnrs-mou-signed.pdf.txt, record nrf-cnrs-mou-signed.toml)"
+    )
+    assert "form:        MemorandumOfUnderstanding" in lines
+    assert "date:        2024-05-14" in lines
+    assert (
+        "parties:     Centre National de la Recherche Scientifique (organization); "
+        "National Research Foundation of Korea (organization)"
+    ) in lines
+    assert (
+        "read:        3 recital(s), 7 article(s), 13 commitment(s), 2 signature(s), 9 warning(s)"
+    ) in lines
+    assert "warning: " in result.stderr
+    assert "removed 4 page numbers" in result.stderr
+    assert not (tmp_path / "var").exists()  # the store is not touched
+
+
+def test_add_of_a_web_page_reviews_a_declaration_between_states(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path)
+    page = PUBLISHED / "us-uk-ai-research-declaration-2020.html"
+    (inputs / "sources" / "us-uk-ai-research-declaration-2020.txt").unlink()
+    (inputs / "sources" / "us-uk-ai-research-declaration-2020.toml").unlink()
+    result = _add(inputs, str(page))
+    assert result.exit_code == 0, result.output
+    assert "form:        Declaration" in result.stdout
+    assert (
+        "parties:     United Kingdom of Great Britain and Northern Ireland (state); "
+        "United States of America (state)"
+    ) in result.stdout
+    assert "7 recital(s), 0 article(s), 5 commitment(s), 3 signature(s)" in result.stdout
+
+
+@pytest.mark.slow  # a build, in a process of its own
+def test_add_with_build_loads_it_into_the_store(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path)
+    page = tmp_path / "Declaration.htm"
+    page.write_bytes((PUBLISHED / "nrf-cnrs-mou.html").read_bytes())
+    completed = subprocess.run(
+        [str(ACCORDKG), "add", str(page), "--build", "--data-dir", str(tmp_path / "var")],
+        env={**os.environ, "ACCORDKG_INPUT_DIR": str(inputs)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "2 document(s)" in completed.stdout
+    assert (inputs / "sources" / "declaration.html").is_file()
+    with closing(EmbeddedStore(tmp_path / "var" / "store")) as store:
+        assert "https://w3id.org/accordkg/id/graph/declaration" in store.graph_names()
+
+
+ADD_REFUSALS: dict[str, tuple[Callable[[Path], list[str]], str]] = {
+    "bad date": (
+        lambda tmp: [str(_mou_pdf(tmp)), "--retrieved", "03/06/2024"],
+        "error: --retrieved '03/06/2024': not a date as YYYY-MM-DD",
+    ),
+    "impossible date": (
+        lambda tmp: [str(_mou_pdf(tmp)), "--retrieved", "2024-02-30"],
+        "error: --retrieved '2024-02-30': not a date as YYYY-MM-DD",
+    ),
+    "bad url": (
+        lambda tmp: [str(_mou_pdf(tmp)), "--url", "www.example.org"],
+        "error: --url must be an absolute IRI",
+    ),
+    "missing file": (lambda tmp: [str(tmp / "nowhere.pdf")], "no such file"),
+    "encrypted": (
+        lambda tmp: [str(_write(tmp / "e.pdf", pdfs.encrypted("MoU", user_password="x")))],
+        "e.pdf: the PDF is encrypted",
+    ),
+    "scanned": (
+        lambda tmp: [str(_write(tmp / "scan.pdf", pdfs.scanned(1)))],
+        "scan.pdf: the PDF has no text layer",
+    ),
+    "existing name": (
+        lambda tmp: [
+            str(_write(tmp / "US-UK AI Research Declaration 2020.txt", SEED.read_bytes()))
+        ],
+        "us-uk-ai-research-declaration-2020.txt: a source named "
+        "us-uk-ai-research-declaration-2020 is there already; --force replaces it",
+    ),
+    "not a source": (
+        lambda tmp: [str(_write(tmp / "notes.docx", b"PK"))],
+        "notes.docx: not a source; sources are files ending in",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ADD_REFUSALS))
+def test_add_refuses_in_one_line_and_leaves_the_sources_as_they_were(
+    tmp_path: Path, case: str
+) -> None:
+    inputs = _inputs(tmp_path)
+    arguments, message = ADD_REFUSALS[case]
+    before = sorted((inputs / "sources").iterdir())
+    result = _add(inputs, *arguments(tmp_path))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert sorted((inputs / "sources").iterdir()) == before
+
+
+def test_add_force_replaces_a_source_of_the_same_name(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path)
+    page = tmp_path / "us-uk-ai-research-declaration-2020.html"
+    page.write_bytes((PUBLISHED / page.name).read_bytes())
+    result = _add(inputs, str(page), "--force", "--publisher", "U.S. Department of State")
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (inputs / "sources").iterdir()) == [
+        "us-uk-ai-research-declaration-2020.html",
+        "us-uk-ai-research-declaration-2020.html.txt",
+        "us-uk-ai-research-declaration-2020.toml",
+    ]
+
+
+@pytest.mark.slow  # a process of its own, without root's powers
+def test_add_of_an_unreadable_file_is_one_line(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path)
+    pdf = _mou_pdf(tmp_path)
+    pdf.chmod(0)
+    completed = subprocess.run(
+        [str(ACCORDKG), "add", str(pdf)],
+        env={**os.environ, "ACCORDKG_INPUT_DIR": str(inputs)},
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=_unprivileged,
+    )
+    assert completed.returncode == 1
+    assert completed.stderr == f"error: {pdf}: cannot be read: Permission denied\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("scan.pdf", lambda: pdfs.scanned(1), "the PDF has no text layer"),
+        ("broken.pdf", lambda: b"%PDF-1.4\n1 0 obj <<", "not a readable PDF"),
+        ("menu.html", lambda: b"<nav>Home</nav><p>Menu</p>", "no main text in this HTML page"),
+    ],
+)
+def test_extract_of_a_file_that_cannot_be_read_is_one_line(
+    tmp_path: Path, name: str, content: Callable[[], bytes], message: str
+) -> None:
+    path = _write(tmp_path / name, content())
+    result = _run("extract", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {path}: {message}")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def _mou_pdf(directory: Path) -> Path:
+    return _write(directory / "mou.pdf", pdfs.printed(MOU.read_text("utf-8")))
+
+
+def _write(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path

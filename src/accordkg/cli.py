@@ -16,6 +16,7 @@ from accordkg.graphs import mappings_graph_iri
 from accordkg.iris import checked_iri
 from accordkg.linked_data.documents import serialize_rdf
 from accordkg.linking.mappings import export_mappings
+from accordkg.pipeline.adding import add_source
 from accordkg.pipeline.build import build as build_graph
 from accordkg.pipeline.build import extract_checked, source_files
 from accordkg.pipeline.imports import import_file
@@ -86,7 +87,11 @@ def build_command(
     Every document that extracts and validates is loaded; one that fails is reported and
     keeps its previous graph, and the exit status is 1.
     """
-    settings = _settings(data_dir=data_dir)
+    _build_and_report(_settings(data_dir=data_dir), strict)
+
+
+def _build_and_report(settings: Settings, strict: bool = False) -> None:
+    """Build, print what was built, warned about and failed; exit 1 if anything failed."""
     with typer.progressbar(length=len(source_files(settings)), label="extracting") as bar:
         summary = build_graph(settings, progress=lambda _: bar.update(1), strict=strict)
     for path, warnings in summary.warnings.items():
@@ -106,6 +111,58 @@ def build_command(
     )
     if summary.failures:
         raise typer.Exit(1)
+
+
+@app.command("add")
+@_reports_errors
+def add_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A source: a text (UTF-8), a saved web page or a PDF.",
+            readable=False,  # an unreadable file is our one-line error, not a usage box
+        ),
+    ],
+    *,
+    publisher: Annotated[
+        str | None, typer.Option(help="Who published it, as its page names them.")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="Where it was retrieved from.")] = None,
+    retrieved: Annotated[
+        str | None, typer.Option(help="The day it was retrieved, YYYY-MM-DD.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Replace a source of the same name (its text and record too).")
+    ] = False,
+    then_build: Annotated[
+        bool, typer.Option("--build", help="Build the graph afterwards, this source included.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Copy a source into data/sources/ under a slug name with its metadata record, read
+    it, and print what was read for review. The store is not touched unless --build."""
+    settings = _settings(data_dir=data_dir)
+    added = add_source(
+        settings, file, publisher=publisher, url=url, retrieved=retrieved, force=force
+    )
+    review = added.review
+    typer.echo(f"added {added.source} (text {added.text.name}, record {added.record.name})")
+    typer.echo(f"form:        {review.form}")
+    typer.echo(f"title:       {review.title}")
+    typer.echo(f"date:        {review.date or '(none read)'}")
+    parties = "; ".join(f"{name} ({kind})" for name, kind in review.parties)
+    typer.echo(f"parties:     {parties or '(none read)'}")
+    typer.echo(
+        f"read:        {review.recitals} recital(s), {review.articles} article(s), "
+        f"{review.commitments} commitment(s), {review.signatures} signature(s), "
+        f"{len(review.warnings)} warning(s)"
+    )
+    for warning in review.warnings:
+        typer.echo(f"warning: {added.source}: {warning}", err=True)
+    if then_build:
+        _build_and_report(settings)
+    else:
+        typer.echo("not built: review it, then run `accordkg build`")
 
 
 @app.command()
@@ -137,7 +194,9 @@ def dump(
 @app.command("extract")
 @_reports_errors
 def extract_command(
-    file: Annotated[Path, typer.Argument(help="A source text (UTF-8).")],
+    file: Annotated[
+        Path, typer.Argument(help="A source: a text (UTF-8), a saved web page or a PDF.")
+    ],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
     rdf_format: Annotated[str, _format_option(formats_for(Answers.GRAPH))] = "turtle",
 ) -> None:

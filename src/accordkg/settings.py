@@ -108,7 +108,10 @@ class Settings(BaseSettings):
         description="Bearer token for SPARQL updates and Graph Store writes; unset: read-only.",
     )
     max_source_bytes: int = Field(
-        default=5_000_000, gt=0, description="Largest source text extraction accepts."
+        default=20_000_000,
+        gt=0,
+        description="Largest source file (a text, a saved web page or a PDF, whose fonts and "
+        "images make it larger than its text) extraction or `accordkg add` accepts.",
     )
     dataset_title: str = Field(
         default="accordkg: international AI research cooperation agreements",

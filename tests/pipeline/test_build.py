@@ -15,6 +15,8 @@ from accordkg.publishing.dumps import read_dump_set
 from accordkg.settings import Settings
 from accordkg.store import open_store
 from tests.conftest import INPUTS, SEED, Built
+from tests.extraction import pdfs
+from tests.extraction.test_genre import GENRE
 
 SEED_GRAPH = "https://w3id.org/accordkg/id/graph/us-uk-ai-research-declaration-2020"
 RECORDS_GRAPH = "https://w3id.org/accordkg/id/graph/records"
@@ -168,3 +170,33 @@ def test_build_writes_dumps_of_what_it_loaded(settings: Settings) -> None:
     nquads = (settings.dumps_dir / "accordkg.nq").read_text("utf-8")
     assert len(nquads.splitlines()) == summary.triples
     assert f"<{SEED_GRAPH}> .\n" in nquads
+
+
+@pytest.mark.slow  # two builds
+def test_a_pdf_is_built_from_its_text_derived_once_and_a_bad_one_keeps_its_graph(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A PDF dropped into data/sources/ is derived at its first build and stored beside
+    it; a PDF that stops being readable (encrypted, here) fails alone and keeps the
+    graph it had, and the rest builds."""
+    mou = GENRE / "nrf-cnrs-mou-pdf.txt"
+    inputs = _inputs_with(tmp_path, "mou.pdf", pdfs.printed(mou.read_text("utf-8")))
+    sources = inputs / "sources"
+    (sources / "page.html").write_bytes(b"<html><body><nav>Home</nav><p>Sorry.</p></body></html>")
+    with_pdf = Settings(data_dir=settings.data_dir, input_dir=inputs)
+    summary = build(with_pdf)
+    assert summary.documents == 2
+    assert list(summary.failures) == [str(sources / "page.html")]
+    assert "no main text in this HTML page" in summary.failures[str(sources / "page.html")]
+    assert (sources / "mou.pdf.txt").is_file()
+    assert "[text]" in (sources / "mou.toml").read_text("utf-8")
+    mou_graph = f"{SEED_GRAPH.rsplit('/', 1)[0]}/mou"
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{mou_graph}> {{ ?s ?p ?o }} }}"
+    with closing(open_store(settings)) as store:
+        before = store.construct(query)
+    (sources / "mou.pdf").write_bytes(pdfs.encrypted("MoU", user_password="secret"))
+    summary = build(with_pdf)
+    assert "the PDF is encrypted" in summary.failures[str(sources / "mou.pdf")]
+    assert summary.documents == 1
+    with closing(open_store(settings)) as store:
+        assert len(store.construct(query)) == len(before) > 400

@@ -1,11 +1,11 @@
 """Source text to RDF: clean → segment → extract → RDF, each stage a module of its own.
 
-`extract_file` runs the stages on one file; validation and loading are the caller's
-(see `accordkg.pipeline.build`), so a document can be checked before anything is written.
+`extract_file` runs the stages on one file (`extract_source` on a source's text, read by
+`accordkg.extraction.sources`: a text file, or the text derived from a web page or a PDF);
+validation and loading are the caller's (see `accordkg.pipeline.build`), so a document
+can be checked before anything is written.
 """
 
-import hashlib
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,16 +14,14 @@ from rdflib import Graph, Node, URIRef
 from rdflib.namespace import RDF, RDFS
 
 import accordkg
-from accordkg.errors import InputError
-from accordkg.extraction.clean import clean, read_source
+from accordkg.extraction.clean import clean
 from accordkg.extraction.facts import extract
 from accordkg.extraction.rdf import Source, to_rdf
 from accordkg.extraction.registry import Registry, slug
 from accordkg.extraction.segment import segment
+from accordkg.extraction.sources import SourceText, read_source_text
 from accordkg.graphs import document_graph_iri
-from accordkg.resources import CORE_MODULE, ontology_graph, read_text
-
-METADATA_KEYS = frozenset({"publisher", "issuing_bureau", "release_type", "release_date"})
+from accordkg.resources import CORE_MODULE, ontology_graph
 
 
 @dataclass(frozen=True)
@@ -39,26 +37,34 @@ class ExtractedDocument:
 def extract_file(
     path: Path, registry: Registry, base_iri: str, max_bytes: int
 ) -> ExtractedDocument:
-    """Run every extraction stage on one source file."""
-    raw = read_source(path, max_bytes)
-    document = clean(raw)
-    facts = extract(segment(document), str(path))
-    doc_id = slug(path.stem)
-    source = Source(
+    """Run every extraction stage on one source file (a text derived now, where the file
+    is a web page or a PDF whose text is not stored beside it)."""
+    return extract_source(read_source_text(path, max_bytes), registry, base_iri)
+
+
+def extract_source(source: SourceText, registry: Registry, base_iri: str) -> ExtractedDocument:
+    """Run every extraction stage on a source's text."""
+    document = clean(source.text)
+    facts = extract(segment(document), str(source.path))
+    doc_id = slug(source.path.stem)
+    described = Source(
         doc_id=doc_id,
-        file_name=path.name,
-        raw=raw,
-        sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),  # strict UTF-8: the same bytes
-        publisher=_metadata(path).get("publisher"),
+        file_name=source.text_file.name,
+        raw=source.text,
+        sha256=source.sha256,
+        publisher=source.metadata.get("publisher"),
         software_version=accordkg.__version__,
-        warnings=(*document.repairs, *facts.warnings),
+        warnings=(*source.warnings, *document.repairs, *facts.warnings),
+        url=source.metadata.get("url"),
+        retrieved=source.metadata.get("retrieved"),
+        derivation=source.derivation,
     )
-    graph = with_supertypes(to_rdf(facts, source, registry, base_iri))
+    graph = with_supertypes(to_rdf(facts, described, registry, base_iri))
     return ExtractedDocument(
-        path=path,
+        path=source.path,
         graph_iri=document_graph_iri(base_iri, doc_id),
         graph=graph,
-        warnings=source.warnings,
+        warnings=described.warnings,
     )
 
 
@@ -87,20 +93,3 @@ def _ancestors(link: URIRef) -> dict[Node, frozenset[Node]]:
         term: frozenset(s for s in ontology.transitive_objects(term, link) if s and s != term)
         for term in set(ontology.subjects(link))
     }
-
-
-def _metadata(path: Path) -> dict[str, str]:
-    """The optional metadata record beside a source file (`<name>.toml`)."""
-    record = path.with_suffix(".toml")
-    if not record.is_file():
-        return {}
-    try:
-        values = tomllib.loads(read_text(record))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{record}: not a valid TOML metadata record: {exc}") from exc
-    unknown = set(values) - METADATA_KEYS
-    if unknown:
-        raise InputError(
-            f"{record}: unknown keys {sorted(unknown)}; known: {sorted(METADATA_KEYS)}"
-        )
-    return {key: str(value) for key, value in values.items()}

@@ -183,20 +183,7 @@ class CleanDocument:
 
 def read_source(path: Path, max_bytes: int) -> str:
     """The text of a source file, or an InputError saying exactly why it cannot be used."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: {size:,} bytes is over the limit of {max_bytes:,} bytes for one "
-                "source text"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
-    if not data.strip():
-        raise InputError(f"{path}: the file is empty")
+    data = read_bytes(path, max_bytes)
     if b"\x00" in data:
         raise InputError(f"{path}: this is a binary file, not text")
     try:
@@ -207,8 +194,30 @@ def read_source(path: Path, max_bytes: int) -> str:
             "convert it to UTF-8 first"
         ) from exc
     if HTML_PAGE_TAG.search(text[:4096]):
-        raise InputError(f"{path}: this is an HTML page; extract the page's text first")
+        raise InputError(
+            f"{path}: this is an HTML page; save it as {path.stem}.html to have its text read"
+        )
     return text
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """A source file's bytes, or an InputError: missing, unreadable, over the size limit,
+    or empty."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{path}: {size:,} bytes is over the limit of {max_bytes:,} bytes for one "
+                "source file (ACCORDKG_MAX_SOURCE_BYTES)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    return data
 
 
 def clean(raw: str) -> CleanDocument:

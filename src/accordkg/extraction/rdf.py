@@ -25,6 +25,7 @@ from accordkg.extraction.facts import (
     party_label,
 )
 from accordkg.extraction.registry import Registry, slug
+from accordkg.extraction.sources import TEXT, Derivation
 from accordkg.extraction.text import Text
 from accordkg.graphs import document_graph_iri
 from accordkg.namespaces import AK, OA, SCHEMA
@@ -42,6 +43,9 @@ class Source:
     publisher: str | None
     software_version: str
     warnings: tuple[str, ...]
+    url: str | None = None  # where the source was retrieved from, and when
+    retrieved: str | None = None
+    derivation: Derivation | None = None  # how the text was derived from a published file
 
 
 def to_rdf(facts: InstrumentFacts, source: Source, registry: Registry, base: str) -> Graph:
@@ -312,7 +316,7 @@ class _Builder:
         release, source = self.facts.release, self.source_iri
         self.add(source, RDF.type, AK.SourceDocument)
         self.label(source, f"Source text {self.source.file_name}")
-        self.add(source, DCTERMS.format, Literal("text/plain"))
+        self.add(source, DCTERMS.format, Literal(TEXT))
         self.add(source, AK.sha256, Literal(self.source.sha256))
         if self.source.publisher:
             self.add(source, DCTERMS.publisher, self.organization(self.source.publisher))
@@ -335,17 +339,51 @@ class _Builder:
     def _provenance(self) -> None:
         source = self.source
         activity = self.base[f"activity/extract-{self.doc}"]
-        agent = self.base[f"agent/{slug('accordkg ' + source.software_version)}"]
         graph = document_graph_iri(str(self.base), self.doc)
-        self.add(activity, RDF.type, PROV.Activity)
-        self.label(activity, f"Extraction of {source.file_name}")
-        self.add(activity, PROV.used, self.source_iri)
-        self.add(activity, PROV.wasAssociatedWith, agent)
-        self.add(agent, RDF.type, PROV.SoftwareAgent)
-        self.label(agent, f"accordkg {source.software_version}")
-        self.add(agent, SCHEMA.softwareVersion, Literal(source.software_version))
+        self.activity(activity, f"Extraction of {source.file_name}", self.source_iri)
+        self.add(
+            activity, PROV.wasAssociatedWith, self.software("accordkg", source.software_version)
+        )
         self.add(graph, PROV.wasGeneratedBy, activity)
         self.add(graph, PROV.wasDerivedFrom, self.source_iri)
+        retrieved = self.source_iri
+        if source.derivation is not None:
+            retrieved = self._derivation(source.derivation)
+        if source.url:
+            self.add(retrieved, AK.retrievedFrom, URIRef(source.url))
+        if source.retrieved:
+            self.add(retrieved, AK.retrievedOn, Literal(source.retrieved, datatype=XSD.date))
+
+    def _derivation(self, derivation: Derivation) -> URIRef:
+        """The published file a source text was derived from, and the derivation: the text
+        `prov:wasDerivedFrom` the file and `prov:wasGeneratedBy` an activity that used it,
+        run by the library that read it."""
+        original = self.base[f"file/{self.doc}"]
+        name = derivation.original.name
+        self.add(original, RDF.type, AK.PublishedFile)
+        self.label(original, f"Published file {name}")
+        self.add(original, DCTERMS.format, Literal(derivation.media_type))
+        self.add(original, AK.sha256, Literal(derivation.original_sha256))
+        activity = self.base[f"activity/derive-{self.doc}"]
+        self.activity(activity, f"Text derivation from {name}", original)
+        tool, _, version = derivation.tool.partition(" ")
+        self.add(activity, PROV.wasAssociatedWith, self.software(tool, version))
+        self.add(self.source_iri, PROV.wasDerivedFrom, original)
+        self.add(self.source_iri, PROV.wasGeneratedBy, activity)
+        return original
+
+    def activity(self, iri: URIRef, label: str, used: URIRef) -> None:
+        self.add(iri, RDF.type, PROV.Activity)
+        self.label(iri, label)
+        self.add(iri, PROV.used, used)
+
+    def software(self, name: str, version: str) -> URIRef:
+        """A program at one version, as the agent of an activity."""
+        agent = self.base[f"agent/{slug(f'{name} {version}')}"]
+        self.add(agent, RDF.type, PROV.SoftwareAgent)
+        self.label(agent, f"{name} {version}")
+        self.add(agent, SCHEMA.softwareVersion, Literal(version))
+        return agent
 
     def evidence(self, suffix: str, text: Text, what: str) -> URIRef:
         """An evidence annotation for the span of the source `text` came from."""

@@ -1,12 +1,15 @@
 """`accordkg build`: the whole graph from the packaged ontology and the inputs in data/.
 
-Everything is extracted and validated before anything is written; then the ontology, the
-curated records, the mappings and the graph of every document that extracted and
-validated replace what the store held, in one transaction. A document that fails is
-reported with its reason and keeps the graph it had (a corpus is never blocked by one
-text); with `strict`, one failure stops the build and the store keeps its state.
+Everything is extracted and validated before anything is written to the store; then the
+ontology, the curated records, the mappings and the graph of every document that
+extracted and validated replace what the store held, in one transaction. A document
+that fails is reported with its reason and keeps the graph it had (a corpus is never
+blocked by one text); with `strict`, one failure stops the build and the store keeps
+its state.
 Imported graphs (`{base}graph/import/...`) are not the build's: they stay as they are.
-The dumps of the new content are written last.
+The dumps of the new content are written last. The text of a web page or PDF whose text
+is not yet stored is derived and stored beside it (see `accordkg.extraction.sources`):
+the one thing a build writes under the inputs.
 """
 
 import gc
@@ -19,8 +22,10 @@ from typing import TypeVar
 from rdflib import Graph, URIRef
 
 from accordkg.errors import InputError, StoreError, ValidationError
-from accordkg.extraction import ExtractedDocument, extract_file, with_supertypes
+from accordkg.extraction import ExtractedDocument, extract_source, with_supertypes
 from accordkg.extraction.registry import Registry, slug
+from accordkg.extraction.sources import read_source_text, store_source_text
+from accordkg.extraction.sources import source_files as sources_in
 from accordkg.graphs import (
     document_graph_iri,
     is_built_by_build,
@@ -54,13 +59,19 @@ class BuildSummary:
 
 
 def source_files(settings: Settings) -> list[Path]:
-    """The source texts under data/sources/, in a stable order."""
-    return sorted(settings.sources_dir.glob("*.txt"))
+    """The sources under data/sources/ (texts, web pages, PDFs), in a stable order."""
+    return sources_in(settings.sources_dir)
 
 
-def extract_checked(path: Path, registry: Registry, settings: Settings) -> ExtractedDocument:
-    """One document extracted and validated together with the records it links to."""
-    document = extract_file(path, registry, settings.base_iri, settings.max_source_bytes)
+def extract_checked(
+    path: Path, registry: Registry, settings: Settings, *, store: bool = False
+) -> ExtractedDocument:
+    """One document extracted and validated together with the records it links to; with
+    `store`, a text derived now from a web page or PDF is stored beside it first."""
+    source = read_source_text(path, settings.max_source_bytes)
+    if store:
+        store_source_text(source)
+    document = extract_source(source, registry, settings.base_iri)
     validate(document.graph + registry.graph)
     return document
 
@@ -77,9 +88,13 @@ def build(
     documents = []
     failures: dict[str, str] = {}
     failed_graphs: set[URIRef] = set()
+    names: dict[str, Path] = {}
     for path in freezing(source_files(settings)):
         try:
-            documents.append(extract_checked(path, registry, settings))
+            other = names.setdefault(slug(path.stem), path)
+            if other != path:
+                raise InputError(f"{path}: {other.name} has the same name; keep one of them")
+            documents.append(extract_checked(path, registry, settings, store=True))
         except (InputError, ValidationError) as exc:
             if strict:
                 raise
