@@ -18,7 +18,8 @@ run: $(VENV)/.run
 	$(BIN)/accordkg serve --host $(HOST) --port $(PORT)
 
 # mypy runs beside the tests: alone it would keep one of the two cores idle. The test
-# files go to one worker process per core, those with the most slow tests first.
+# files go to four worker processes, those with the most slow tests first: much of a
+# test's time is spent waiting for a server it started, so two per core keep both busy.
 test: $(VENV)/.test java virtuoso $(JS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -28,7 +29,7 @@ typecheck: $(VENV)/.test
 	$(BIN)/mypy
 
 pytest: $(VENV)/.test java virtuoso $(JS)/node_modules/.installed
-	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/pytest -n 4 --dist loadfile --no-loadscope-reorder
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
