@@ -39,7 +39,7 @@ class CannotStart:
 class Whole:
     body: bytes
     truncated: bool
-    seconds: float  # how long the worker took: what tells a light query
+    seconds: float  # the CPU time the worker spent on it: what tells a light query
 
 
 @dataclass(frozen=True)

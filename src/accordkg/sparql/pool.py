@@ -8,7 +8,7 @@ limit has its worker killed and replaced; other requests keep being served by th
 workers, and a request that finds every worker busy waits a bounded time, then gets a
 clear 503.
 
-A query a worker took longer than LIGHT_S to answer, with an answer sent whole, is kept
+A query a worker spent more than LIGHT_S of CPU time on, with an answer sent whole, is kept
 (up to ANSWER_CACHE_BYTES, the least recently used forgotten) and answered again from
 memory until the store changes, if every run of it does the same work.
 
@@ -68,7 +68,7 @@ from accordkg.sparql.text import runs_alike
 from accordkg.sparql.worker import QUERY_ERRORS, WorkerSetup, answer_here, failure_of, worker_main
 from accordkg.store import EmbeddedStore
 
-LIGHT_S = 0.002  # a query a worker answered within this time may run in the server's process
+LIGHT_S = 0.002  # a query a worker spent at most this CPU time on may run in the server's process
 LIGHT_HERE_S = 0.01  # a light query that took longer here goes back to the workers
 LIGHT_JOBS = 1024  # how many light queries are remembered, the least recently used forgotten
 ANSWER_CACHE_BYTES = 64 * 1024**2  # how much of the answers to heavier queries is kept

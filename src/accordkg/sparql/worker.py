@@ -234,11 +234,12 @@ def _answer(
     *,
     may_retry: bool = False,
 ) -> bool:
-    """Run `job` and send its answer: whole if it is small (with the seconds it took),
+    """Run `job` and send its answer: whole if it is small (with the CPU seconds it took:
+    its work, which a busy machine does not stretch as it stretches the wall clock),
     else as a head, chunks and an end; a failure before the head as Failed, after it as
     Aborted. False, with nothing sent, if the store failed before the head and
     `may_retry`."""
-    started = time.perf_counter()
+    started, working = time.perf_counter(), time.thread_time()
     rows = _Capped(job.row_limit)
     output = _Output(
         connection,
@@ -249,7 +250,7 @@ def _answer(
         job.result_format.writer.write(_query(store, job), rows, output)
         if output.streaming and output.truncated != rows.more:
             raise OSError("its rows changed between two runs of the query (is it random?)")
-        output.finish(rows.more, time.perf_counter() - started)
+        output.finish(rows.more, time.thread_time() - working)
     except _StoppedError:
         connection.send(Stopped())
     except QUERY_ERRORS as exc:
