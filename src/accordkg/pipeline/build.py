@@ -113,9 +113,9 @@ def build(
     cached = {} if full else read_cache(settings.build_cache_file, settings)
     outcome = _Outcome()
     for path in freezing(source_files(settings)):
-        key = document_key(path, inputs)
         entry = cached.get(str(path))
         try:
+            key = document_key(path, inputs)
             if entry is not None and entry.key == key:
                 outcome.reused[str(path)] = entry
             else:

@@ -26,7 +26,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 import accordkg
-from accordkg.errors import StoreError
+from accordkg.errors import InputError, StoreError
 from accordkg.extraction.registry import Registry
 from accordkg.settings import Settings
 from accordkg.store import Store, open_store
@@ -63,8 +63,12 @@ def document_key(path: Path, inputs: str) -> str:
     change its graph, with the inputs every document shares."""
     digest = hashlib.sha256(inputs.encode())
     for companion in (path, path.with_suffix(".toml"), path.with_suffix(".corrections.toml")):
-        if companion.is_file():
+        try:
             digest.update(f"\0{companion.name}\0".encode() + companion.read_bytes())
+        except FileNotFoundError:
+            digest.update(f"\0{companion.name} absent\0".encode())
+        except OSError as exc:
+            raise InputError(f"{companion}: cannot be read: {exc.strerror or exc}") from exc
     return digest.hexdigest()
 
 

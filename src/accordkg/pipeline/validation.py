@@ -11,9 +11,11 @@ checked by a shape on its superclass, ak:Instrument). The tests hold this valida
 pySHACL's verdicts on a broken graph for every kind of constraint the shapes use.
 """
 
-from collections.abc import Iterable, Iterator, Mapping
+import io
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from typing import TypeVar
 
 import pyoxigraph
@@ -26,8 +28,8 @@ from accordkg.resources import SHAPES, ontology_graph, shapes_graph
 
 K = TypeVar("K")
 Triple = tuple[Node, Node, Node]
+OxigraphTerm = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 
-CONTEXT_GRAPH = pyoxigraph.NamedNode("urn:accordkg:validation:context")
 # An ill-typed literal ("abc"^^xsd:integer) is checked under this datatype, so that no
 # sh:datatype accepts it and no comparison succeeds, as SHACL requires.
 ILL_TYPED = pyoxigraph.NamedNode("urn:accordkg:validation:ill-typed")
@@ -42,28 +44,37 @@ def validate(data: Graph) -> None:
 
 
 def violations(graphs: Mapping[K, Graph], context: Graph) -> dict[K, list[Violation]]:
-    """The violations of each graph, read together with `context` (and the ontology)."""
-    store = pyoxigraph.Store()
+    """The violations of each graph, read together with `context` (and the ontology).
+
+    Each graph goes into a named graph of its own with its RDFS closure and a copy of the
+    context's (a few hundred triples), and one query finds the violations of them all."""
     with_context = _ontology() + context
     base = _Entailment.of(with_context)
-    store.bulk_extend(_quads(base.closure(iter(with_context)), CONTEXT_GRAPH))
+    terms = _Terms()
+    store = pyoxigraph.Store()
+    store.extend(terms.quads(base.closure(iter(with_context)), pyoxigraph.DefaultGraph()))
+    shared = io.BytesIO()
+    store.dump(shared, pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    store.clear()
     names = {}
     for number, (key, graph) in enumerate(graphs.items()):
         name = pyoxigraph.NamedNode(f"urn:accordkg:validation:graph:{number}")
         schema = Graph()
         for predicate in SCHEMA_PREDICATES:
             schema += graph.triples((None, predicate, None))
-        entailment = _Entailment.of(with_context + schema) if schema else base
-        store.bulk_extend(_quads(entailment.closure(iter(graph)), name))
-        names[key] = name
-    return {key: sorted(_found(store, name), key=str) for key, name in names.items()}
-
-
-def _found(store: pyoxigraph.Store, graph: pyoxigraph.NamedNode) -> Iterator[Violation]:
-    """The violations in one graph of the batch, read with the context."""
-    solutions = store.query(_query(), default_graph=[graph, CONTEXT_GRAPH])
+        if schema:  # the graph extends the ontology: its context is closed anew with it
+            entailment = _Entailment.of(with_context + schema)
+            store.extend(terms.quads(entailment.closure(chain(graph, with_context)), name))
+        else:
+            store.extend(terms.quads(base.closure(iter(graph)), name))
+            store.load(shared.getvalue(), pyoxigraph.RdfFormat.N_TRIPLES, to_graph=name)
+        names[name] = key
+    found: dict[K, list[Violation]] = {key: [] for key in names.values()}
+    solutions = store.query(_query())
     if isinstance(solutions, pyoxigraph.QuerySolutions):
-        yield from (_violation(row) for row in solutions)
+        for row in solutions:
+            found[names[row["g"]]].append(_violation(row))
+    return {key: sorted(each, key=str) for key, each in found.items()}
 
 
 def _violation(row: pyoxigraph.QuerySolution) -> Violation:
@@ -115,18 +126,19 @@ class _Entailment:
         """`triples` with what RDFS entails from them and the ontology (rules rdfs2, 3,
         7 and 9: domains, ranges, superproperties and superclasses)."""
         closed: set[Triple] = set()
+        rdf_type = RDF.type  # looked up once: a namespace attribute costs a call
         for subject, predicate, value in triples:
             for ancestor in self.superproperties.get(predicate, (predicate,)):
                 closed.add((subject, ancestor, value))
             for domain in self.domains.get(predicate, ()):
-                closed.add((subject, RDF.type, domain))
+                closed.add((subject, rdf_type, domain))
             if not isinstance(value, Literal):
                 for range_class in self.ranges.get(predicate, ()):
-                    closed.add((value, RDF.type, range_class))
+                    closed.add((value, rdf_type, range_class))
         for subject, predicate, value in list(closed):
-            if predicate == RDF.type:
+            if predicate == rdf_type:
                 for superclass in self.superclasses.get(value, ()):
-                    closed.add((subject, RDF.type, superclass))
+                    closed.add((subject, rdf_type, superclass))
         return closed
 
 
@@ -139,12 +151,28 @@ def _ancestors(graph: Graph, link: URIRef) -> dict[Node, frozenset[Node]]:
     }
 
 
-def _quads(triples: Iterable[Triple], graph: pyoxigraph.NamedNode) -> Iterator[pyoxigraph.Quad]:
-    for subject, predicate, value in triples:
-        yield pyoxigraph.Quad(_term(subject), _term(predicate), _term(value), graph)  # type: ignore[arg-type]
+class _Terms:
+    """rdflib terms as Oxigraph's, each converted once per batch."""
+
+    def __init__(self) -> None:
+        self.converted: dict[
+            Node, pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
+        ] = {}
+
+    def quads(
+        self, triples: set[Triple], graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph
+    ) -> list[pyoxigraph.Quad]:
+        term = self.term
+        return [pyoxigraph.Quad(term(s), term(p), term(o), graph) for s, p, o in triples]  # type: ignore[arg-type]
+
+    def term(self, node: Node) -> OxigraphTerm:
+        found = self.converted.get(node)
+        if found is None:
+            found = self.converted[node] = _term(node)
+        return found
 
 
-def _term(node: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
+def _term(node: Node) -> OxigraphTerm:
     if isinstance(node, URIRef):
         return pyoxigraph.NamedNode(str(node))
     if isinstance(node, BNode):
@@ -213,7 +241,8 @@ class _Compiler:
                     binds += f" BIND({Literal(path).n3()} AS ?path)"
                 for target in filter(None, targets):
                     branches.append(f"{{ {target} {body} {binds} }}")
-        return "SELECT DISTINCT ?focus ?path ?message WHERE {\n" + "\nUNION ".join(branches) + "\n}"
+        union = "\nUNION ".join(branches)
+        return f"SELECT DISTINCT ?g ?focus ?path ?message WHERE {{ GRAPH ?g {{\n{union}\n}} }}"
 
     def _target(self, parameter: Node, value: Node) -> str | None:
         if parameter == SH.targetClass:
