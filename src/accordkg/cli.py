@@ -1,7 +1,8 @@
 """The `accordkg` command: argument parsing plus one library call per subcommand."""
 
-from collections.abc import Callable, Iterable
-from contextlib import closing
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
@@ -9,6 +10,15 @@ from typing import Annotated, Any
 
 import pydantic
 import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 from accordkg.errors import AccordError, InputError
 from accordkg.extraction.registry import Registry
@@ -81,19 +91,23 @@ def build_command(
     strict: Annotated[
         bool, typer.Option(help="Stop at the first document that fails; load nothing.")
     ] = False,
+    full: Annotated[
+        bool, typer.Option(help="Extract every document again, changed or not.")
+    ] = False,
 ) -> None:
     """Build the graph from the ontology and data/ into the store.
 
     Every document that extracts and validates is loaded; one that fails is reported and
-    keeps its previous graph, and the exit status is 1.
+    keeps its previous graph, and the exit status is 1. A document whose source, records
+    and software are those of its graph in the store keeps that graph (unless --full).
     """
-    _build_and_report(_settings(data_dir=data_dir), strict)
+    _build_and_report(_settings(data_dir=data_dir), strict=strict, full=full)
 
 
-def _build_and_report(settings: Settings, strict: bool = False) -> None:
+def _build_and_report(settings: Settings, *, strict: bool = False, full: bool = False) -> None:
     """Build, print what was built, warned about and failed; exit 1 if anything failed."""
-    with typer.progressbar(length=len(source_files(settings)), label="extracting") as bar:
-        summary = build_graph(settings, progress=lambda _: bar.update(1), strict=strict)
+    with _build_progress(len(source_files(settings))) as progress:
+        summary = build_graph(settings, progress=progress, strict=strict, full=full)
     for path, warnings in summary.warnings.items():
         for warning in warnings:
             typer.echo(f"warning: {path}: {warning}", err=True)
@@ -106,7 +120,7 @@ def _build_and_report(settings: Settings, strict: bool = False) -> None:
         f"built {settings.store_dir}: {summary.documents} document(s), "
         f"{summary.graphs} graph(s), {summary.triples} triples, "
         f"{sum(len(w) for w in summary.warnings.values())} warning(s), "
-        f"{len(summary.failures)} failed; "
+        f"{len(summary.failures)} failed, {summary.reused} unchanged (not extracted again); "
         f"{summary.dump_files} dump file(s) in {settings.dumps_dir}"
     )
     if summary.failures:
@@ -163,6 +177,27 @@ def add_command(
         _build_and_report(settings)
     else:
         typer.echo("not built: review it, then run `accordkg build`")
+
+
+@contextmanager
+def _build_progress(total: int) -> Iterator[Callable[[Path], None]]:
+    """A progress bar with documents per second on a terminal; in a pipe or a log, the
+    one line these have always read."""
+    if not sys.stdout.isatty():
+        with typer.progressbar(length=total, label="extracting") as bar:
+            yield lambda _: bar.update(1)
+        return
+    columns = (BarColumn(), MofNCompleteColumn(), _Rate(), TimeElapsedColumn())
+    with Progress("extracting", *columns) as bar:
+        task = bar.add_task("extracting", total=total)
+        yield lambda _: bar.advance(task)
+
+
+class _Rate(ProgressColumn):
+    """Documents per second, over the last half minute."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed or 0:.0f} documents/s")
 
 
 @app.command()

@@ -195,5 +195,10 @@ class Settings(BaseSettings):
         return self.data_dir / "site"
 
     @property
+    def build_cache_file(self) -> Path:
+        """What the last build extracted, for the next to keep what has not changed."""
+        return self.data_dir / "build-cache.json"
+
+    @property
     def dumps_dir(self) -> Path:
         return self.data_dir / "dumps"

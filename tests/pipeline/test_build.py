@@ -7,6 +7,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from rdflib.compare import IsomorphicGraph, to_isomorphic
 
 from accordkg.errors import InputError, ValidationError
 from accordkg.namespaces import ONTOLOGY_IRI
@@ -200,3 +201,64 @@ def test_a_pdf_is_built_from_its_text_derived_once_and_a_bad_one_keeps_its_graph
     assert summary.documents == 1
     with closing(open_store(settings)) as store:
         assert len(store.construct(query)) == len(before) > 400
+
+
+def _graphs(settings: Settings) -> dict[str, IsomorphicGraph]:
+    """Every named graph of the store, for comparison up to blank node names."""
+    with closing(open_store(settings)) as store:
+        return {
+            name: to_isomorphic(
+                store.construct(
+                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+                )
+            )
+            for name in store.graph_names()
+        }
+
+
+@pytest.fixture
+def two_sources(settings: Settings, tmp_path: Path) -> Settings:
+    """Settings whose inputs hold the seed and a second source, built once."""
+    inputs = _inputs_with(tmp_path, "extra.txt", SEED.read_bytes())
+    with_extra = Settings(data_dir=settings.data_dir, input_dir=inputs)
+    first = build(with_extra)
+    assert (first.documents, first.reused) == (2, 0)
+    return with_extra
+
+
+@pytest.mark.slow
+def test_an_unchanged_document_is_not_extracted_again(two_sources: Settings) -> None:
+    extra = two_sources.sources_dir / "extra.txt"
+    extra.write_bytes(extra.read_bytes() + b"\n")
+    changed = build(two_sources)
+    assert (changed.documents, changed.reused, changed.failures) == (2, 1, {})
+    assert build(two_sources).reused == 2
+    (two_sources.sources_dir / "extra.corrections.toml").write_text("# none yet\n")
+    assert build(two_sources).reused == 1
+
+
+def test_a_changed_record_extracts_every_document_again(two_sources: Settings) -> None:
+    records = two_sources.input_dir / "records" / "instruments.ttl"
+    records.write_bytes(records.read_bytes() + b"\n# reviewed\n")
+    assert build(two_sources).reused == 0
+
+
+@pytest.mark.slow
+def test_without_the_cache_a_build_is_full_and_gives_the_same_graphs(
+    two_sources: Settings,
+) -> None:
+    before = _graphs(two_sources)
+    two_sources.build_cache_file.unlink()
+    assert build(two_sources).reused == 0
+    two_sources.build_cache_file.write_text('{"format": 1, "documents": {"a": 1}}')
+    assert build(two_sources).reused == 0
+    assert build(two_sources, full=True).reused == 0
+    assert _graphs(two_sources) == before
+
+
+def test_a_graph_missing_from_the_store_is_extracted_again(two_sources: Settings) -> None:
+    shutil.rmtree(two_sources.store_dir)
+    summary = build(two_sources)
+    assert (summary.documents, summary.reused) == (2, 0)
+    with closing(open_store(two_sources)) as store:
+        assert f"{SEED_GRAPH.rsplit('/', 1)[0]}/extra" in store.graph_names()

@@ -76,9 +76,7 @@ class Registry:
     @classmethod
     def load(cls, input_dir: Path, base_iri: str) -> "Registry":
         graph = new_graph()
-        files = sorted((input_dir / "records").glob("*.ttl"))
-        themes_file = input_dir / "themes.ttl"
-        for path in [*files, *([themes_file] if themes_file.is_file() else [])]:
+        for path in cls.files(input_dir):
             parse_turtle(read_text(path), graph, str(path), base=base_iri)
         registry = cls(graph)
         for cls_iri, index in [
@@ -95,6 +93,13 @@ class Registry:
             for name in sorted(set(_names(graph, concept))):
                 registry.themes.append((_phrase_pattern(name), concept))
         return registry
+
+    @staticmethod
+    def files(input_dir: Path) -> list[Path]:
+        """The curated records and the themes, the files a registry is read from."""
+        themes_file = input_dir / "themes.ttl"
+        records = sorted((input_dir / "records").glob("*.ttl"))
+        return [*records, *([themes_file] if themes_file.is_file() else [])]
 
     def party(self, name: str) -> URIRef | None:
         return self.parties.get(name_key(name))
