@@ -8,7 +8,7 @@ from typing import cast
 import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, Node, URIRef
-from rdflib.namespace import FOAF, RDF, SH, XSD
+from rdflib.namespace import FOAF, PROV, RDF, SH, XSD
 
 from accordkg.errors import ValidationError
 from accordkg.extraction import extract_file
@@ -149,6 +149,16 @@ def _two_codes(graph: Graph) -> None:
     graph.add((RURITANIA, AK.iso3166Alpha3, Literal("RUT")))
 
 
+SOURCE = URIRef(ID + "source/example-declaration")
+PUBLISHED = URIRef(ID + "published/example-declaration")
+
+
+def _derived_without_activity(graph: Graph) -> None:
+    """A source text derived from a published file, with no activity that derived it."""
+    graph.add((PUBLISHED, RDF.type, AK.PublishedFile))
+    graph.add((SOURCE, PROV.wasDerivedFrom, PUBLISHED))
+
+
 # One more broken graph for each kind of constraint and target the shapes use that the
 # breakages above leave out; with those, every one of them is compared with pySHACL.
 MORE_BREAKAGES = [
@@ -169,6 +179,7 @@ MORE_BREAKAGES = [
     ("article without number", _article_without_number),
     ("commitment modality a literal", _set(COMMITMENT, AK.modality, Literal("will"))),
     ("empty quote (sh:minLength)", _empty_quote),
+    ("derived source text without its activity (sh:not in sh:or)", _derived_without_activity),
 ]
 
 
@@ -190,6 +201,13 @@ def test_each_breakage_is_rejected_with_its_message(
 def test_a_unilateral_instrument_may_have_one_party(example: Graph) -> None:
     _unilateral_with_one_party(example)
     validate(example)
+
+
+def test_a_derived_node_that_is_no_source_text_needs_no_activity(example: Graph) -> None:
+    """sh:not: the derivation shape concerns source texts only."""
+    example.add((RECITAL, PROV.wasDerivedFrom, SOURCE))
+    validate(example)
+    assert _reference(example) == set()
 
 
 def test_violation_names_the_focus_node_and_path(example: Graph) -> None:

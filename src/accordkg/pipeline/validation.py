@@ -221,7 +221,7 @@ class _Compiler:
     """SHACL Core shapes into SPARQL, one constraint at a time. A constraint becomes a
     group of patterns (a body) that has a solution exactly when the focus node bound
     before it violates the constraint; a nested shape (sh:node, sh:or,
-    sh:qualifiedValueShape) is conformed to when no body of its own has a solution.
+    sh:not, sh:qualifiedValueShape) is conformed to when no body of its own has a solution.
     Anything the compiler does not know is refused, never skipped."""
 
     def __init__(self, shapes: Graph) -> None:
@@ -345,12 +345,18 @@ class _Compiler:
             flags = self.shapes.value(shape, SH.flags)
             regex = Literal(str(value)).n3() + (f", {flags.n3()}" if flags else "")
             return f"isBlank({node}) || !REGEX(STR({node}), {regex})"
+        if parameter in (SH.node, SH["not"], SH["or"]):
+            return self._nested(parameter, value, node)
+        raise self._unsupported(parameter, f"in {shape.n3()}")
+
+    def _nested(self, parameter: Node, value: Node, node: str) -> str:
+        """An expression true when `node` fails a constraint made of other shapes."""
         if parameter == SH.node:
             return f"EXISTS {{ {self._union(value, node)} }}"
-        if parameter == SH["or"]:
-            each = [f"EXISTS {{ {self._union(s, node)} }}" for s in self._list(value)]
-            return " && ".join(each) or "true"
-        raise self._unsupported(parameter, f"in {shape.n3()}")
+        if parameter == SH["not"]:
+            return f"NOT EXISTS {{ {self._union(value, node)} }}"
+        each = [f"EXISTS {{ {self._union(s, node)} }}" for s in self._list(value)]
+        return " && ".join(each) or "true"
 
     def path(self, node: Node) -> str:
         """A SHACL property path as a SPARQL property path."""
