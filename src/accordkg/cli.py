@@ -120,8 +120,7 @@ def _build_and_report(settings: Settings, *, strict: bool = False, full: bool = 
         f"built {settings.store_dir}: {summary.documents} document(s), "
         f"{summary.graphs} graph(s), {summary.triples} triples, "
         f"{sum(len(w) for w in summary.warnings.values())} warning(s), "
-        f"{len(summary.failures)} failed, {summary.reused} unchanged (not extracted again); "
-        f"{summary.dump_files} dump file(s) in {settings.dumps_dir}"
+        f"{len(summary.failures)} failed, {summary.reused} unchanged (not extracted again)"
     )
     if summary.failures:
         raise typer.Exit(1)

@@ -12,7 +12,7 @@ from rdflib.compare import IsomorphicGraph, to_isomorphic
 from accordkg.errors import InputError, ValidationError
 from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.pipeline.build import ONTOLOGY_PAGE, build
-from accordkg.publishing.dumps import read_dump_set
+from accordkg.publishing.dumps import PublishedDumps, read_dump_set
 from accordkg.settings import Settings
 from accordkg.store import open_store
 from tests.conftest import INPUTS, SEED, Built
@@ -163,11 +163,14 @@ def test_a_bad_query_is_an_input_error(built_settings: Settings) -> None:
         store.select("SELECT WHERE {")
 
 
-def test_build_writes_dumps_of_what_it_loaded(settings: Settings) -> None:
+def test_the_dumps_served_after_a_build_hold_what_it_loaded(settings: Settings) -> None:
+    """A build leaves the dumps to the server, which writes them when they are asked for."""
     summary = build(settings)
-    dump_set = read_dump_set(settings.dumps_dir)
-    assert dump_set is not None
-    assert len(dump_set) == summary.dump_files == 8
+    assert read_dump_set(settings.dumps_dir) is None
+    with closing(open_store(settings)) as store:
+        served = PublishedDumps(store, settings.dumps_dir).current()
+    assert read_dump_set(settings.dumps_dir) == served
+    assert len(served) == 8
     nquads = (settings.dumps_dir / "accordkg.nq").read_text("utf-8")
     assert len(nquads.splitlines()) == summary.triples
     assert f"<{SEED_GRAPH}> .\n" in nquads

@@ -35,12 +35,13 @@ NOTE = URIRef("urn:test:notes")
 def built(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, oxigraph_url: str
 ) -> Iterator[tuple[Settings, Store]]:
-    """The seed built into each kind of store; `accordkg build` has written its dumps."""
+    """The seed built into each kind of store, and its dumps written."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("dumps"), input_dir=INPUTS)
     if request.param == "remote":
         settings = emptied_remote(settings, oxigraph_url)
     build(settings)
     with closing(open_store(settings)) as store:
+        write_dumps(store, settings.dumps_dir)
         yield settings, store
 
 

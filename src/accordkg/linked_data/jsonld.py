@@ -12,10 +12,9 @@ import json
 from functools import cache
 from typing import Any
 
-from rdflib import BNode, Graph, URIRef
+import pyoxigraph
+from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, RDFS, SKOS, XSD
-from rdflib.plugins.serializers.jsonld import Converter
-from rdflib.plugins.shared.jsonld.context import Context
 
 from accordkg.namespaces import AK, OA, PREFIXES
 from accordkg.resources import ontology_graph
@@ -66,38 +65,111 @@ def context_document() -> bytes:
 
 
 def to_jsonld(graph: Graph) -> bytes:
-    """`graph` as compacted JSON-LD with the accordkg context inline, UTF-8 encoded: one
-    node object per subject, in a stable order (IRIs, then blank nodes)."""
-    active = Context(context())
-    nodes = _EverySubject(active, use_native_types=True, use_rdf_type=False).convert(graph)
-    document = nodes if isinstance(nodes, dict) else {active.graph_key: nodes}
+    """`graph` as compacted JSON-LD with the accordkg context inline, UTF-8 encoded."""
+    triples = pyoxigraph.parse(
+        graph.serialize(format="nt", encoding="utf-8"), pyoxigraph.RdfFormat.N_TRIPLES
+    )
+    return _compacted(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.JSON_LD))
+
+
+def default_graph_jsonld(store: pyoxigraph.Store) -> bytes:
+    """The default graph of an Oxigraph store as `to_jsonld` writes a graph."""
+    default = pyoxigraph.DefaultGraph()
+    return _compacted(store.dump(format=pyoxigraph.RdfFormat.JSON_LD, from_graph=default))
+
+
+def _compacted(expanded: bytes | None) -> bytes:
+    """Expanded JSON-LD, as Oxigraph writes it fast, compacted with the context: one node
+    object per subject, in a stable order (IRIs, then blank nodes), each value under the
+    term whose coercion it fits, else under the property's compact IRI."""
+    nodes = _compactor().nodes(json.loads(expanded or b"[]"))
+    document: dict[str, Any] = nodes[0] if len(nodes) == 1 else {"@graph": nodes}
     document["@context"] = context()
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
-class _EverySubject(Converter):
-    """rdflib's JSON-LD converter, made to write a node object for every subject.
+@cache
+def _compactor() -> "_Compactor":
+    return _Compactor(context())
 
-    rdflib writes a blank node's own triples only when it meets the node as a plain value;
-    when the property's term coerces values to IRIs (`"@type": "@id"`, as for
-    oa:hasTarget) it writes the reference and silently drops the node's triples. Visiting
-    every subject first, as here, keeps them. RDF list nodes are the exception: rdflib
-    writes them as `@list` where they are plain values, so they get a node object only
-    when nothing refers to them that way.
-    """
 
-    def from_graph(self, graph: Graph) -> list[dict[str, Any]]:
-        coerced = {URIRef(t.id) for t in self.context.terms.values() if t.type == "@id"}
-        nodemap: dict[str, dict[str, Any]] = {}
-        subjects = {s for s in graph.subjects() if isinstance(s, URIRef | BNode)}
-        ordered = sorted(subjects, key=lambda node: (isinstance(node, BNode), str(node)))
-        for subject in ordered:
-            if (subject, RDF.first, None) in graph:
-                referrers = set(graph.predicates(None, subject))
-                if referrers and not referrers & coerced:
-                    continue
-            self.process_subject(graph, subject, nodemap)
-        return list(nodemap.values())
+class _Compactor:
+    """Expanded JSON-LD as Oxigraph writes it from RDF (flat node objects, rdf:type as a
+    property, xsd:string values without a type) compacted with a context whose entries
+    are prefixes, plain terms (classes) and property terms with at most one coercion."""
+
+    def __init__(self, terms: dict[str, Any]) -> None:
+        self.prefixes = [(t, d) for t, d in terms.items() if t in PREFIXES]
+        self.plain = {d: t for t, d in terms.items() if isinstance(d, str) and t not in PREFIXES}
+        # property IRI -> (term, the key and value a value object must have to fit it)
+        self.properties: dict[str, tuple[str, tuple[str, str | None] | None]] = {}
+        for term, definition in terms.items():
+            if isinstance(definition, dict):
+                coercion = definition.get("@type")
+                fits = (
+                    ("@id", None)
+                    if coercion == "@id"
+                    else ("@type", coercion)
+                    if coercion
+                    else ("@language", definition["@language"])
+                    if "@language" in definition
+                    else None
+                )
+                self.properties.setdefault(definition["@id"], (term, fits))
+
+    def nodes(self, expanded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        merged: dict[str, dict[str, list[Any]]] = {}
+        for node in expanded:
+            members = merged.setdefault(node["@id"], {})
+            for predicate, values in node.items():
+                if predicate != "@id":
+                    for value in values:
+                        key, compacted = self._entry(predicate, value)
+                        members.setdefault(key, []).append(compacted)
+        ordered = sorted(merged.items(), key=lambda item: (item[0].startswith("_:"), item[0]))
+        return [
+            {"@id": self.iri(node), **{k: _one_or_all(v) for k, v in members.items()}}
+            for node, members in ordered
+        ]
+
+    def _entry(self, predicate: str, value: dict[str, Any]) -> tuple[str, Any]:
+        """The key a value goes under and the value as written there."""
+        if predicate == str(RDF.type) and "@id" in value and not value["@id"].startswith("_:"):
+            return "@type", self.iri(value["@id"], vocabulary=True)
+        term, fits = self.properties.get(predicate, (None, None))
+        if term is None:
+            return self.iri(predicate, vocabulary=True), self._value(value)
+        if fits is None:
+            return term, self._value(value)
+        key, expected = fits
+        if key in value and (expected is None or value[key] == expected):
+            return term, self.iri(value["@id"]) if key == "@id" else value["@value"]
+        return self.iri(predicate), self._value(value)  # a compact IRI: no coercion
+
+    def _value(self, value: dict[str, Any]) -> Any:
+        if "@id" in value:
+            return {"@id": self.iri(value["@id"])}
+        if "@type" in value:
+            return {"@value": value["@value"], "@type": self.iri(value["@type"], vocabulary=True)}
+        return value if "@language" in value else value["@value"]
+
+    def iri(self, iri: str, *, vocabulary: bool = False) -> str:
+        """`iri` as a plain term (for vocabulary positions), else its shortest compact IRI,
+        else whole."""
+        if vocabulary and iri in self.plain:
+            return self.plain[iri]
+        compact = [
+            f"{prefix}:{iri[len(namespace) :]}"
+            for prefix, namespace in self.prefixes
+            if iri.startswith(namespace) and len(iri) > len(namespace)
+        ]
+        return min(compact, key=lambda c: (len(c), c), default=iri)
+
+
+def _one_or_all(values: list[Any]) -> Any:
+    if len(values) == 1:
+        return values[0]
+    return sorted(values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
 
 
 def _own(ontology: Graph, kind: URIRef) -> set[URIRef]:

@@ -8,7 +8,9 @@ text); with `strict`, one failure stops the build and the store keeps its state.
 A document whose inputs are those of the graph the store holds for it is neither
 extracted nor validated again: its graph stays (see `build_cache`; `full` rebuilds all).
 Imported graphs (`{base}graph/import/...`) are not the build's: they stay as they are.
-The dumps of the new content are written last. The text of a web page or PDF whose text
+Dumps are not the build's to write: they take longer than loading a changed document,
+and the server brings them up to date for the store's content when they are asked for
+(`accordkg dump` writes them on purpose). The text of a web page or PDF whose text
 is not yet stored is derived and stored beside it (see `accordkg.extraction.sources`):
 the one thing a build writes under the inputs.
 """
@@ -46,7 +48,6 @@ from accordkg.pipeline.build_cache import (
     write_cache,
 )
 from accordkg.pipeline.validation import validate, violations
-from accordkg.publishing.dumps import write_dumps
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
 from accordkg.store import Store, open_store
@@ -62,7 +63,6 @@ class BuildSummary:
     documents: int
     graphs: int
     triples: int
-    dump_files: int
     warnings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     # Of `documents`, those kept as the store held them: how the build got there, not
@@ -234,12 +234,10 @@ def _write(settings: Settings, store: Store, registry: Registry, outcome: _Outco
     store.replace_graphs(graphs, drop=stale)
     written = ((e.source, e.key, e.document.graph_iri, e.document.warnings) for e in extracted)
     write_cache(settings.build_cache_file, {**reused, **dict(cached_documents(written, store))})
-    dumps = write_dumps(store, settings.dumps_dir)
     return BuildSummary(
         documents=len(documents) + len(reused),
         graphs=len(store.graph_names()),
         triples=store.triple_count(),
-        dump_files=len(dumps),
         warnings=warnings,
         failures=outcome.failures,
         reused=len(reused),
