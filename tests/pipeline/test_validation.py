@@ -14,6 +14,7 @@ from accordkg.errors import ValidationError
 from accordkg.extraction import extract_file
 from accordkg.extraction.registry import Registry
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI, OA
+from accordkg.pipeline import validation
 from accordkg.pipeline.validation import path_text, validate, violations
 from accordkg.resources import ontology_graph, shapes_graph
 from accordkg.settings import Settings
@@ -282,6 +283,23 @@ def test_the_batch_attributes_each_violation_to_its_graph(example: Graph) -> Non
     assert [(v.focus_node, v.path) for v in found["broken"]] == [
         (SIGNATURE.n3(), AK.signatory.n3())
     ]
+
+
+def test_violations_keep_their_graph_across_batches(
+    example: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documents are validated in batches, and each batch names its graphs anew."""
+    monkeypatch.setattr(validation, "BATCH", 2)
+    broken = Graph() + example
+    _remove(SIGNATURE, AK.signatory)(broken)
+    graphs = {"first": example, "second": example, "third": example, "broken": broken}
+    found = violations(graphs, Graph())
+    assert {key: len(each) for key, each in found.items()} == {
+        "first": 0,
+        "second": 0,
+        "third": 0,
+        "broken": 1,
+    }
 
 
 @pytest.mark.slow

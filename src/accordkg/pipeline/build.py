@@ -205,9 +205,11 @@ def _write(settings: Settings, store: Store, registry: Registry, outcome: _Outco
     warnings = {source: found for source, found in warnings.items() if found}
     if settings.mappings_file.is_file():
         mapping_set = read_mappings(settings.mappings_file, settings)
-        entities = _entities(store, kept, [subject for subject, _, _ in mapping_set.links()])
-        for graph in graphs.values():
-            entities += graph
+        subjects = sorted({subject for subject, _, _ in mapping_set.links()})
+        entities = _entities(store, kept, subjects)
+        for graph in graphs.values():  # what the new graphs say of the subjects, no more
+            for subject in subjects:
+                entities += graph.triples((subject, None, None))
         name = str(settings.mappings_file)
         mapping_warnings = [
             *mapping_set.warnings,

@@ -33,6 +33,7 @@ OxigraphTerm = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 # An ill-typed literal ("abc"^^xsd:integer) is checked under this datatype, so that no
 # sh:datatype accepts it and no comparison succeeds, as SHACL requires.
 ILL_TYPED = pyoxigraph.NamedNode("urn:accordkg:validation:ill-typed")
+BATCH = 200  # documents validated by one query
 SCHEMA_PREDICATES = frozenset({RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range})
 
 
@@ -47,7 +48,9 @@ def violations(graphs: Mapping[K, Graph], context: Graph) -> dict[K, list[Violat
     """The violations of each graph, read together with `context` (and the ontology).
 
     Each graph goes into a named graph of its own with its RDFS closure and a copy of the
-    context's (a few hundred triples), and one query finds the violations of them all."""
+    context's (a few hundred triples), and one query finds the violations of a batch of
+    them. The query's time grows faster than the batch: 1,000 documents took 23 s in one
+    batch and 16 s in batches of 200 (of 50, 17 s: each batch has its own start)."""
     with_context = _ontology() + context
     base = _Entailment.of(with_context)
     terms = _Terms()
@@ -55,25 +58,27 @@ def violations(graphs: Mapping[K, Graph], context: Graph) -> dict[K, list[Violat
     store.extend(terms.quads(base.closure(iter(with_context)), pyoxigraph.DefaultGraph()))
     shared = io.BytesIO()
     store.dump(shared, pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-    store.clear()
-    names = {}
-    for number, (key, graph) in enumerate(graphs.items()):
-        name = pyoxigraph.NamedNode(f"urn:accordkg:validation:graph:{number}")
-        schema = Graph()
-        for predicate in SCHEMA_PREDICATES:
-            schema += graph.triples((None, predicate, None))
-        if schema:  # the graph extends the ontology: its context is closed anew with it
-            entailment = _Entailment.of(with_context + schema)
-            store.extend(terms.quads(entailment.closure(chain(graph, with_context)), name))
-        else:
-            store.extend(terms.quads(base.closure(iter(graph)), name))
-            store.load(shared.getvalue(), pyoxigraph.RdfFormat.N_TRIPLES, to_graph=name)
-        names[name] = key
-    found: dict[K, list[Violation]] = {key: [] for key in names.values()}
-    solutions = store.query(_query())
-    if isinstance(solutions, pyoxigraph.QuerySolutions):
-        for row in solutions:
-            found[names[row["g"]]].append(_violation(row))
+    found: dict[K, list[Violation]] = {key: [] for key in graphs}
+    items = list(graphs.items())
+    for start in range(0, len(items), BATCH):
+        store.clear()
+        names = {}
+        for number, (key, graph) in enumerate(items[start : start + BATCH]):
+            name = pyoxigraph.NamedNode(f"urn:accordkg:validation:graph:{number}")
+            schema = Graph()
+            for predicate in SCHEMA_PREDICATES:
+                schema += graph.triples((None, predicate, None))
+            if schema:  # the graph extends the ontology: its context is closed anew with it
+                entailment = _Entailment.of(with_context + schema)
+                store.extend(terms.quads(entailment.closure(chain(graph, with_context)), name))
+            else:
+                store.extend(terms.quads(base.closure(iter(graph)), name))
+                store.load(shared.getvalue(), pyoxigraph.RdfFormat.N_TRIPLES, to_graph=name)
+            names[name] = key
+        solutions = store.query(_query())
+        if isinstance(solutions, pyoxigraph.QuerySolutions):
+            for row in solutions:
+                found[names[row["g"]]].append(_violation(row))
     return {key: sorted(each, key=str) for key, each in found.items()}
 
 

@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from accordkg.errors import InputError, StoreError
-from accordkg.store.interface import Row, Solutions, Term, replacement_update, with_values
+from accordkg.store.interface import Row, Solutions, Term, update_triples, with_values
 
 
 class EmbeddedStore:
@@ -41,7 +41,8 @@ class EmbeddedStore:
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
         try:
-            self.oxigraph.update(replacement_update(graphs, drop))
+            held = {graph.value for graph in self.oxigraph.named_graphs()}
+            self.oxigraph.update(_replacement(graphs, drop, held))
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot write the store at {self.path}: {exc}") from exc
         finally:
@@ -139,6 +140,30 @@ class EmbeddedStore:
             self.oxigraph.flush()
         except OSError as exc:
             raise StoreError(f"cannot write the store at {self.path}: {exc}") from exc
+
+
+def _replacement(graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef], held: set[str]) -> str:
+    """One SPARQL update that empties and refills `graphs` and drops `drop`: one request,
+    one transaction, so readers see all of the change or none of it. Oxigraph spends about
+    10 ms on every DROP GRAPH, even of a graph it does not hold (11 s for a corpus of
+    1,000 documents), so only held graphs are touched: those refilled emptied by one
+    DELETE, the others dropped."""
+    refilled = {name: graph for name, graph in graphs.items() if len(graph)}
+    emptied = " ".join(name.n3() for name in refilled if str(name) in held)
+    dropped = [name for name in [*graphs, *drop] if str(name) in held and name not in refilled]
+    operations = [f"DROP SILENT GRAPH {name.n3()}" for name in dict.fromkeys(dropped)]
+    if emptied:
+        operations.append(
+            f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {emptied} }} "
+            "GRAPH ?g { ?s ?p ?o } }"
+        )
+    inserts = [
+        f"GRAPH {name.n3()} {{\n{update_triples(graph.serialize(format='nt', encoding='utf-8'))}}}"
+        for name, graph in refilled.items()
+    ]
+    if inserts:
+        operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+    return " ;\n".join(operations)
 
 
 def _from_oxigraph(term: Any) -> Term:

@@ -93,19 +93,6 @@ def written_triples(triples: Iterable[pyoxigraph.Triple]) -> str:
     return written.decode("utf-8") if written else ""
 
 
-def replacement_update(graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef]) -> str:
-    """One SPARQL update that drops and refills the given graphs: executed as one request
-    (one transaction), so readers see all of the change or none of it."""
-    operations = [f"DROP SILENT GRAPH {name.n3()}" for name in [*graphs, *drop]]
-    inserts = [
-        f"GRAPH {name.n3()} {{\n{update_triples(graph.serialize(format='nt', encoding='utf-8'))}}}"
-        for name, graph in graphs.items()
-    ]
-    if inserts:
-        operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
-    return " ;\n".join(operations)
-
-
 def with_values(query: str, bindings: Mapping[str, Term]) -> str:
     """The query with a VALUES block at the start of its WHERE clause binding each variable
     to one RDF term, written by rdflib in N-Triples syntax (escaped, typed), never as raw
