@@ -5,7 +5,10 @@ failing their document alone, in one line, when the source no longer matches the
 The sources and their corrections are in corrections/ beside this file (copies of two
 texts of the genre corpus), with the provenance the build must record for them."""
 
+import os
+import re
 import shutil
+import subprocess
 from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
@@ -27,7 +30,7 @@ from accordkg.settings import Settings
 from accordkg.sparql.formats import serialize_solutions
 from accordkg.sparql.named_queries import named_query, run_named_query
 from accordkg.store import Store, open_store
-from tests.conftest import INPUTS
+from tests.conftest import INPUTS, TESTS
 from tests.pipeline.test_validation import _reference
 
 CORRECTIONS = Path(__file__).parent / "corrections"
@@ -35,7 +38,8 @@ SOURCES = ("baltic-statement", "nrc-astar-mou")
 ID = DEFAULT_BASE_IRI
 MOU = URIRef(f"{ID}instrument/nrc-astar-mou")
 BALTIC = URIRef(f"{ID}instrument/baltic-statement")
-SEED = "us-uk-ai-research-declaration-2020"
+README = TESTS.parent / "README.md"
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
 class Corpus(NamedTuple):
@@ -216,8 +220,8 @@ def _corrected(tmp_path: Path, registry: Registry, name: str, corrections: str) 
         ),
         (
             'office = 2\nwas = "Director"\nvalue = "President"',
-            "the office of Signature of Lim Wei Jie for the Agency for Science, Technology and "
-            "Research was to read 'Director', found 'Executive Director'",
+            "the office of signature 2 (Lim Wei Jie) was to read 'Director', found 'Executive "
+            "Director'",
         ),
         ('office = 3\nvalue = "President"', "no signature 3; the text has 2"),
         (
@@ -244,9 +248,8 @@ def _corrected(tmp_path: Path, registry: Registry, name: str, corrections: str) 
         ),
         (
             'remove = "party"\nvalue = "National Research Council of Canada"',
-            "party 'National Research Council of Canada' signs Signature of Mireille "
-            "Ouellet-Drummond for the National Research Council of Canada: a party with a "
-            "signature stays",
+            "party 'National Research Council of Canada' signs signature 1 (Mireille "
+            "Ouellet-Drummond): a party with a signature stays",
         ),
         (
             'add = "party"\nvalue = "Japan"\nquote = "the Government of Japan"',
@@ -451,3 +454,30 @@ def test_a_malformed_corrections_file_is_one_line(
         read_corrections(path)
     assert str(caught.value).startswith(f"{path}: {message}")
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.slow
+def test_the_readme_example_works_as_printed(tmp_path: Path) -> None:
+    """The shell blocks of README's "Correcting what was read", run as a reader would
+    (from the repository, on a copy of data/ elsewhere), print what its output blocks say."""
+    text = README.read_text("utf-8")
+    start = text.index("### Correcting what was read\n")
+    blocks = FENCE.findall(text[start : text.index("\n## ", start)])
+    here = str(tmp_path / "fix")
+    script = "\n".join(body for kind, body in blocks if kind == "sh")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDKG_")}
+    result = subprocess.run(
+        ["bash", "-c", script.replace("/tmp/accordkg-fix", here)],
+        check=False,
+        cwd=README.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = {line.rstrip() for line in (result.stdout + result.stderr).splitlines()}
+    printed = [body.replace("/tmp/accordkg-fix", here) for kind, body in blocks if not kind]
+    assert len(printed) == 3
+    for line in (line.rstrip() for body in printed for line in body.splitlines()):
+        assert line in output, result.stdout + result.stderr
+    assert not (tmp_path / "fix").exists()  # and it cleans up after itself

@@ -393,7 +393,8 @@ class _Corrector:
         if signatures:
             raise self.fail(
                 correction,
-                f"party {name!r} signs {self.shown(signatures)}: a party with a signature stays",
+                f"party {name!r} signs {'; '.join(map(self.signature_named, signatures))}: a "
+                "party with a signature stays",
             )
         return Change(self.instrument, AK.party, (party,), ())
 
@@ -407,7 +408,7 @@ class _Corrector:
         if correction.was is not None and current != [Literal(str(correction.was[0]))]:
             raise self.fail(
                 correction,
-                f"the office of {self.shown([signature])} was to read "
+                f"the office of {self.signature_named(signature)} was to read "
                 f"{self.shown([Literal(str(correction.was[0]))])}, found {self.shown(current)}",
             )
         return Change(signature, AK.officeTitle, tuple(current), (office,))
@@ -436,6 +437,11 @@ class _Corrector:
             f"no signature by {correction.target!r}; the signatories: "
             f"{self.shown([p for p in people if p is not None])}",
         )
+
+    def signature_named(self, signature: Node) -> str:
+        """ "signature 2 (Lim Wei Jie)": a signature as the curator numbers it."""
+        number = str(signature).rsplit("-", 1)[-1]
+        return f"signature {number} ({self.shown(self.graph.objects(signature, AK.signatory))})"
 
     def modality(self, correction: Correction) -> Change:
         commitment = self.base[f"commitment/{self.doc}-{correction.target}"]
