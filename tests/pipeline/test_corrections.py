@@ -13,11 +13,14 @@ from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
 
+import httpx2 as httpx
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
+from accordkg.api import create_app
 from accordkg.errors import InputError
 from accordkg.extraction import extract_source
 from accordkg.extraction.registry import Registry
@@ -32,6 +35,7 @@ from accordkg.sparql.named_queries import named_query, run_named_query
 from accordkg.store import Store, open_store
 from tests.conftest import INPUTS, TESTS
 from tests.pipeline.test_validation import _reference
+from tests.servers import BIN, free_port, running
 
 CORRECTIONS = Path(__file__).parent / "corrections"
 SOURCES = ("baltic-statement", "nrc-astar-mou")
@@ -180,6 +184,60 @@ def test_a_failing_correction_fails_its_document_alone(
         assert len(_graph(store, "baltic-statement")) > 0
     with pytest.raises(InputError, match="correction"):
         build(copied, strict=True)
+
+
+def _described(turtle: str) -> Graph:
+    return Graph().parse(data=turtle, format="turtle")
+
+
+def test_corrections_and_what_they_changed_resolve_as_linked_data(
+    corpus: Corpus, copied: Settings
+) -> None:
+    settings = copied.model_copy(update={"query_workers": 1})
+    with TestClient(create_app(settings)) as client:
+        moved = client.get(
+            "/id/correction/nrc-astar-mou-2",
+            headers={"accept": "text/turtle"},
+            follow_redirects=False,
+        )
+        assert (moved.status_code, moved.headers["location"]) == (
+            303,
+            "/doc/correction/nrc-astar-mou-2.ttl",
+        )
+        correction = _described(client.get(moved.headers["location"]).text)
+        iri = URIRef(f"{ID}correction/nrc-astar-mou-2")
+        signature = URIRef(f"{ID}signature/nrc-astar-mou-2")
+        assert correction.value(iri, AK.correctedResource) == signature
+        assert str(correction.value(iri, AK.reason)).startswith("The institute is part")
+        curator = correction.value(iri, PROV.wasAttributedTo)
+        assert curator == URIRef(f"{ID}curator/ann-curator")
+        described = _described(client.get("/doc/signature/nrc-astar-mou-2.ttl").text)
+        assert (iri, AK.correctedResource, signature) in described  # the link coming in
+        assert (signature, AK.evidence, None) in described
+        person = _described(client.get("/doc/curator/ann-curator.ttl").text)
+        assert person.value(curator, FOAF.name) == Literal("Ann Curator")
+        page = client.get("/doc/state/singapore.html")
+        assert page.status_code == 200
+        assert "Singapore" in page.text
+
+
+@pytest.mark.slow
+def test_a_correction_resolves_over_http(corpus: Corpus, copied: Settings) -> None:
+    port = free_port()
+    environment = {**os.environ, "ACCORDKG_DATA_DIR": str(copied.data_dir)}
+    url = f"http://127.0.0.1:{port}"
+    command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
+    with running(command, f"{url}/health", environment):
+        response = httpx.get(
+            f"{url}/id/correction/baltic-statement-3",
+            headers={"accept": "text/turtle"},
+            follow_redirects=True,
+        )
+    assert response.status_code == 200
+    correction = _described(response.text)
+    iri = URIRef(f"{ID}correction/baltic-statement-3")
+    assert set(correction.objects(iri, AK.assertedValue)) == {AK.binding}
+    assert set(correction.objects(iri, AK.retractedValue)) == {AK.nonBinding}
 
 
 @pytest.fixture(scope="module")
