@@ -73,8 +73,8 @@ def with_supertypes(graph: Graph) -> Graph:
     every statement up its property hierarchy, so plain SPARQL finds a declaration as an
     ak:Instrument, and a party that signs (ak:signedBy) or a date signed (ak:dateSigned)
     as an ak:party or an ak:date, without a reasoner."""
-    superclasses = _ancestors(RDFS.subClassOf)
-    superproperties = _ancestors(RDFS.subPropertyOf)
+    superclasses = ontology_ancestors(RDFS.subClassOf)
+    superproperties = ontology_ancestors(RDFS.subPropertyOf)
     for subject, predicate, value in list(graph):
         if predicate == RDF.type:
             for superclass in superclasses.get(value, ()):
@@ -85,7 +85,7 @@ def with_supertypes(graph: Graph) -> Graph:
 
 
 @cache
-def _ancestors(link: URIRef) -> dict[Node, frozenset[Node]]:
+def ontology_ancestors(link: URIRef) -> dict[Node, frozenset[Node]]:
     """Each class (or property) of the core ontology with all its superclasses (or
     superproperties), parsed once."""
     ontology = ontology_graph((CORE_MODULE,))

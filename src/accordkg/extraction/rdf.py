@@ -70,31 +70,15 @@ DATELINE_KIND = ClauseKind("dateline", "dateline", AK.dateline, AK.Dateline)
 PARTICIPATION = {"signs": AK.signedBy, "endorses": AK.endorsedBy, "issues": AK.issuedBy}
 
 
-class _Builder:
-    def __init__(
-        self, facts: InstrumentFacts, source: Source, registry: Registry, base: Namespace
-    ) -> None:
-        self.facts = facts
-        self.source = source
+class GraphWriter:
+    """Statements into one document's graph, with the shared resources (places, parties,
+    organizations) minted from their names as extraction mints them: a curator's
+    correction that adds a party or a place writes with it too."""
+
+    def __init__(self, graph: Graph, registry: Registry, base: Namespace) -> None:
+        self.graph = graph
         self.registry = registry
         self.base = base
-        self.graph = new_graph()
-        self.doc = source.doc_id
-        self.instrument = base[f"instrument/{self.doc}"]
-        self.source_iri = base[f"source/{self.doc}"]
-        self.party_iris: list[URIRef] = []
-
-    def build(self) -> Graph:
-        self._instrument()
-        self._parties()
-        self._articles()
-        self._provisions("recital", AK.recital, self.facts.recitals)
-        self._provisions("commitment", AK.commitment, self.facts.commitments)
-        self._clauses()
-        self._signatures()
-        self._release()
-        self._provenance()
-        return self.graph
 
     def add(
         self, subject: URIRef | BNode, predicate: URIRef, value: URIRef | Literal | BNode
@@ -117,6 +101,70 @@ class _Builder:
         for predicate, value in values:
             if value:
                 self.add(subject, predicate, Literal(value))
+
+    def place(self, name: str) -> URIRef:
+        return self.named("place", AK.Place, name)
+
+    def party(self, party: Party) -> URIRef:
+        """The entity a party denotes: the registry's, found by any name it is printed
+        under or, for a state or organisation the gazetteer knows, by the gazetteer's
+        names; else one minted from the gazetteer's name or the printed one."""
+        known = party.known
+        names = [*party.names, *([known.name] if known else [])]
+        iri = next((i for n in names if (i := self.registry.party(n)) is not None), None)
+        if iri is None:
+            label = known.name if known else party.name
+            iri = self.named(
+                party.kind, AK.State if party.kind == "state" else AK.Organization, label
+            )
+            labels = {label}
+        else:
+            labels = {str(n) for n in self.registry.names(iri)}
+        # How this document prints the party, where that is not already one of its names.
+        printed_names = {party_label(name, party.kind == "state") for name in party.names}
+        for printed in sorted(printed_names - labels):
+            self.add(iri, SKOS.altLabel, Literal(printed, lang="en"))
+        if known is not None and known.alpha3 is not None:
+            self.literals(
+                iri,
+                [
+                    (AK.iso3166Alpha2, known.alpha2),
+                    (AK.iso3166Alpha3, known.alpha3),
+                    (AK.iso3166Numeric, known.numeric),
+                ],
+            )
+        return iri
+
+    def organization(self, name: str) -> URIRef:
+        known = self.registry.party(name)
+        if known is not None:
+            return known
+        return self.named("organization", AK.Organization, name)
+
+
+class _Builder(GraphWriter):
+    def __init__(
+        self, facts: InstrumentFacts, source: Source, registry: Registry, base: Namespace
+    ) -> None:
+        super().__init__(new_graph(), registry, base)
+        self.facts = facts
+        self.source = source
+        self.doc = source.doc_id
+        self.instrument = base[f"instrument/{self.doc}"]
+        self.source_iri = base[f"source/{self.doc}"]
+        self.party_iris: list[URIRef] = []
+
+    def build(self) -> Graph:
+        self._instrument()
+        self._parties()
+        self._articles()
+        self._provisions("recital", AK.recital, self.facts.recitals)
+        self._provisions("commitment", AK.commitment, self.facts.commitments)
+        self._clauses()
+        self._signatures()
+        self._release()
+        self._provenance()
+        return self.graph
 
     def _instrument(self) -> None:
         facts, iri = self.facts, self.instrument
@@ -150,9 +198,6 @@ class _Builder:
         if signing.originals is not None:
             self.add(iri, AK.numberOfOriginals, Literal(signing.originals))
 
-    def place(self, name: str) -> URIRef:
-        return self.named("place", AK.Place, name)
-
     def _parties(self) -> None:
         for party in self.facts.parties:
             iri = self.party(party)
@@ -160,36 +205,6 @@ class _Builder:
             self.add(self.instrument, AK.party, iri)
             for role in sorted(party.roles):
                 self.add(self.instrument, PARTICIPATION[role], iri)
-
-    def party(self, party: Party) -> URIRef:
-        """The entity a party denotes: the registry's, found by any name it is printed
-        under or, for a state or organisation the gazetteer knows, by the gazetteer's
-        names; else one minted from the gazetteer's name or the printed one."""
-        known = party.known
-        names = [*party.names, *([known.name] if known else [])]
-        iri = next((i for n in names if (i := self.registry.party(n)) is not None), None)
-        if iri is None:
-            label = known.name if known else party.name
-            iri = self.named(
-                party.kind, AK.State if party.kind == "state" else AK.Organization, label
-            )
-            labels = {label}
-        else:
-            labels = {str(n) for n in self.registry.names(iri)}
-        # How this document prints the party, where that is not already one of its names.
-        printed_names = {party_label(name, party.kind == "state") for name in party.names}
-        for printed in sorted(printed_names - labels):
-            self.add(iri, SKOS.altLabel, Literal(printed, lang="en"))
-        if known is not None and known.alpha3 is not None:
-            self.literals(
-                iri,
-                [
-                    (AK.iso3166Alpha2, known.alpha2),
-                    (AK.iso3166Alpha3, known.alpha3),
-                    (AK.iso3166Numeric, known.numeric),
-                ],
-            )
-        return iri
 
     def _articles(self) -> None:
         for article in self.facts.articles:
@@ -305,12 +320,6 @@ class _Builder:
             self.add(
                 iri, AK.evidence, self.evidence(f"signature-{number}", signatory.source, label)
             )
-
-    def organization(self, name: str) -> URIRef:
-        known = self.registry.party(name)
-        if known is not None:
-            return known
-        return self.named("organization", AK.Organization, name)
 
     def _release(self) -> None:
         release, source = self.facts.release, self.source_iri

@@ -1,6 +1,7 @@
 """`accordkg build`: the whole graph from the packaged ontology and the inputs in data/.
 
-Everything is extracted and validated before anything is written to the store; then the
+Everything is extracted, corrected (the curator's corrections beside a source, see
+`corrections`) and validated before anything is written to the store; then the
 ontology, the curated records, the mappings and the graph of every document that
 extracted and validated replace what the store held, in one transaction. A document that fails is
 reported with its reason and keeps the graph it had (a corpus is never blocked by one
@@ -27,7 +28,7 @@ from rdflib import Graph, URIRef
 from accordkg.errors import InputError, StoreError, ValidationError
 from accordkg.extraction import ExtractedDocument, extract_source, with_supertypes
 from accordkg.extraction.registry import Registry, slug
-from accordkg.extraction.sources import read_source_text, store_source_text
+from accordkg.extraction.sources import SourceText, read_source_text, store_source_text
 from accordkg.extraction.sources import source_files as sources_in
 from accordkg.graphs import (
     document_graph_iri,
@@ -47,6 +48,7 @@ from accordkg.pipeline.build_cache import (
     read_cache,
     write_cache,
 )
+from accordkg.pipeline.corrections import apply_corrections
 from accordkg.pipeline.validation import validate, violations
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
@@ -97,14 +99,19 @@ def source_files(settings: Settings) -> list[Path]:
 def extract_checked(
     path: Path, registry: Registry, settings: Settings, *, store: bool = False
 ) -> ExtractedDocument:
-    """One document extracted and validated together with the records it links to; with
-    `store`, a text derived now from a web page or PDF is stored beside it first."""
+    """One document extracted, corrected and validated together with the records it links
+    to; with `store`, a text derived now from a web page or PDF is stored beside it first."""
     source = read_source_text(path, settings.max_source_bytes)
     if store:
         store_source_text(source)
-    document = extract_source(source, registry, settings.base_iri)
+    document = extract_corrected(source, registry, settings.base_iri)
     validate(document.graph + registry.graph)
     return document
+
+
+def extract_corrected(source: SourceText, registry: Registry, base_iri: str) -> ExtractedDocument:
+    """A source's text extracted, with the curator's corrections beside it applied."""
+    return apply_corrections(extract_source(source, registry, base_iri), source, registry, base_iri)
 
 
 def build(
@@ -135,7 +142,7 @@ def build(
             else:
                 source = read_source_text(path, settings.max_source_bytes)
                 store_source_text(source)
-                document = extract_source(source, registry, settings.base_iri)
+                document = extract_corrected(source, registry, settings.base_iri)
                 outcome.extracted.append(_Extracted(str(path), key, document))
         except InputError as exc:
             if strict:
