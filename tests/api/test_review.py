@@ -293,6 +293,16 @@ def test_a_pdf_source_shows_its_derived_text_with_highlights(mou: Served) -> Non
     assert {"article", "recital", "signature"} <= set(legend(page))
 
 
+def test_the_evidence_of_a_pdf_source_is_quoted_in_its_text(mou: Served) -> None:
+    """A fact's own page quotes its span from the derived text, as for a text source."""
+    response = mou.client.get(f"/doc/recital/{MOU}-1.html")
+    evidence = lxml.html.document_fromstring(response.text).get_element_by_id("evidence")
+    [quoted] = evidence.iter("blockquote")
+    start, end = int(quoted.get("data-start")), int(quoted.get("data-end"))
+    assert [m.text_content() for m in quoted.iter("mark")] == [mou.text[start:end]]
+    assert "quote only" not in evidence.text_content()
+
+
 def test_the_warnings_and_the_correction_of_a_pdf_source_appear(mou: Served) -> None:
     page = review_page(mou.client, MOU_PAGE)
     warnings = [li.text_content() for li in page.get_element_by_id("warnings").iter("li")]

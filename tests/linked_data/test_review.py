@@ -2,9 +2,11 @@
 exactly its span, the whole text exactly the source, everything escaped."""
 
 import random
+from pathlib import Path
 
 import lxml.html
 
+from accordkg.linked_data.pages import source_text_file
 from accordkg.linked_data.review import Highlight, marked_up
 from tests.html_tree import parse_html
 
@@ -84,3 +86,13 @@ def test_any_spans_hold_their_text() -> None:
         text, texts, _ = shown(TEXT, spans)
         assert text == TEXT
         assert texts == {h.evidence: h.quote for h in spans}
+
+
+def test_a_source_document_maps_to_the_file_its_text_is_in(tmp_path: Path) -> None:
+    for name in ("Joint Statement.html", "Joint Statement.html.txt", "mou.pdf", "mou.toml"):
+        (tmp_path / name).write_text("text", "utf-8")
+    (tmp_path / "seed.txt").write_text("text", "utf-8")
+    assert source_text_file(tmp_path, "joint-statement") == tmp_path / "Joint Statement.html.txt"
+    assert source_text_file(tmp_path, "mou") == tmp_path / "mou.pdf.txt"  # not derived yet
+    assert source_text_file(tmp_path, "seed") == tmp_path / "seed.txt"
+    assert source_text_file(tmp_path, "joint-statement-html") is None  # a text is no source
