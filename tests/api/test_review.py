@@ -20,7 +20,7 @@ from accordkg.namespaces import AK, DEFAULT_BASE_IRI
 from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from accordkg.store import open_store
-from tests.conftest import INPUTS, SEED, copy_built
+from tests.conftest import INPUTS, SEED, VIRTUOSO, copy_built
 from tests.extraction import pdfs
 from tests.extraction.test_genre import GENRE
 from tests.html_tree import parse_html
@@ -331,3 +331,16 @@ def test_a_live_server_serves_the_review_page(server: str) -> None:
     page = lxml.html.document_fromstring(response.text)
     assert page.get_element_by_id("source-text").text_content() == SEED.read_text("utf-8")
     assert legend(page) == SEED_KINDS
+
+
+@pytest.mark.slow  # an app of its own on a server loaded with the seed: seconds
+@pytest.mark.parametrize("any_settings", ["remote", VIRTUOSO], indirect=True)
+def test_the_review_page_reads_a_remote_store(any_built_settings: Settings) -> None:
+    """The same page from a SPARQL server holding the built data (the embedded store is
+    the other tests')."""
+    app = create_app(any_built_settings.model_copy(update={"query_workers": 1}))
+    with TestClient(app) as client:
+        page = review_page(client, SEED_PAGE)
+    assert page.get_element_by_id("source-text").text_content() == SEED.read_text("utf-8")
+    assert legend(page) == SEED_KINDS
+    assert all(m.text == SEED.read_text("utf-8")[m.start : m.end] for m in marks(page))
