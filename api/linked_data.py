@@ -28,7 +28,7 @@ from accordkg.linked_data.documents import (
 )
 from accordkg.linked_data.jsonld import CONTEXT_VERSION, context_document
 from accordkg.linked_data.ontology_docs import render_ontology_html
-from accordkg.linked_data.pages import Pages
+from accordkg.linked_data.pages import SOURCE_KIND, Pages
 from accordkg.namespaces import AK
 from accordkg.settings import Settings
 from accordkg.sparql.negotiation import negotiate
@@ -85,7 +85,9 @@ def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> API
     def entity_document(
         kind: KindSegment, document: Annotated[str, Path(examples=["united-kingdom.ttl"])]
     ) -> Response:
-        """The description of `/id/{kind}/{slug}` as the document `{slug}.{extension}`."""
+        """The description of `/id/{kind}/{slug}` as the document `{slug}.{extension}`; the
+        HTML page of a source document is its review page: its text with every fact's span
+        marked, the warnings of its extraction and the corrections applied."""
         slug, _, extension = document.rpartition(".")
         found = BY_EXTENSION.get(extension)
         if found is None or not slug:
@@ -96,7 +98,8 @@ def linked_data_router(settings: Settings, store: Store, ontology: Graph) -> API
             return _not_found(pages, f"{settings.base_iri}{kind}/{slug}", "text/html")
         description = describe(store, entity_iri(settings.base_iri, kind, slug))
         if found.rdf is None:
-            body = pages.entity(description, f"/doc/{kind}/{slug}").encode("utf-8")
+            render = pages.review if kind == SOURCE_KIND else pages.entity
+            body = render(description, f"/doc/{kind}/{slug}").encode("utf-8")
         else:
             body = serialize_rdf(description.graph, found.rdf)
         links = ", ".join(

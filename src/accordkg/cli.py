@@ -112,10 +112,9 @@ def _build_and_report(settings: Settings, *, strict: bool = False, full: bool = 
         for warning in warnings:
             typer.echo(f"warning: {path}: {warning}", err=True)
     for path, reason in summary.failures.items():
-        typer.echo(
-            f"failed: {reason}" if reason.startswith(path) else f"failed: {path}: {reason}",
-            err=True,
-        )
+        # a reason naming the source or a file beside it (NAME.toml, NAME.corrections.toml)
+        named = reason.startswith(str(Path(path).with_suffix("")))
+        typer.echo(f"failed: {reason}" if named else f"failed: {path}: {reason}", err=True)
     typer.echo(
         f"built {settings.store_dir}: {summary.documents} document(s), "
         f"{summary.graphs} graph(s), {summary.triples} triples, "

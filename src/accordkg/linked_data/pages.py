@@ -6,9 +6,14 @@ signatures, recitals and commitments in document order and the instruments it bu
 cites, or is built on and cited by. Evidence is shown as the quoted source text with the
 span marked inside its surroundings.
 
+A source document's page is its review page, for a curator checking what was read: the
+whole text with every fact's span marked by kind (`accordkg.linked_data.review`), the
+warnings of the extraction and the corrections applied.
+
 The source text is read from the input directory, not the store: the store keeps each
 source document's SHA-256 but not its text, and the offsets of evidence index code points
-of the file exactly as ingested. The file is used only while its checksum still equals
+of the file exactly as ingested (`NAME.txt`, or the text derived from `NAME.pdf` or
+`NAME.html` and stored beside it). The file is used only while its checksum still equals
 the one recorded at extraction; otherwise the page shows the quote alone and says why.
 """
 
@@ -18,10 +23,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph, Literal, Node, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
 
+from accordkg.extraction.published import MEDIA_TYPES
+from accordkg.extraction.registry import slug
+from accordkg.extraction.sources import derived_text_path, source_files
 from accordkg.linked_data.describe import PATH_SEGMENT, Description
 from accordkg.linked_data.documents import RDF_DOCUMENT_FORMATS
+from accordkg.linked_data.review import Highlight, marked_up
 from accordkg.linked_data.templating import template
 from accordkg.namespaces import AK, OA, ONTOLOGY_IRI
 from accordkg.store import Store
@@ -54,6 +63,7 @@ PROPERTY_ORDER = (
 )
 CONTEXT_CHARS = 240
 SOURCE_KIND = "source"
+HIGHLIGHT_STYLES = 8  # colour and underline pairs in _style.html; kinds beyond reuse them
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,62 @@ class InstrumentParts:
     cites: list[PageLink] = field(default_factory=list)
     built_on_by: list[PageLink] = field(default_factory=list)
     cited_by: list[PageLink] = field(default_factory=list)
+    sources: list[PageLink] = field(default_factory=list)  # their review pages
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Where an evidence target points: the source document, the span and its quote."""
+
+    source: URIRef
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of fact in the review's legend: its key and style, and how many spans."""
+
+    name: str
+    key: str
+    style: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A span the review cannot mark, and why."""
+
+    highlight: Highlight
+    problem: str
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    """A curator's correction as recorded: who, when, why, what was changed and how."""
+
+    link: PageLink
+    resources: list[PageLink]
+    properties: list[PageLink]
+    asserted: list[PageLink]
+    retracted: list[PageLink]
+    reason: str
+    date: str
+    curators: list[PageLink]
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a source's review page shows besides its description."""
+
+    text: str | None  # the source text marked up, escaped; None when it cannot be shown
+    problem: str  # why it cannot
+    kinds: list[Kind]
+    unplaced: list[Unplaced]
+    warnings: list[str]
+    corrections: list[CorrectionRow]
+    instruments: list[PageLink]  # the instruments read from this source
 
 
 class Pages:
@@ -122,28 +188,57 @@ class Pages:
         self._store = store
         self._sources_dir = sources_dir
         self._entity = template("entity.html")
+        self._review = template("review.html")
         self._not_found = template("not_found.html")
 
     def entity(self, description: Description, document_path: str) -> str:
         """The page of the described entity; `document_path` is its path without extension."""
         graph, iri = description.graph, description.iri
-        types = sorted((self._link(graph, t) for t in graph.objects(iri, RDF.type)), key=_by_text)
         is_instrument = (iri, RDF.type, AK.Instrument) in graph
         return self._entity.render(
-            iri=str(iri),
-            label=self._label(graph, iri),
-            types=types,
-            properties=self._properties(graph, iri),
+            **self._page(description, document_path),
             incoming=self._incoming(graph, iri),
             instrument=self._instrument(graph, iri) if is_instrument else None,
             excerpts=self._excerpts(graph, iri),
-            alternates=[
+        )
+
+    def review(self, description: Description, document_path: str) -> str:
+        """The review page of a source document: its text with every fact's span marked,
+        the warnings of its extraction and the corrections applied to what was read."""
+        graph, source = description.graph, description.iri
+        text, problem = self._source_text(source)
+        highlights = self._highlights(source)
+        unplaced = [] if text is None else _unplaced(text, highlights)
+        placed = [h for h in highlights if h not in {u.highlight for u in unplaced}]
+        review = Review(
+            text=None if text is None else marked_up(text, placed),
+            problem=problem,
+            kinds=_kinds(highlights),
+            unplaced=unplaced,
+            warnings=sorted(str(w) for w in graph.objects(source, AK.extractionWarning)),
+            corrections=self._corrections(source),
+            instruments=sorted(
+                (self._link(graph, i) for i in graph.subjects(AK.source, source)), key=_by_text
+            ),
+        )
+        return self._review.render(**self._page(description, document_path), review=review)
+
+    def _page(self, description: Description, document_path: str) -> dict[str, object]:
+        """What every entity page shows: the entity, its properties and its documents."""
+        graph, iri = description.graph, description.iri
+        types = sorted((self._link(graph, t) for t in graph.objects(iri, RDF.type)), key=_by_text)
+        return {
+            "iri": str(iri),
+            "label": self._label(graph, iri),
+            "types": types,
+            "properties": self._properties(graph, iri),
+            "alternates": [
                 (f.media_type, f.name, f"{document_path}.{f.extension}")
                 for f in RDF_DOCUMENT_FORMATS
             ],
-            void=VOID_PATH,
-            truncated=description.truncated,
-        )
+            "void": VOID_PATH,
+            "truncated": description.truncated,
+        }
 
     def not_found(self, iri: str) -> str:
         """The page for an identifier the graph knows nothing about."""
@@ -192,6 +287,11 @@ class Pages:
             cites=links(list(graph.objects(iri, AK.cites))),
             built_on_by=links(list(graph.subjects(AK.buildsOn, iri))),
             cited_by=links(list(graph.subjects(AK.cites, iri))),
+            sources=[
+                replace(self._link(graph, s), href=f"/doc/{SOURCE_KIND}/{name}.html")
+                for s in sorted(graph.objects(iri, AK.source), key=str)
+                if (name := self._source_name(s)) is not None
+            ],
         )
 
     def _provisions(self, graph: Graph, iri: URIRef, link: URIRef, note: URIRef) -> list[Provision]:
@@ -239,26 +339,20 @@ class Pages:
         return excerpts
 
     def _excerpt(self, graph: Graph, annotation: Node, target: Node) -> Excerpt | None:
-        source = graph.value(target, OA.hasSource)
-        start = end = quote = None
-        for selector in graph.objects(target, OA.hasSelector):
-            if (selector, RDF.type, OA.TextPositionSelector) in graph:
-                start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
-            if (selector, RDF.type, OA.TextQuoteSelector) in graph:
-                quote = graph.value(selector, OA.exact)
-        if not isinstance(source, URIRef) or start is None or end is None or quote is None:
+        selection = _selection(graph, target)
+        if selection is None:
             return None
-        first, last, exact = int(str(start)), int(str(end)), str(quote)
+        first, last, exact = selection.start, selection.end, selection.quote
         excerpt = Excerpt(
             evidence=self._link(graph, annotation),
-            source=self._link(graph, source),
+            source=self._link(graph, selection.source),
             start=first,
             end=last,
             before="",
             quote=exact,
             after="",
         )
-        text, problem = self._source_text(source)
+        text, problem = self._source_text(selection.source)
         if text is None:
             return replace(excerpt, problem=problem)
         if text[first:last] != exact:
@@ -269,15 +363,94 @@ class Pages:
             after=_head(text[last : last + CONTEXT_CHARS], last + CONTEXT_CHARS < len(text)),
         )
 
+    def _highlights(self, source: URIRef) -> list[Highlight]:
+        """Every fact's evidence span in `source`, of the kind its node's types say (one
+        SELECT of plain values: building RDF terms took most of the page's time)."""
+        found: dict[tuple[str, str], Highlight] = {}
+        for row in self._store.rows(_evidence_query(source)):
+            fact, link, evidence, start, end, quote, label, types, modality = row
+            if (
+                fact is None
+                or link is None
+                or evidence is None
+                or start is None
+                or end is None
+                or quote is None
+            ):
+                continue  # bound by the pattern: the check is the type checker's
+            fact_iri = URIRef(fact)
+            highlight = Highlight(
+                start=int(start),
+                end=int(end),
+                quote=quote,
+                evidence=evidence,
+                fact=label or self._label(self._ontology, fact_iri),
+                href=self._href(fact_iri)[0],
+                kind=self._kind(URIRef(link), (types or "").split(), modality),
+                key="",
+                style=0,
+            )
+            known = found.get((fact, evidence))  # a fact linked by ak:evidence and more
+            if known is None or link == str(AK.evidence):
+                found[fact, evidence] = highlight
+        return _keyed(list(found.values()))
+
+    def _kind(self, link: URIRef, types: list[str], modality: str | None) -> str:
+        """The kind of a fact, by its most general classes of the ontology (a declaration
+        is an instrument), a commitment with its modality; or by the property linking it
+        to the evidence, when that is not ak:evidence (the legal force's words)."""
+        if link != AK.evidence:
+            return self._label(self._ontology, link)
+        roots = sorted(
+            self._label(self._ontology, URIRef(t))
+            for t in types
+            if not any(str(s) in AK for s in self._ontology.objects(URIRef(t), RDFS.subClassOf))
+        )
+        name = " / ".join(roots) or "other"
+        if modality is None:
+            return name
+        return f"{name}: {self._label(self._ontology, URIRef(modality))}"
+
+    def _corrections(self, source: URIRef) -> list[CorrectionRow]:
+        graph = self._store.construct(_corrections_query(source))
+
+        def values(correction: Node, predicate: URIRef) -> list[PageLink]:
+            return sorted(
+                (self._value(graph, v) for v in graph.objects(correction, predicate)), key=_by_text
+            )
+
+        return [
+            CorrectionRow(
+                link=self._link(graph, correction),
+                resources=values(correction, AK.correctedResource),
+                properties=values(correction, AK.correctedProperty),
+                asserted=values(correction, AK.assertedValue),
+                retracted=values(correction, AK.retractedValue),
+                reason=" ".join(str(r) for r in graph.objects(correction, AK.reason)),
+                date=" ".join(str(d) for d in graph.objects(correction, DCTERMS.date)),
+                curators=values(correction, PROV.wasAttributedTo),
+            )
+            for correction in sorted(
+                set(graph.subjects(AK.correctionOf, source)), key=lambda c: _natural(str(c))
+            )
+        ]
+
+    def _source_name(self, source: Node) -> str | None:
+        """The slug of one of this graph's source documents, from its IRI."""
+        if not isinstance(source, URIRef) or not source.startswith(self._base):
+            return None
+        kind, _, name = source.removeprefix(self._base).partition("/")
+        return name if kind == SOURCE_KIND and PATH_SEGMENT.fullmatch(name) else None
+
     def _source_text(self, source: URIRef) -> tuple[str | None, str]:
         """The text of a source document as ingested, or None and the reason."""
-        kind, _, name = str(source).removeprefix(self._base).partition("/")
-        if kind != SOURCE_KIND or not PATH_SEGMENT.fullmatch(name) or "/" in name:
+        name = self._source_name(source)
+        if name is None:
             return None, "the source is not one of this graph's documents"
         query = f"SELECT ?sha WHERE {{ ?source {AK.sha256.n3()} ?sha }}"
         rows = self._store.select(query, {"source": source}).rows
-        path = self._sources_dir / f"{name}.txt"
-        if not rows or not path.is_file():
+        path = source_text_file(self._sources_dir, name)
+        if not rows or path is None or not path.is_file():
             return None, "the source text is not available here"
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != str(rows[0]["sha"]):
@@ -316,6 +489,98 @@ class Pages:
         if isinstance(node, URIRef):
             return graph.namespace_manager.normalizeUri(node)
         return "(anonymous node)"
+
+
+def source_text_file(sources_dir: Path, name: str) -> Path | None:
+    """The file holding the text of the source document `name` (its slug): `NAME.txt`
+    itself, or for a web page or PDF the text derived from it and stored beside it
+    (`NAME.pdf.txt`); None when no source in the directory has that name."""
+    for path in source_files(sources_dir):
+        if slug(path.stem) == name:
+            return derived_text_path(path) if path.suffix.lower() in MEDIA_TYPES else path
+    return None
+
+
+def _selection(graph: Graph, target: Node) -> Selection | None:
+    """The source, span and quote an evidence target selects; None when one is missing."""
+    source = graph.value(target, OA.hasSource)
+    start = end = quote = None
+    for selector in graph.objects(target, OA.hasSelector):
+        if (selector, RDF.type, OA.TextPositionSelector) in graph:
+            start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
+        if (selector, RDF.type, OA.TextQuoteSelector) in graph:
+            quote = graph.value(selector, OA.exact)
+    if not isinstance(source, URIRef) or start is None or end is None or quote is None:
+        return None
+    return Selection(source, int(str(start)), int(str(end)), str(quote))
+
+
+def _evidence_query(source: URIRef) -> str:
+    """The evidence spans in `source`, each with the fact it is the evidence of (by which
+    property), the fact's label, its classes of the ontology and its modality."""
+    label = RDFS.label.n3()
+    return f"""
+SELECT ?fact ?link ?evidence ?start ?end ?exact (SAMPLE(?name) AS ?label)
+       (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
+       (SAMPLE(?mode) AS ?modality)
+WHERE {{
+  ?target {OA.hasSource.n3()} {source.n3()} ; {OA.hasSelector.n3()} ?position , ?quote .
+  ?evidence {OA.hasTarget.n3()} ?target ; a {AK.Evidence.n3()} .
+  ?fact ?link ?evidence .
+  ?position a {OA.TextPositionSelector.n3()} ; {OA.start.n3()} ?start ; {OA.end.n3()} ?end .
+  ?quote a {OA.TextQuoteSelector.n3()} ; {OA.exact.n3()} ?exact .
+  OPTIONAL {{ ?fact a ?type FILTER(STRSTARTS(STR(?type), "{AK}")) }}
+  OPTIONAL {{ ?fact {AK.modality.n3()} ?mode }}
+  OPTIONAL {{ ?fact {label} ?name FILTER(LANGMATCHES(LANG(?name), "en") || LANG(?name) = "") }}
+}} GROUP BY ?fact ?link ?evidence ?start ?end ?exact"""
+
+
+def _corrections_query(source: URIRef) -> str:
+    """The corrections of what was read from `source`, with the labels of what they name."""
+    label, name = RDFS.label.n3(), FOAF.name.n3()
+    return f"""
+CONSTRUCT {{ ?correction ?p ?o . ?o {label} ?label . ?o {name} ?name }} WHERE {{
+  ?correction {AK.correctionOf.n3()} {source.n3()} ; a {AK.Correction.n3()} ; ?p ?o .
+  OPTIONAL {{ ?o {label} ?label }}
+  OPTIONAL {{ ?o {name} ?name }}
+}}"""
+
+
+def _keyed(highlights: list[Highlight]) -> list[Highlight]:
+    """The highlights with the key and style of their kind: kinds numbered in the order
+    they first appear in the text."""
+    ordered = sorted(highlights, key=lambda h: (h.start, -h.end, h.evidence, h.kind))
+    numbers: dict[str, int] = {}
+    for highlight in ordered:
+        numbers.setdefault(highlight.kind, len(numbers))
+    return [
+        replace(h, key=str(numbers[h.kind] + 1), style=numbers[h.kind] % HIGHLIGHT_STYLES)
+        for h in ordered
+    ]
+
+
+def _kinds(highlights: list[Highlight]) -> list[Kind]:
+    """The legend: each kind once, in key order, with its number of spans."""
+    kinds: dict[str, Kind] = {}
+    for h in highlights:
+        known = kinds.get(h.kind)
+        count = 1 if known is None else known.count + 1
+        kinds[h.kind] = Kind(h.kind, h.key, h.style, count)
+    return sorted(kinds.values(), key=lambda k: int(k.key))
+
+
+def _unplaced(text: str, highlights: list[Highlight]) -> list[Unplaced]:
+    """The spans that do not hold their quote in `text` (or lie outside it): marking
+    them would show a fact where the text does not say it."""
+    unplaced = []
+    for h in highlights:
+        if not 0 <= h.start < h.end <= len(text):
+            unplaced.append(
+                Unplaced(h, f"characters {h.start} to {h.end} are not a span of the text")
+            )
+        elif text[h.start : h.end] != h.quote:
+            unplaced.append(Unplaced(h, "the text there is not the quote recorded"))
+    return unplaced
 
 
 def _tail(text: str, cut: bool) -> str:
