@@ -233,6 +233,8 @@ def twins(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> dict[
 
 @dataclass(frozen=True)
 class Printed:
+    """A signature page as laid out, printed to a PDF, and the PDF's document."""
+
     layout: str
     path: Path
     document: ExtractedDocument
@@ -289,3 +291,79 @@ def test_the_derived_text_keeps_every_line_and_its_columns(
 
 def _runs(text: str) -> list[list[str]]:
     return [runs for line in text.splitlines() if (runs := pdfs.WORDS.findall(line))]
+
+
+TEXTS = {  # signature pages as texts, and the (name, office, organization) each gives
+    "an office wrapped before the last word of a state's name": (
+        "For the United Kingdom:                           For the United States:\n\n"
+        "Jane Doe                                          John Roe\n"
+        "Secretary of State for Science, Innovation and    Director of the Office of\n"
+        "Technology of the United                          Science and Technology Policy\n"
+        "Kingdom                                           The White House\n",
+        [
+            (
+                "Jane Doe",
+                "Secretary of State for Science, Innovation and Technology of the United Kingdom",
+                None,
+            ),
+            (
+                "John Roe",
+                "Director of the Office of Science and Technology Policy",
+                "The White House",
+            ),
+        ],
+        [],
+    ),
+    "a department wrapped before a name-like line": (
+        "For the United Kingdom:\n\nJane Doe\nPermanent Secretary\n"
+        "Department for Science, Innovation and Technology of the\nUnited Kingdom\n\n"
+        "For the United States:\n\nJohn Roe\nDirector\n",
+        [
+            (
+                "Jane Doe",
+                "Permanent Secretary",
+                "Department for Science, Innovation and Technology of the United Kingdom",
+            ),
+            ("John Roe", "Director", None),
+        ],
+        [],
+    ),
+    "a break in a column that may be a wrap": (
+        "For the United Kingdom:                           For the United States:\n\n"
+        "Jane Doe                                          John Roe\n"
+        "Executive Chair of the Engineering and Physical   Director\n"
+        "Sciences Research Council\n",
+        [("John Roe", "Director", None)],
+        [
+            "signature block for the United Kingdom: 'Executive Chair of the Engineering and "
+            "Physical' / 'Sciences Research Council' may be one line; no signature read"
+        ],
+    ),
+    "an office above the name": (
+        "For the United Kingdom:\n\nSecretary of State\nJane Doe\n\n"
+        "For the United States:\n\nJohn Roe\nDirector\n",
+        [("John Roe", "Director", None)],
+        [
+            "signature block for the United Kingdom: 'Secretary of State' is not a name; "
+            "no signature read"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TEXTS))
+def test_what_a_signature_page_gives(case: str, tmp_path: Path, registry: Registry) -> None:
+    blocks, signatures, warnings = TEXTS[case]
+    path = tmp_path / "page.txt"
+    path.write_text(
+        INSTRUMENT.format(
+            head=RUNNING_HEAD, first="THE UNITED KINGDOM", second="THE UNITED STATES", blocks=blocks
+        ),
+        "utf-8",
+    )
+    document = _extracted(path, registry)
+    found = reading(document.graph + registry.graph)
+    given = [(s["name"], s["office"], s["organization"]) for s in found["signatures"]]
+    assert given == signatures
+    assert [w for w in document.warnings if w.startswith("signature block")] == warnings
+    assert {party["participation"] for party in found["parties"]} == {"signs"}

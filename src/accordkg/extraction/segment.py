@@ -8,6 +8,12 @@ numbered or lettered, or articles with headings, paragraphs and points, some com
 a lead-in that ends in a colon), final clauses, a signing or issuing clause, signature
 blocks (stacked or side by side) and endorsement lists. Any part may be missing; where a
 part cannot be placed it is reported, never guessed.
+
+A signature block's office or organization wrapped in its column is read as one line
+where the words say it goes on ("… of the" / "United Kingdom"); where they do not say,
+and the break may still be a wrap, or a signatory's lines are more than a name, an
+office and an organization, the block gives no signature for that signatory and says
+why: a wrong signatory or office is worse than none.
 """
 
 import itertools
@@ -485,7 +491,7 @@ class _Body:
         office = Text.join(list(lines[1:]))
         party = OFFICE_PARTY.search(office.value)
         if looks_like_name(lines[0].value) and party and find_party(party["party"]):
-            signer = (lines[0], *joined_lines(list(lines[1:])))
+            signer = (lines[0], *_joined_lines(list(lines[1:])))
             block = SignatureBlock(lines[0], office.group(party, "party"), (signer,))
             self.letter_blocks.append(block)
             return True
@@ -660,7 +666,9 @@ class _Body:
             elif block is None:
                 self.warnings.append(f"signature line outside any 'For ...:' block: {value!r}")
             elif not block.add(line, after_gap):
-                self.warnings.append(f"signature block: line apart not read: {value!r}")
+                self.warnings.append(
+                    f"signature block for {block.party().value}: line apart not read: {value!r}"
+                )
         if block is not None:
             blocks.append(block.closed())
         return blocks
@@ -692,7 +700,7 @@ class _OpenBlock:
             and not self.spaced
             and len(last) > 1
             and not (_starts_signer(line) or OFFICE_WORDS.search(value.title()))
-            and not names_a_body(value)
+            and not _names_a_body(value)
         ):
             return False  # apart from lines printed together, naming no office or body
         count = len(self.signers)
@@ -715,7 +723,7 @@ class _OpenBlock:
         last = self.signers[-1] if self.signers else []
         printed, self.printed = self.printed, text.value
         if field is None and len(last) > 1:
-            if continues_line(last[-1].value, text.value) or self._ends_party(printed, text):
+            if _continues_line(last[-1].value, text.value) or self._ends_party(printed, text):
                 last[-1] = Text.join([last[-1], text])
                 return
             if self.width and _may_be_wrapped(printed, text.value, self.width):
@@ -728,7 +736,8 @@ class _OpenBlock:
         else:
             last.append(text)
 
-    def _party(self) -> Text:
+    def party(self) -> Text:
+        """The party the header names, as printed."""
         joined = Text.join(self.header)
         match = PARTY_HEADER.match(joined.value)
         return (joined.group(match, "party").strip() if match else joined).strip(":").strip()
@@ -736,14 +745,14 @@ class _OpenBlock:
     def _ends_party(self, before: str, line: Text) -> bool:
         """Whether a line ends the block's own party's name, which the line before leads
         up to ("Centre National de la Recherche" / "Scientifique")."""
-        words = self._party().value.lower().split()
+        words = self.party().value.lower().split()
         rest = line.value.lower().split()
         head = words[: len(words) - len(rest)]
         last = before.rsplit(maxsplit=1)[-1].lower()
         return bool(head) and words[len(head) :] == rest and head[-1] == last
 
     def closed(self) -> SignatureBlock:
-        party = self._party()
+        party = self.party()
         clear, unclear = [], []
         for index, lines in enumerate(self.signers):
             reason = self.doubts.get(index) or _unclear(lines)
@@ -751,6 +760,8 @@ class _OpenBlock:
                 clear.append(tuple(lines))
             else:
                 unclear.append(reason)
+        if self.signers and not looks_like_name(self.signers[0][0].value):
+            clear = []  # the block is not printed name first: none of its lines is read
         return SignatureBlock(
             header=Text.join(self.header, "\n"),
             party=party,
@@ -776,7 +787,7 @@ def _unclear(lines: list[Text]) -> str | None:
         return f"{values[0]!r} is not a name"
     if len(values) > 3:
         return f"more lines than an office and an organization under {values[0]!r}: {values[1:]}"
-    if len(values) == 3 and not names_a_body(values[2]):
+    if len(values) == 3 and not _names_a_body(values[2]):
         return f"{values[2]!r} under {values[0]!r} is neither an office nor an organization"
     return None
 
@@ -790,26 +801,26 @@ def _starts_signer(line: Text) -> bool:
     return looks_like_name(line.value)
 
 
-def names_a_body(value: str) -> bool:
+def _names_a_body(value: str) -> bool:
     """Whether a line names a body: by a word bodies have ("Ministry", "Council"), or as a
     known party ("UK Research and Innovation")."""
     titled = value.title() if value.isupper() else value
     return bool(ORGANIZATION_WORDS.search(titled)) or find_party(value) is not None
 
 
-def joined_lines(lines: list[Text]) -> list[Text]:
+def _joined_lines(lines: list[Text]) -> list[Text]:
     """An office and organization printed over lines, each wrapped line joined to the one
     it goes on with."""
     joined: list[Text] = []
     for line in lines:
-        if joined and continues_line(joined[-1].value, line.value):
+        if joined and _continues_line(joined[-1].value, line.value):
             joined[-1] = Text.join([joined[-1], line])
         else:
             joined.append(line)
     return joined
 
 
-def continues_line(before: str, line: str) -> bool:
+def _continues_line(before: str, line: str) -> bool:
     """Whether a signature-block line is the rest of the office or organization line above
     it, wrapped in its column: it starts in lower case ("and Industrial Strategy"), the
     line above ends in a comma or a word that leads on ("Minister of Science and", "… of
