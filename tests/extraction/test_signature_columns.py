@@ -339,6 +339,15 @@ TEXTS = {  # signature pages as texts, and the (name, office, organization) each
             "Physical' / 'Sciences Research Council' may be one line; no signature read"
         ],
     ),
+    "an office that ends in a letter, a body under an office that could go on": (
+        "For the United Kingdom:\n\nJane Doe\nHead of Unit A\nCabinet Office\n\n"
+        "For the United States:\n\nJohn Roe\nDirector General\nDepartment of Energy\n",
+        [
+            ("Jane Doe", "Head of Unit A", "Cabinet Office"),
+            ("John Roe", "Director General", "Department of Energy"),
+        ],
+        [],
+    ),
     "an office above the name": (
         "For the United Kingdom:\n\nSecretary of State\nJane Doe\n\n"
         "For the United States:\n\nJohn Roe\nDirector\n",

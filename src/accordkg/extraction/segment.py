@@ -828,10 +828,11 @@ def _continues_line(before: str, line: str) -> bool:
     Officer"), or a state's or body's name runs across the break ("… of the United" /
     "Kingdom")."""
     last = before.rsplit(maxsplit=1)[-1]
-    if line[:1].islower() or before.endswith(",") or last.lower() in LEADS_ON:
+    word = last.lower() if before.isupper() else last  # "MINISTER OF", not "Unit A"
+    if line[:1].islower() or before.endswith(",") or word in LEADS_ON:
         return True
     if last.lower() in OFFICE_GOES_ON and OFFICE_WORDS.search(before.title()):
-        return not ORGANIZATION_WORDS.search(line)
+        return not _names_a_body(line)  # "Director General" / "Department of Energy"
     left, right = before.split(), line.split()
     return any(
         find_party(" ".join(left[-tail:] + right[:head])) is not None
