@@ -2,9 +2,10 @@
 meets: encrypted, scanned (images only), broken.
 
 `printed` sets a layout text (each line where it stands on the page, columns apart) in a
-proportional font: each run of words at the place its first character has in the text,
-so two columns of signature blocks are printed side by side. A page ends at a form feed
-or after its "Page N of M" footer.
+proportional font (Helvetica 10 unless told: any of the PDF core fonts, at any size): each
+run of words at the place its first character has in the text, so two columns of
+signature blocks are printed side by side. A page ends at a form feed or after its "Page
+N of M" footer.
 """
 
 import io
@@ -15,20 +16,25 @@ from fpdf.enums import EncryptionMethod
 from PIL import Image, ImageDraw
 
 MARGIN_MM = 15
-COLUMN_MM = 2.0  # one character of the layout text
+SIZE_PT = 10
+COLUMN_MM = 2.0  # one character of the layout text, at SIZE_PT
 LINE_MM = 5
 PAGE_FOOTER = re.compile(r"\s*Page \d+ of \d+\s*")
 WORDS = re.compile(r"\S+(?: {1,2}\S+)*")  # three spaces or more part columns
 
 
-def printed(layout: str, scanned_pages: int = 0) -> bytes:
+def printed(
+    layout: str, scanned_pages: int = 0, font: str = "Helvetica", size: float = SIZE_PT
+) -> bytes:
     """`layout` printed, and then as many pages of a scan (without a text layer)."""
     pdf = _pdf()
+    pdf.set_font(font, size=size)
+    column, line_height = COLUMN_MM * size / SIZE_PT, LINE_MM * size / SIZE_PT
     for page in _pages(layout):
         pdf.add_page()
         for row, line in enumerate(page):
             for run in WORDS.finditer(line):
-                pdf.set_xy(MARGIN_MM + run.start() * COLUMN_MM, MARGIN_MM + row * LINE_MM)
+                pdf.set_xy(MARGIN_MM + run.start() * column, MARGIN_MM + row * line_height)
                 pdf.cell(text=run.group())
     _scan(pdf, scanned_pages)
     return bytes(pdf.output())
@@ -74,7 +80,7 @@ def _pdf() -> FPDF:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
     pdf.core_fonts_encoding = "windows-1252"  # dashes and quotes, as publishers set them
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font("Helvetica", size=SIZE_PT)
     return pdf
 
 

@@ -160,8 +160,6 @@ LANGUAGES = re.compile(
     r"(?P<word>\s+languages?\b)?"
 )
 EVENT = re.compile(r"\b(?:during|at|on the occasion of)\s+the\s+(?P<event>.+?)\.?$")
-OFFICE_CONNECTORS = frozenset({"and", "of", "for", "the"})
-OFFICE_ENDS = OFFICE_CONNECTORS | {"Chief", "General", "Deputy", "Vice"}
 POST_NOMINAL = re.compile(r"[A-Z]{2,5}|Ph\.?D\.?|QC|KC")
 ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+[,;:)]?$")
 
@@ -682,7 +680,12 @@ class _Reader:
                 continue
             for index, lines in enumerate(block.signers):
                 signatories.append(self._signatory(block, party, index, lines))
-            if not block.signers:
+            for reason in block.unclear:
+                self.parties[party].roles.add("signs")  # the block says so, whoever signed
+                self.warnings.append(
+                    f"signature block for {block.party.value}: {reason}; no signature read"
+                )
+            if not block.signers and not block.unclear:
                 self.warnings.append(f"signature block for {block.party.value}: no signatory")
         return signatories
 
@@ -699,8 +702,6 @@ class _Reader:
             post_nominals = tokens.pop()  # "Sir Jonathan Whitcombe KCB"
             name = " ".join(tokens)
         office, organization = _office_and_organization([line.value for line in lines[1:]])
-        if len(lines) > 3:
-            self.warnings.append(f"signature of {name}: extra lines {[x.value for x in lines[3:]]}")
         # The first signatory's evidence starts at the "For <party>:" line.
         source = Text.join([block.header, *lines] if index == 0 else list(lines), "\n")
         return Signatory(
@@ -950,30 +951,9 @@ def _name_tail(text: str) -> str:
     return " ".join(taken) if len(taken) > 1 else ""
 
 
-def _wraps(lines: list[str], line: str) -> bool:
-    """Whether a signature line goes on with the office above it: "Member of the European
-    Commission / responsible for Research", "Executive Vice-President for / Research and
-    Innovation", "President and Chief / Executive Officer"."""
-    before = lines[-1]
-    ends = before.split()[-1] in OFFICE_ENDS
-    return line[:1].islower() or (
-        len(lines) == 1
-        and bool(OFFICE_WORDS.search(before))
-        and ends
-        and (before.split()[-1] in OFFICE_CONNECTORS or not ORGANIZATION_WORDS.search(line))
-    )
-
-
 def _office_and_organization(lines: list[str]) -> tuple[str | None, str | None]:
     if not lines:
         return None, None
-    joined: list[str] = []
-    for line in lines:
-        if joined and _wraps(joined, line):
-            joined[-1] = f"{joined[-1]} {line}"
-        else:
-            joined.append(line)
-    lines = joined
     if (
         len(lines) == 1
         and ORGANIZATION_WORDS.search(lines[0])

@@ -8,8 +8,15 @@ numbered or lettered, or articles with headings, paragraphs and points, some com
 a lead-in that ends in a colon), final clauses, a signing or issuing clause, signature
 blocks (stacked or side by side) and endorsement lists. Any part may be missing; where a
 part cannot be placed it is reported, never guessed.
+
+A signature block's office or organization wrapped in its column is read as one line
+where the words say it goes on ("… of the" / "United Kingdom"); where they do not say,
+and the break may still be a wrap, or a signatory's lines are more than a name, an
+office and an organization, the block gives no signature for that signatory and says
+why: a wrong signatory or office is worse than none.
 """
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -96,6 +103,12 @@ HEADER_GOES_ON = re.compile(r"^(of|and|for|on|in|the|de|la|du|des|der|für)\s")
 SIGNATURE_LINE = re.compile(r"^Signature\s*:?[\s_.]*$", re.I)
 SIGNATURE_FIELD = re.compile(r"^(?P<field>Name|Title|Position|Date)\s*:\s*(?P<value>\S.*)$", re.I)
 COLUMN_GAP = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|\t|$)")
+LEADS_ON = HEADER_CONNECTORS | {  # a line ending in one of them goes on
+    "to", "at", "by", "with", "from", "into", "between", "or", "a", "an", "its", "their",
+    "der", "für", "et", "&",
+}  # fmt: skip
+OFFICE_GOES_ON = frozenset({"chief", "general", "deputy", "vice"})  # "Deputy" / "Director"
+WRAPPED_NAME_WORDS = 6  # words of a party's name on either side of a line break, at most
 
 
 @dataclass(frozen=True)
@@ -109,12 +122,15 @@ class Release:
 
 @dataclass(frozen=True)
 class SignatureBlock:
-    """One "For <party>:" block: its header and one group of lines per signatory."""
+    """One "For <party>:" block: its header, one group of lines per signatory (name,
+    office, organization; wrapped lines joined), and why the lines of each signatory
+    left unread cannot be told apart."""
 
     header: Text
     party: Text
     signers: tuple[tuple[Text, ...], ...]
     dates: tuple[Text, ...] = ()
+    unclear: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -475,7 +491,8 @@ class _Body:
         office = Text.join(list(lines[1:]))
         party = OFFICE_PARTY.search(office.value)
         if looks_like_name(lines[0].value) and party and find_party(party["party"]):
-            block = SignatureBlock(lines[0], office.group(party, "party"), (tuple(lines),))
+            signer = (lines[0], *_joined_lines(list(lines[1:])))
+            block = SignatureBlock(lines[0], office.group(party, "party"), (signer,))
             self.letter_blocks.append(block)
             return True
         self.state = "operative"
@@ -621,51 +638,207 @@ class _Body:
         """The signature blocks, side-by-side columns read as blocks of their own."""
         columns = _split_columns(self.raw, self.signature_lines)
         blocks: list[SignatureBlock] = list(self.letter_blocks)
-        for column in columns:
-            blocks.extend(self._stacked_blocks(column))
+        for column, width in columns:
+            blocks.extend(self._stacked_blocks(column, width))
         return blocks
 
-    def _stacked_blocks(self, lines: list[Text]) -> list[SignatureBlock]:
+    def _row(self, line: Text) -> int:
+        return self.raw.count("\n", 0, line.span[0])
+
+    def _stacked_blocks(self, lines: list[Text], width: int | None) -> list[SignatureBlock]:
+        """The blocks of one column of signature lines (`width` characters wide where
+        columns stand side by side), read top to bottom."""
         blocks: list[SignatureBlock] = []
-        header: list[Text] = []
-        signers: list[list[Text]] = []
-        dates: list[Text] = []
-        ruled = False  # a line to sign on ("________") ends a header written without a colon
+        block: _OpenBlock | None = None
+        row = -1  # the row of the line before, to see where a blank line parts two lines
         for line in lines:
             value = line.value
+            after_gap, row = row >= 0 and self._row(line) > row + 1, self._row(line)
             if not any(c.isalpha() for c in value) or SIGNATURE_LINE.match(value):
-                ruled = True  # "________________", "Signature: ____________"
+                if block is not None:
+                    block.ruled = True  # "________________", "Signature: ____________"
                 continue
             match = PARTY_HEADER.match(value)
-            if match and (header == [] or signers or value.endswith(":")):
-                if header:
-                    blocks.append(_block(header, signers, dates))
-                header, signers, dates, ruled = [line], [], [], False
-            elif header and not signers and not ruled and _continues_header(header[-1], line):
-                header.append(line)  # a header wrapped over two lines
-            elif not header:
+            if match and (block is None or block.signers or value.endswith(":")):
+                if block is not None:
+                    blocks.append(block.closed())
+                block = _OpenBlock(line, width)
+            elif block is None:
                 self.warnings.append(f"signature line outside any 'For ...:' block: {value!r}")
-            else:
-                _add_signer_line(line, signers, dates)
-        if header:
-            blocks.append(_block(header, signers, dates))
+            elif not block.add(line, after_gap):
+                self.warnings.append(
+                    f"signature block for {block.party().value}: line apart not read: {value!r}"
+                )
+        if block is not None:
+            blocks.append(block.closed())
         return blocks
 
 
-def _add_signer_line(line: Text, signers: list[list[Text]], dates: list[Text]) -> None:
-    """A line of a signature block under its header: a date ("Date: 18 October 2023"), a
-    name that starts a signatory ("Jane Doe", "Name: Jane Doe"), or a line of the last
-    signatory's office ("President", "Title: President")."""
+class _OpenBlock:
+    """The lines of the signature block being read, under its "For <party>:" header."""
+
+    def __init__(self, header: Text, width: int | None) -> None:
+        self.header = [header]
+        self.width = width  # of the column, where columns stand side by side
+        self.signers: list[list[Text]] = []
+        self.doubts: dict[int, str] = {}  # signatory: a line break that may be a wrap
+        self.printed = ""  # the signatory's line before, as printed
+        self.dates: list[Text] = []
+        self.ruled = False  # a line to sign on ("________") ends a header without a colon
+        self.spaced = False  # the signatory's lines are printed with blank lines between
+
+    def add(self, line: Text, after_gap: bool) -> bool:
+        """Take a line under the header; False for one that stands apart from lines
+        printed together and names no office or body (a page's foot)."""
+        value = line.value
+        if not self.signers and not self.ruled and _continues_header(self.header[-1], line):
+            self.header.append(line)  # a header wrapped over two lines
+            return True
+        last = self.signers[-1] if self.signers else []
+        if (
+            after_gap
+            and not self.spaced
+            and len(last) > 1
+            and not (_starts_signer(line) or OFFICE_WORDS.search(value.title()))
+            and not _names_a_body(value)
+        ):
+            return False  # apart from lines printed together, naming no office or body
+        count = len(self.signers)
+        self._signer_line(line, after_gap)
+        self.spaced = len(self.signers) == count and (self.spaced or after_gap)
+        return True
+
+    def _signer_line(self, line: Text, after_gap: bool) -> None:
+        """A date ("Date: 18 October 2023"), a name that starts a signatory ("Jane Doe",
+        "Name: Jane Doe"), a line of the last signatory's office or organization
+        ("President", "Title: President"), or the rest of such a line wrapped in its
+        column ("… of the" / "United Kingdom" is no signatory). A name-like line printed
+        right under an office ("National Science" / "Foundation") is one of its lines:
+        another signatory's lines stand apart or start with "Name:"."""
+        field = SIGNATURE_FIELD.match(line.value)
+        if field is not None and field["field"].lower() == "date":
+            self.dates.append(line.group(field, "value"))
+            return
+        text = line.group(field, "value") if field else line
+        last = self.signers[-1] if self.signers else []
+        printed, self.printed = self.printed, text.value
+        if field is None and len(last) > 1:
+            if _continues_line(last[-1].value, text.value) or self._ends_party(printed, text):
+                last[-1] = Text.join([last[-1], text])
+                return
+            if self.width and _may_be_wrapped(printed, text.value, self.width):
+                self.doubts.setdefault(
+                    len(self.signers) - 1, f"{printed!r} / {text.value!r} may be one line"
+                )
+        starts = _starts_signer(line) and (field is not None or after_gap or len(last) < 2)
+        if starts or not self.signers:
+            self.signers.append([text])
+        else:
+            last.append(text)
+
+    def party(self) -> Text:
+        """The party the header names, as printed."""
+        joined = Text.join(self.header)
+        match = PARTY_HEADER.match(joined.value)
+        return (joined.group(match, "party").strip() if match else joined).strip(":").strip()
+
+    def _ends_party(self, before: str, line: Text) -> bool:
+        """Whether a line ends the block's own party's name, which the line before leads
+        up to ("Centre National de la Recherche" / "Scientifique")."""
+        words = self.party().value.lower().split()
+        rest = line.value.lower().split()
+        head = words[: len(words) - len(rest)]
+        last = before.rsplit(maxsplit=1)[-1].lower()
+        return bool(head) and words[len(head) :] == rest and head[-1] == last
+
+    def closed(self) -> SignatureBlock:
+        party = self.party()
+        clear, unclear = [], []
+        for index, lines in enumerate(self.signers):
+            reason = self.doubts.get(index) or _unclear(lines)
+            if reason is None:
+                clear.append(tuple(lines))
+            else:
+                unclear.append(reason)
+        if self.signers and not looks_like_name(self.signers[0][0].value):
+            clear = []  # the block is not printed name first: none of its lines is read
+        return SignatureBlock(
+            header=Text.join(self.header, "\n"),
+            party=party,
+            signers=tuple(clear),
+            dates=tuple(self.dates),
+            unclear=tuple(unclear),
+        )
+
+
+def _may_be_wrapped(before: str, line: str, width: int) -> bool:
+    """Whether a line break in a column `width` wide may be where the line was wrapped:
+    the next line's first word would not have fit, and it is no "The …" that starts a
+    line of its own ("The White House")."""
+    first = line.split(maxsplit=1)[0]
+    return len(before) + 1 + len(first) > width and first not in ("The", "THE")
+
+
+def _unclear(lines: list[Text]) -> str | None:
+    """Why a signatory's lines (wrapped ones joined) cannot be told apart, which is the
+    name, which the office, which the organization; None when they can."""
+    values = [line.value for line in lines]
+    if not looks_like_name(values[0]):
+        return f"{values[0]!r} is not a name"
+    if len(values) > 3:
+        return f"more lines than an office and an organization under {values[0]!r}: {values[1:]}"
+    if len(values) == 3 and not _names_a_body(values[2]):
+        return f"{values[2]!r} under {values[0]!r} is neither an office nor an organization"
+    return None
+
+
+def _starts_signer(line: Text) -> bool:
+    """Whether a signature-block line opens a signatory's lines: a name, or "Name: …",
+    or "Date: …" (read apart from them)."""
     field = SIGNATURE_FIELD.match(line.value)
-    if field is not None and field["field"].lower() == "date":
-        dates.append(line.group(field, "value"))
-        return
-    text = line.group(field, "value") if field else line
-    starts = field["field"].lower() == "name" if field else looks_like_name(line.value)
-    if starts or not signers:
-        signers.append([text])
-    else:
-        signers[-1].append(text)
+    if field is not None:
+        return field["field"].lower() in ("name", "date")
+    return looks_like_name(line.value)
+
+
+def _names_a_body(value: str) -> bool:
+    """Whether a line names a body: by a word bodies have ("Ministry", "Council"), or as a
+    known party ("UK Research and Innovation")."""
+    titled = value.title() if value.isupper() else value
+    return bool(ORGANIZATION_WORDS.search(titled)) or find_party(value) is not None
+
+
+def _joined_lines(lines: list[Text]) -> list[Text]:
+    """An office and organization printed over lines, each wrapped line joined to the one
+    it goes on with."""
+    joined: list[Text] = []
+    for line in lines:
+        if joined and _continues_line(joined[-1].value, line.value):
+            joined[-1] = Text.join([joined[-1], line])
+        else:
+            joined.append(line)
+    return joined
+
+
+def _continues_line(before: str, line: str) -> bool:
+    """Whether a signature-block line is the rest of the office or organization line above
+    it, wrapped in its column: it starts in lower case ("and Industrial Strategy"), the
+    line above ends in a comma or a word that leads on ("Minister of Science and", "… of
+    the"), an office ends in a word that needs another ("President and Chief" / "Executive
+    Officer"), or a state's or body's name runs across the break ("… of the United" /
+    "Kingdom")."""
+    last = before.rsplit(maxsplit=1)[-1]
+    word = last.lower() if before.isupper() else last  # "MINISTER OF", not "Unit A"
+    if line[:1].islower() or before.endswith(",") or word in LEADS_ON:
+        return True
+    if last.lower() in OFFICE_GOES_ON and OFFICE_WORDS.search(before.title()):
+        return not _names_a_body(line)  # "Director General" / "Department of Energy"
+    left, right = before.split(), line.split()
+    return any(
+        find_party(" ".join(left[-tail:] + right[:head])) is not None
+        for tail in range(1, min(WRAPPED_NAME_WORDS, len(left)) + 1)
+        for head in range(1, min(WRAPPED_NAME_WORDS, len(right)) + 1)
+    )
 
 
 def _continues_header(before: Text, line: Text) -> bool:
@@ -804,18 +977,6 @@ def _is_chapeau(value: str) -> bool:
     return starts and (bool(HEREINAFTER.search(value)) or value.endswith(","))
 
 
-def _block(header: list[Text], signers: list[list[Text]], dates: list[Text]) -> SignatureBlock:
-    joined = Text.join(header)
-    match = PARTY_HEADER.match(joined.value)
-    party = joined.group(match, "party").strip() if match else joined
-    return SignatureBlock(
-        header=Text.join(header, "\n"),
-        party=party.strip(":").strip(),
-        signers=tuple(tuple(s) for s in signers),
-        dates=tuple(dates),
-    )
-
-
 def _columns(raw: str, line: Text) -> list[tuple[int, Text]]:
     """The columns of a line as printed (separated by three or more spaces or a tab in
     the raw text), each with its column position and cleaned text."""
@@ -833,13 +994,15 @@ def _columns(raw: str, line: Text) -> list[tuple[int, Text]]:
     return columns
 
 
-def _split_columns(raw: str, lines: list[Text]) -> list[list[Text]]:
+def _split_columns(raw: str, lines: list[Text]) -> list[tuple[list[Text], int | None]]:
     """Signature lines laid out side by side, as one list of lines per column (left to
-    right, each read top to bottom); stacked lines as one list."""
+    right, each read top to bottom) with the column's width (the distance to the next
+    column, less the gap; the last as wide as the one before); stacked lines as one list,
+    of no known width (a block is often narrower than the page)."""
     rows = [_columns(raw, line) for line in lines]
     starts = sorted({position for row in rows if len(row) > 1 for position, _ in row})
     if not starts:
-        return [lines]
+        return [(lines, None)]
     anchors: list[int] = []
     for position in starts:  # columns whose starts lie close together are one column
         if not anchors or position - anchors[-1] > 8:
@@ -849,7 +1012,11 @@ def _split_columns(raw: str, lines: list[Text]) -> list[list[Text]]:
         for position, cell in row:
             index = max((i for i, a in enumerate(anchors) if a <= position + 8), default=0)
             columns[index].append(cell)
-    return [column for column in columns if column]
+    widths = [after - before - 3 for before, after in itertools.pairwise(anchors)]
+    widths.append(widths[-1] if widths else 0)
+    return [
+        (column, width or None) for column, width in zip(columns, widths, strict=True) if column
+    ]
 
 
 def looks_like_name(line: str) -> bool:
