@@ -3,6 +3,7 @@ fact's evidence span marked by kind and linked to the fact, the warnings of the
 extraction and the corrections applied; through the ASGI client and a live server."""
 
 import shutil
+import tomllib
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -24,6 +25,7 @@ from tests.conftest import INPUTS, SEED, VIRTUOSO, copy_built
 from tests.extraction import pdfs
 from tests.extraction.test_genre import GENRE
 from tests.html_tree import parse_html
+from tests.pipeline.test_corrections import CORRECTIONS
 
 ID = DEFAULT_BASE_IRI
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -344,3 +346,31 @@ def test_the_review_page_reads_a_remote_store(any_built_settings: Settings) -> N
     assert page.get_element_by_id("source-text").text_content() == SEED.read_text("utf-8")
     assert legend(page) == SEED_KINDS
     assert all(m.text == SEED.read_text("utf-8")[m.start : m.end] for m in marks(page))
+
+
+@pytest.mark.slow  # a build
+def test_the_corrections_a_build_applied_are_on_the_review_page(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """End to end: a corrections file beside a source, a real build, and the page lists
+    each correction the build recorded, by its reason, curator and date."""
+    root = tmp_path_factory.mktemp("review-corrected")
+    inputs = root / "data"
+    shutil.copytree(INPUTS, inputs, ignore=shutil.ignore_patterns("sources"))
+    (inputs / "sources").mkdir()
+    for suffix in (".txt", ".corrections.toml"):
+        shutil.copy(CORRECTIONS / f"baltic-statement{suffix}", inputs / "sources")
+    settings = Settings(data_dir=root / "var", input_dir=inputs)
+    assert not build(settings).failures
+    written = tomllib.loads((CORRECTIONS / "baltic-statement.corrections.toml").read_text())
+    source = inputs / "sources" / "baltic-statement.txt"
+    for reviewed in served(settings, "source/baltic-statement", source):  # the app, open
+        page = review_page(reviewed.client, "/doc/source/baltic-statement.html")
+    shown = [
+        {dd.get("class"): " ".join(dd.text_content().split()) for dd in item.iter("dd")}
+        for item in page.get_element_by_id("corrections").find_class("correction")
+    ]
+    assert sorted(each["reason"] for each in shown) == sorted(
+        c["reason"] for c in written["correction"]
+    )
+    assert {(each["curator"], each["date"]) for each in shown} == {("Ann Curator", "2026-12-02")}
