@@ -29,6 +29,7 @@ not in the table; EU institutions are organisations of their own, not the EU.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pycountry
 from pycountry.db import Country
@@ -261,6 +262,7 @@ def _build() -> tuple[tuple[KnownParty, ...], dict[str, KnownParty], dict[str, K
 KNOWN_PARTIES, _BY_NAME, _BY_ACRONYM = _build()
 
 
+@lru_cache(maxsize=8192)  # signature blocks ask for the same lines again and again
 def find_party(name: str) -> KnownParty | None:
     """The state or organisation a whole printed party name denotes, or None."""
     core = _core(name)
