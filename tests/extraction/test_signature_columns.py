@@ -339,6 +339,33 @@ TEXTS = {  # signature pages as texts, and the (name, office, organization) each
             "Physical' / 'Sciences Research Council' may be one line; no signature read"
         ],
     ),
+    "a stacked office broken inside its body's name": (
+        "For the United Kingdom:\n\nJane Doe\nExecutive Chair of the Engineering and Physical\n"
+        "Sciences Research Council\n\nFor the United States:\n\nJohn Roe\nDirector\n",
+        [("John Roe", "Director", None)],
+        [
+            "signature block for the United Kingdom: 'Executive Chair of the Engineering and "
+            "Physical' / 'Sciences Research Council' may be one line; no signature read"
+        ],
+    ),
+    "a stacked office of a body, the body under it": (
+        "For the United Kingdom:\n\nJane Doe\nMinister of State for Digital\n"
+        "Department for Science, Innovation and Technology\n\nFor the United States:\n\n"
+        "John Roe\nDirector of the Office of Science and Technology Policy\nThe White House\n",
+        [
+            (
+                "Jane Doe",
+                "Minister of State for Digital",
+                "Department for Science, Innovation and Technology",
+            ),
+            (
+                "John Roe",
+                "Director of the Office of Science and Technology Policy",
+                "The White House",
+            ),
+        ],
+        [],
+    ),
     "an office that ends in a letter, a body under an office that could go on": (
         "For the United Kingdom:\n\nJane Doe\nHead of Unit A\nCabinet Office\n\n"
         "For the United States:\n\nJohn Roe\nDirector General\nDepartment of Energy\n",

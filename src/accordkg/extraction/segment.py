@@ -108,6 +108,10 @@ LEADS_ON = HEADER_CONNECTORS | {  # a line ending in one of them goes on
     "der", "für", "et", "&",
 }  # fmt: skip
 OFFICE_GOES_ON = frozenset({"chief", "general", "deputy", "vice"})  # "Deputy" / "Director"
+# An office of a body named after it ("Chair of the …"), and a line that ends on an
+# adjective, which a body's name does not ("… and Physical", "… National").
+OF_A_NAME = re.compile(r"\b(?:of|for)\s+(?:the\s+)?[A-Z]")
+ENDS_ON_ADJECTIVE = re.compile(r"\b[A-Z][a-z]+(?:ical|al|ic|ive|ous|ary|ian|ean|ese)$")
 WRAPPED_NAME_WORDS = 6  # words of a party's name on either side of a line break, at most
 
 
@@ -726,7 +730,9 @@ class _OpenBlock:
             if _continues_line(last[-1].value, text.value) or self._ends_party(printed, text):
                 last[-1] = Text.join([last[-1], text])
                 return
-            if self.width and _may_be_wrapped(printed, text.value, self.width):
+            if (self.width and _may_be_wrapped(printed, text.value, self.width)) or (
+                _may_run_on(printed, text.value)
+            ):
                 self.doubts.setdefault(
                     len(self.signers) - 1, f"{printed!r} / {text.value!r} may be one line"
                 )
@@ -777,6 +783,22 @@ def _may_be_wrapped(before: str, line: str, width: int) -> bool:
     line of its own ("The White House")."""
     first = line.split(maxsplit=1)[0]
     return len(before) + 1 + len(first) > width and first not in ("The", "THE")
+
+
+def _may_run_on(before: str, line: str) -> bool:
+    """Whether an office's line may break inside the name of the body it is the office of,
+    stacked blocks having no column width to tell: "Executive Chair of the Engineering and
+    Physical" / "Sciences Research Council" (the line above ends on an adjective, and the
+    line does not open a body's name as "Department …", "The …" or a known party do)."""
+    first = line.split(maxsplit=1)[0]
+    return (
+        OF_A_NAME.search(before) is not None
+        and ENDS_ON_ADJECTIVE.search(before) is not None
+        and first[:1].isupper()
+        and first not in ("The", "THE")
+        and not ORGANIZATION_WORDS.match(first.title())
+        and find_party(line) is None
+    )
 
 
 def _unclear(lines: list[Text]) -> str | None:
