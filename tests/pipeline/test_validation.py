@@ -308,3 +308,16 @@ def test_the_seed_conforms_for_both_validators() -> None:
     document = extract_file(SEED, registry, DEFAULT_BASE_IRI, 5_000_000)
     data = document.graph + registry.graph
     assert _reference(data) == _found(data) == set()
+
+
+def test_a_graph_is_checked_with_the_context_it_names() -> None:
+    """The seed names instruments and people the curated records describe: checked
+    without them, those lack their titles and names; with them, nothing is missing. A
+    broken record the seed does not name fails it not."""
+    registry = Registry.load(INPUTS, DEFAULT_BASE_IRI)
+    seed = extract_file(SEED, registry, DEFAULT_BASE_IRI, 10_000_000).graph
+    alone = {v.path for v in violations({0: seed}, Graph())[0]}
+    assert alone == {AK.title.n3(), FOAF.name.n3()}
+    context = Graph() + registry.graph
+    context.add((URIRef(ID + "person/unnamed"), RDF.type, AK.Person))  # no foaf:name
+    assert violations({0: seed}, context) == {0: []}

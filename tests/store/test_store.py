@@ -57,6 +57,23 @@ def test_several_graphs_and_a_drop_in_one_step(store: Store, example: Graph) -> 
         assert store.triple_count() == len(example)
 
 
+@pytest.mark.parametrize("filled", [False, True], ids=["empty", "filled"])
+def test_a_write_that_fails_leaves_the_store_as_it_was(
+    store: Store, example: Graph, filled: bool
+) -> None:
+    """A graph with a term no store takes (a datatype that is no IRI) fails the whole
+    write, whether it fills an empty store or changes a filled one."""
+    bad = Graph()
+    bad.add((URIRef("urn:s"), URIRef("urn:p"), Literal("x", datatype=URIRef("not an iri"))))
+    with closing(store):
+        if filled:
+            store.replace_graphs({GRAPH: example})
+        with pytest.raises(InputError, match="not valid RDF"):
+            store.replace_graphs({OTHER: example, URIRef("urn:bad"): bad})
+        assert store.graph_names() == ([str(GRAPH)] if filled else [])
+        assert store.triple_count() == (len(example) if filled else 0)
+
+
 def test_select_sees_all_graphs_as_the_default_graph(store: Store) -> None:
     first, second = Graph(), Graph()
     first.add((URIRef("urn:a"), RDFS.label, Literal("A", lang="en")))

@@ -29,7 +29,8 @@ class Store(Protocol):
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph], drop: Iterable[URIRef] = ()) -> None:
         """Replace each named graph by its new content and drop the graphs in `drop`, all in
-        one transaction: every change is made or none."""
+        one transaction: every change is made or none (readers may see an empty store
+        filled graph by graph)."""
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Solutions:
         """Run a SPARQL SELECT over the union of all graphs, with variables bound to RDF
@@ -85,7 +86,12 @@ def checked_triples(ntriples: bytes) -> list[pyoxigraph.Triple]:
             for triple in pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
         ]
     except SyntaxError as exc:
-        raise InputError(f"the data holds a term that is not valid RDF: {exc}") from exc
+        raise invalid_rdf(exc) from exc
+
+
+def invalid_rdf(exc: SyntaxError) -> InputError:
+    """What Oxigraph's parser said of data rdflib wrote, as the caller's error."""
+    return InputError(f"the data holds a term that is not valid RDF: {exc}")
 
 
 def written_triples(triples: Iterable[pyoxigraph.Triple]) -> str:
