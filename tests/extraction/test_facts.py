@@ -5,7 +5,13 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from accordkg.extraction.facts import languages_in, mechanisms_in, originals_in, references_in
+from accordkg.extraction.facts import (
+    languages_in,
+    mechanisms_in,
+    originals_in,
+    party_label,
+    references_in,
+)
 
 MECHANISMS = [
     # whatever verb sets it up
@@ -129,3 +135,18 @@ def test_what_a_signing_clause_says(
 ) -> None:
     assert originals_in(clause) == originals
     assert languages_in(clause) == languages
+
+
+@pytest.mark.parametrize(
+    ("printed", "label"),
+    [
+        ("NATIONAL RESEARCH FOUNDATION OF KOREA", "National Research Foundation of Korea"),
+        ("THE MINISTRY OF SCIENCE AND ICT", "Ministry of Science and ICT"),
+        ("UK RESEARCH AND INNOVATION", "UK Research and Innovation"),
+        ("NATIONAL INSTITUTE OF INFORMATION AND COMMUNICATIONS TECHNOLOGY (NICT)",
+         "National Institute of Information and Communications Technology (NICT)"),
+        ("the Ministry of Science and ICT", "Ministry of Science and ICT"),
+    ],
+)  # fmt: skip
+def test_a_name_in_capitals_keeps_its_abbreviations(printed: str, label: str) -> None:
+    assert party_label(printed) == label

@@ -18,6 +18,7 @@ from accordkg.extraction.dates import FoundDate, find_date, find_day_in_year
 from accordkg.extraction.gazetteer import KnownParty, find_party, split_party_list
 from accordkg.extraction.legal_force import legal_status
 from accordkg.extraction.lexicon import (
+    ACRONYMS,
     FORM_CLASSES,
     HONORIFIC,
     LANGUAGE_CODES,
@@ -985,11 +986,13 @@ def _release(segments: Segments) -> ReleaseFacts:
 
 def _title_case(value: str) -> str:
     """'BUREAU OF OCEANS AND ...' as 'Bureau of Oceans and ...', 'WASHINGTON, D.C.' as
-    'Washington, D.C.'."""
+    'Washington, D.C.', 'MINISTRY OF SCIENCE AND ICT' as 'Ministry of Science and ICT'."""
     words = value.lower().split()
     return " ".join(
         w.upper()
         if "." in w.rstrip(".,")
+        or w.strip(".,;:()").upper() in ACRONYMS
+        or (w.startswith("(") and w.rstrip(".,;:").endswith(")"))
         else w
         if i and w in SMALL_WORDS
         else w[:1].upper() + w[1:]

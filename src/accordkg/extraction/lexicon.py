@@ -207,3 +207,11 @@ STATE_WORDS = re.compile(
 NOT_IN_PERSON_NAMES = frozenset({"of", "for", "and", "the", "on", "in", "to", "at", "de"})
 HEADER_CONNECTORS = frozenset({"of", "for", "and", "the", "de", "la", "du", "des", "on", "in"})
 SMALL_WORDS = frozenset({"of", "and", "the", "for", "in", "on", "to", "a", "an", "de", "la", "du"})
+# Words a name printed in capitals keeps in capitals ("MINISTRY OF SCIENCE AND ICT" is
+# the Ministry of Science and ICT): the abbreviations bodies' and states' names hold,
+# and any word in brackets ("(NICT)").
+ACRONYMS = frozenset({
+    "AI", "ICT", "R&D", "S&T", "UK", "US", "USA", "EU", "UN", "UAE", "OECD", "NATO",
+    "UNESCO", "ASEAN", "APEC", "NASA", "NSF", "NIST", "CNRS", "DFG", "JST", "CSIRO", "UKRI",
+    "DARPA", "ETRI", "KAIST", "INRIA", "CERN", "ESA", "ITU", "ISO", "IEEE", "GPAI",
+})  # fmt: skip
