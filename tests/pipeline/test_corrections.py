@@ -186,6 +186,18 @@ def test_a_failing_correction_fails_its_document_alone(
         build(copied, strict=True)
 
 
+def test_corrections_beside_no_source_are_warned_about(copied: Settings) -> None:
+    """A source renamed away from its corrections: the build says they went unapplied."""
+    source = copied.sources_dir / "nrc-astar-mou.txt"
+    source.rename(source.with_name("nrc-astar-mou-2019.txt"))
+    summary = build(copied)
+    orphan = str(copied.sources_dir / "nrc-astar-mou.corrections.toml")
+    assert summary.warnings[orphan] == (
+        "beside no source (NAME.txt, .html or .pdf): nothing applied",
+    )
+    assert summary.failures == {}
+
+
 def _described(turtle: str) -> Graph:
     return Graph().parse(data=turtle, format="turtle")
 

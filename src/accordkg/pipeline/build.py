@@ -48,7 +48,7 @@ from accordkg.pipeline.build_cache import (
     read_cache,
     write_cache,
 )
-from accordkg.pipeline.corrections import apply_corrections
+from accordkg.pipeline.corrections import apply_corrections, unapplied_corrections
 from accordkg.pipeline.validation import validate, violations
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
@@ -210,6 +210,8 @@ def _write(settings: Settings, store: Store, registry: Registry, outcome: _Outco
         )
     )
     warnings = {source: found for source, found in warnings.items() if found}
+    for path in unapplied_corrections(settings.sources_dir, source_files(settings)):
+        warnings[str(path)] = ("beside no source (NAME.txt, .html or .pdf): nothing applied",)
     if settings.mappings_file.is_file():
         mapping_set = read_mappings(settings.mappings_file, settings)
         subjects = sorted({subject for subject, _, _ in mapping_set.links()})

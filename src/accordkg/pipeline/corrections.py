@@ -111,6 +111,13 @@ def corrections_path(source: Path) -> Path:
     return source.with_suffix(SUFFIX)
 
 
+def unapplied_corrections(directory: Path, sources: list[Path]) -> list[Path]:
+    """The corrections files in `directory` beside no source (renamed or removed), whose
+    corrections no build applies."""
+    applied = {corrections_path(source) for source in sources}
+    return sorted(path for path in directory.glob(f"*{SUFFIX}") if path not in applied)
+
+
 def read_corrections(path: Path) -> list[Correction]:
     """The corrections in a file, checked; none when there is no file (nothing is read)."""
     if not path.is_file():
