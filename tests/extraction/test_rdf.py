@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from pathlib import Path
 
 import pytest
 from rdflib import URIRef
@@ -109,3 +110,41 @@ def test_the_document_graph_conforms_with_the_records(document: ExtractedDocumen
 
 def test_the_seed_graph_is_consistent_with_the_ontology(document: ExtractedDocument) -> None:
     check_consistency(document.graph + Registry.load(INPUTS, DEFAULT_BASE_IRI).graph)
+
+
+AGENCIES_MOU = """MEMORANDUM OF UNDERSTANDING BETWEEN THE NATIONAL SCIENCE FOUNDATION AND
+THE RURITANIAN RESEARCH COUNCIL ON COOPERATION IN ARTIFICIAL INTELLIGENCE RESEARCH
+
+Recognising the value of cooperation in artificial intelligence research;
+
+Have reached the following understanding:
+
+1. The Participants intend to exchange researchers and research data.
+
+For the National Science Foundation:
+
+Jane Doe
+Director
+
+For the Ruritanian Research Council:
+
+John Roe
+President
+"""
+
+
+def test_a_party_only_the_records_know_is_theirs_and_not_said_to_be_minted(
+    tmp_path: Path,
+) -> None:
+    """The gazetteer does not know "the National Science Foundation"; the records do, so
+    the party is the records' entity and only the council is said to be minted."""
+    path = tmp_path / "agencies-mou.txt"
+    path.write_text(AGENCIES_MOU, "utf-8")
+    registry = Registry.load(INPUTS, DEFAULT_BASE_IRI)
+    document = extract_file(path, registry, DEFAULT_BASE_IRI, 1_000_000)
+    parties = set(document.graph.objects(None, AK.party))
+    assert URIRef(DEFAULT_BASE_IRI + "organization/us-national-science-foundation") in parties
+    assert [w for w in document.warnings if "minted" in w] == [
+        "party 'THE RURITANIAN RESEARCH COUNCIL' is not in the gazetteer or the records: "
+        "minted from its name"
+    ]

@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, RDFS
 
 import accordkg
 from accordkg.extraction.clean import clean
-from accordkg.extraction.facts import extract
+from accordkg.extraction.facts import extract, minted_warning
 from accordkg.extraction.rdf import Source, to_rdf
 from accordkg.extraction.registry import Registry, slug
 from accordkg.extraction.segment import segment
@@ -46,6 +46,11 @@ def extract_source(source: SourceText, registry: Registry, base_iri: str) -> Ext
     """Run every extraction stage on a source's text."""
     document = clean(source.text)
     facts = extract(segment(document), str(source.path))
+    recorded = {  # parties the gazetteer does not know but the records do: none is minted
+        minted_warning(party.names[0])
+        for party in facts.parties
+        if party.known is None and any(registry.party(name) for name in party.names)
+    }
     doc_id = slug(source.path.stem)
     described = Source(
         doc_id=doc_id,
@@ -54,7 +59,11 @@ def extract_source(source: SourceText, registry: Registry, base_iri: str) -> Ext
         sha256=source.sha256,
         publisher=source.metadata.get("publisher"),
         software_version=accordkg.__version__,
-        warnings=(*source.warnings, *document.repairs, *facts.warnings),
+        warnings=(
+            *source.warnings,
+            *document.repairs,
+            *(warning for warning in facts.warnings if warning not in recorded),
+        ),
         url=source.metadata.get("url"),
         retrieved=source.metadata.get("retrieved"),
         derivation=source.derivation,

@@ -446,9 +446,7 @@ class _Reader:
         if same is not None:
             return self._seen(same, name)
         if known is None:
-            self.warnings.append(
-                f"party {name!r} is not in the gazetteer or the records: minted from its name"
-            )
+            self.warnings.append(minted_warning(name))
         self.parties.append(Party(name=party_label(name), known=known, names=[name]))
         self.aliases[name_key(name)] = len(self.parties) - 1
         return len(self.parties) - 1
@@ -787,6 +785,12 @@ def _state_name(words: str, keep: int) -> str | None:
         if known is not None and known.kind == "state":
             return name
     return None
+
+
+def minted_warning(name: str) -> str:
+    """What is said of a party the gazetteer does not know (taken back where the records
+    know it by that name: `accordkg.extraction.extract_source`)."""
+    return f"party {name!r} is not in the gazetteer or the records: minted from its name"
 
 
 def _recognised(name: str) -> tuple[KnownParty | None, str]:
