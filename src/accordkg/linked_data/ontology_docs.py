@@ -52,6 +52,11 @@ def render_ontology_html(ontology: Graph) -> str:
             [_property(ontology, p) for p in _own(ontology, OWL.DatatypeProperty)],
         ),
         (
+            "other-properties",
+            "Properties of resources or literals",
+            [_property(ontology, p) for p in _own(ontology, RDF.Property)],
+        ),
+        (
             "code-lists",
             "Code lists",
             [_scheme(ontology, s) for s in _own(ontology, SKOS.ConceptScheme)],
@@ -88,8 +93,13 @@ def _class(ontology: Graph, cls: URIRef) -> DocumentedTerm:
 
 
 def _property(ontology: Graph, prop: URIRef) -> DocumentedTerm:
-    is_object = (prop, RDF.type, OWL.ObjectProperty) in ontology
-    kinds = ["object property" if is_object else "datatype property"]
+    kinds = [
+        "object property"
+        if (prop, RDF.type, OWL.ObjectProperty) in ontology
+        else "datatype property"
+        if (prop, RDF.type, OWL.DatatypeProperty) in ontology
+        else "property (its values resources or literals)"
+    ]
     if (prop, RDF.type, OWL.FunctionalProperty) in ontology:
         kinds.append("functional")
     term = _term(ontology, prop, kinds)
