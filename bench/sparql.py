@@ -120,11 +120,11 @@ def accordkg(quads: Path, data_dir: Path) -> Iterator[str]:
     port = free_port()
     command, environment = serve_command(data_dir, port)
     with running(command, f"http://127.0.0.1:{port}/health", environment, 600) as url:
-        _wait_until_warm(url)
+        wait_until_warm(url)
         yield f"http://127.0.0.1:{port}/sparql"
 
 
-def _wait_until_warm(health_url: str) -> None:
+def wait_until_warm(health_url: str) -> None:
     """Measure the steady state: every query worker has loaded its copy of the store, and
     the /graph projection built at start-up (minutes at 1M triples, competing for the
     CPU and the GIL meanwhile) is done."""
