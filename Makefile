@@ -9,9 +9,15 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements
 # reinstall: directories change their mtime exactly then.
 # Cytoscape.js and d3-force load the /graph answers in the tests, as the tools would.
 JS     := tests/traversal/js
-PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -type d -not -name __pycache__)
+# The pages' libraries (YASGUI, Cytoscape.js, Swagger UI, Redoc) come from npm, pinned by
+# api/web's lock file; the files the server serves are copied to api/web/vendor.
+WEB    := api/web
+VENDORED := @zazuko/yasgui/build/yasgui.min.js @zazuko/yasgui/build/yasgui.min.css \
+	cytoscape/dist/cytoscape.min.js swagger-ui-dist/swagger-ui-bundle.js \
+	swagger-ui-dist/swagger-ui.css redoc/bundles/redoc.standalone.js
+PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -name node_modules -prune -o -type d -not -name __pycache__ -print)
 
-.PHONY: run test typecheck pytest java virtuoso lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation bench-replicas bench-light bench-scale
+.PHONY: run test typecheck pytest java virtuoso node chromium lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation bench-replicas bench-light bench-scale
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
@@ -20,7 +26,7 @@ run: $(VENV)/.run
 # mypy runs beside the tests: alone it would keep one of the two cores idle. The test
 # files go to four worker processes, those with the most slow tests first: much of a
 # test's time is spent waiting for a server it started, so two per core keep both busy.
-test: $(VENV)/.test java virtuoso $(JS)/node_modules/.installed
+test: $(VENV)/.test java virtuoso chromium $(JS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory -j2 typecheck pytest
@@ -28,17 +34,17 @@ test: $(VENV)/.test java virtuoso $(JS)/node_modules/.installed
 typecheck: $(VENV)/.test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.test java virtuoso $(JS)/node_modules/.installed
+pytest: $(VENV)/.test java virtuoso chromium $(JS)/node_modules/.installed
 	$(BIN)/pytest -n 4 --dist loadfile --no-loadscope-reorder
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.run: pyproject.toml requirements.lock $(PACKAGE_DIRS) | $(BIN)/python
+$(VENV)/.run: pyproject.toml requirements.lock $(PACKAGE_DIRS) $(WEB)/vendor/.installed | $(BIN)/python
 	$(PIP) -e . --config-settings editable_mode=strict
 	touch $@
 
-$(VENV)/.test: pyproject.toml requirements.lock $(PACKAGE_DIRS) | $(BIN)/python
+$(VENV)/.test: pyproject.toml requirements.lock $(PACKAGE_DIRS) $(WEB)/vendor/.installed | $(BIN)/python
 	$(PIP) -e '.[test]' --config-settings editable_mode=strict
 	touch $@ $(VENV)/.run
 
@@ -78,7 +84,15 @@ bench-scale: $(VENV)/.test
 	$(PYTHON) -m venv .bench-venv
 	.bench-venv/bin/pip install --quiet --disable-pip-version-check rdflib-endpoint==0.6.3 uvicorn==0.54.0
 
-$(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
+$(WEB)/vendor/.installed: $(WEB)/package.json $(WEB)/package-lock.json | node
+	npm ci --prefix $(WEB) --no-audit --no-fund --silent
+	mkdir -p $(WEB)/vendor
+	cd $(WEB)/node_modules && cp $(VENDORED) ../vendor/
+	# Redoc draws its maker's logo from their CDN: ours instead, served here.
+	sed -i 's|https://cdn.redoc.ly/redoc/logo-mini.svg|/assets/favicon.svg|' $(WEB)/vendor/redoc.standalone.js
+	touch $@
+
+$(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json | node
 	npm ci --prefix $(JS) --no-audit --no-fund --silent
 	touch $@
 
@@ -89,6 +103,22 @@ java:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless; }
+
+# Node.js and npm install the pages' libraries (and the graph-format checks' ones).
+node:
+	@command -v npm >/dev/null || { \
+	  echo "installing Node.js and npm for the browser pages' libraries"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
+
+# Chromium, the browser the pages are tested in (driven by Playwright from the test extra).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Chromium for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 # Virtuoso Open Source, the second SPARQL server the remote store mode is tested on.
 virtuoso:
@@ -104,4 +134,4 @@ lock: | $(BIN)/python
 	$(BIN)/pip freeze --exclude-editable | grep -v '^accordkg' > requirements.lock
 
 clean:
-	rm -rf $(VENV) var build src/*.egg-info
+	rm -rf $(VENV) var build src/*.egg-info $(WEB)/vendor $(WEB)/node_modules

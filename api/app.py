@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
 import accordkg
+from accordkg.api.assets import ASSETS, assets, docs_router
 from accordkg.api.dataset import dataset_router
 from accordkg.api.errors import answer_errors, error_responses
 from accordkg.api.graph import graph_router
@@ -142,7 +143,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=accordkg.__version__,
         summary="A knowledge graph of international AI research cooperation agreements.",
         lifespan=lifespan,
+        docs_url=None,  # served on local assets (docs_router): the defaults fetch from a CDN
+        redoc_url=None,
     )
+    app.mount(ASSETS, assets(), name="assets")
     app.add_middleware(SparqlFastPath, queries=queries)  # inside CORS
     app.add_middleware(
         CORSMiddleware,
@@ -176,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         (dataset_router(settings, store), (NotFoundError, NotAcceptableError, StoreError)),
         (health_router(store, runner, traversal), None),
         (queries_router(settings, runner), None),
+        (docs_router(app.openapi_url or "/openapi.json", app.title), None),
     )
 
     answer_errors(app, [*app.router.routes, *included])

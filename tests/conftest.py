@@ -2,6 +2,7 @@
 once, and the example graph."""
 
 import io
+import os
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from accordkg.pipeline.build import BuildSummary, build
 from accordkg.settings import Settings
 from accordkg.store import RemoteStore, open_store
 from tests.recorder import Recorded, recording_listener
-from tests.servers import oxigraph_server, virtuoso_server
+from tests.servers import BIN, free_port, oxigraph_server, running, virtuoso_server
 
 TESTS = Path(__file__).parent
 INPUTS = TESTS.parent / "data"
@@ -168,3 +169,16 @@ def emptied(settings: Settings, query_url: str, update_url: str, **overrides: ob
         )
     remote = {"store": "remote", "sparql_query_url": query_url, "sparql_update_url": update_url}
     return settings.model_copy(update=remote | overrides)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[str]:
+    """`accordkg serve` in its own process, as `make run` starts it."""
+    data_dir = tmp_path_factory.mktemp("served") / "var"
+    copy_built(built_data, data_dir)
+    port = free_port()
+    command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
+    environment = {**os.environ, "ACCORDKG_DATA_DIR": str(data_dir)}
+    url = f"http://127.0.0.1:{port}"
+    with running(command, f"{url}/health", environment):
+        yield url

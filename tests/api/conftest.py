@@ -1,6 +1,5 @@
 """A built data directory, the ASGI test client on it, and a real uvicorn serving it."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,6 @@ from accordkg.api import create_app
 from tests.api.slow_store import slow_remote_server
 from tests.api.sparql_server import sparql_server
 from tests.conftest import copy_built
-from tests.servers import BIN, free_port, running
 
 
 @pytest.fixture(scope="module")
@@ -21,19 +19,6 @@ def client(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterat
     settings = copy_built(built_data, tmp_path_factory.mktemp("client") / "var")
     with TestClient(create_app(settings.model_copy(update={"query_workers": 1}))) as test_client:
         yield test_client
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator[str]:
-    """`accordkg serve` in its own process, as `make run` starts it."""
-    data_dir = tmp_path_factory.mktemp("served") / "var"
-    copy_built(built_data, data_dir)
-    port = free_port()
-    command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
-    environment = {**os.environ, "ACCORDKG_DATA_DIR": str(data_dir)}
-    url = f"http://127.0.0.1:{port}"
-    with running(command, f"{url}/health", environment):
-        yield url
 
 
 @pytest.fixture(scope="session")
