@@ -17,7 +17,7 @@ VENDORED := @zazuko/yasgui/build/yasgui.min.js @zazuko/yasgui/build/yasgui.min.c
 	swagger-ui-dist/swagger-ui.css redoc/bundles/redoc.standalone.js
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -name node_modules -prune -o -type d -not -name __pycache__ -print)
 
-.PHONY: run test typecheck pytest java virtuoso node chromium lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation bench-replicas bench-light bench-scale
+.PHONY: run test typecheck pytest java virtuoso node chromium lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation bench-replicas bench-light bench-scale bench-browser
 
 run: $(VENV)/.run
 	$(BIN)/accordkg build
@@ -74,6 +74,10 @@ bench-replicas: $(VENV)/.test
 # Light queries beside the HTTP floor and oxigraph serve (which comes with the test extra).
 bench-light: $(VENV)/.test
 	$(BIN)/python bench/light.py --write
+
+# The workbench's and the explorer's time to interactive in headless Chromium.
+bench-browser: $(VENV)/.test chromium
+	$(BIN)/python bench/browser.py --write
 
 # A restarted server at 1M and 10M triples beside oxigraph serve: about an hour on 2 cores.
 # A quick run: $(BIN)/python bench/scale.py --sizes 100000
