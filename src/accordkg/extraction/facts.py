@@ -49,9 +49,16 @@ TITLE_FORM = (
     r"(?:of|by|between|among|amongst|from)\s+(?P<parties>.+?)\s+"
 )
 # The subject of a title follows its parties: "on …" first, as agencies' names hold "for".
+# A title may end on its parties instead ("… on AI Cooperation between A and B"), where
+# only "between" or "among" can tell them from the subject ("Declaration of Intent").
 TITLE_PARTIES = [
     re.compile(TITLE_FORM + r"(?:on|concerning|regarding|relating|about|with\s+respect)\s", re.I),
     re.compile(TITLE_FORM + r"(?:for|to|in)\s", re.I),
+    re.compile(
+        r"\b(?:Statement|Declaration|Cooperation|Co-operation|Partnership)\s+"
+        r"(?:between|among|amongst)\s+(?P<parties>[^,;:]+?\s+and\s+[^,;:]+?)\s*$",
+        re.I,
+    ),
 ]
 PARTY_SEPARATORS = re.compile(r",\s*(?:and\s+)?(?=the\s)|\s+and\s+(?=the\s)|;\s*", re.I)
 STATE_GOVERNMENT = r"^(?:the\s+)?(?:(?:federal\s+|royal\s+)?government\s+of\s+)?(?:the\s+)?"

@@ -142,7 +142,7 @@ FORM_WORD = re.compile(
 REFERENCE_FORM = re.compile(
     r"\b(Memorand(?:um|a) of Understanding|Joint Statement|Joint Declaration|Declaration|"
     r"Agreement|Treaty|Convention|Protocol|Arrangement|Charter|Accord|Statement of Intent|"
-    r"Recommendation|Resolution)\b"
+    r"Recommendation|Resolution|Code of Conduct|Code of Practice)\b"
 )
 INSTRUMENT_NOUN = (
     r"(?:Memorand(?:um|a)(?:\s+of\s+Understanding)?|MoU|Declaration|Statement|Arrangement|"
