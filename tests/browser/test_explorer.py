@@ -221,3 +221,21 @@ def test_a_phone_width_shows_the_drawing_without_sideways_scrolling(
     expect(page.locator("#detail h3")).to_contain_text("Declaration of the United")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot("phone")
+
+
+def test_a_click_on_a_node_in_the_drawing_expands_it(page: Page, server: str, shot: Shot) -> None:
+    page.goto(f"{server}/explore?seed={PARTY}")
+    expect(item(page, AGREEMENT)).to_be_visible()
+    expect(item(page, MOU)).to_have_count(0)
+    # Where Cytoscape drew the node (the instance it keeps on its container).
+    at = page.evaluate(
+        "id => document.querySelector('#canvas')._cyreg.cy.getElementById(id).renderedPosition()",
+        DECLARATION,
+    )
+    canvas = page.locator("#canvas").bounding_box()
+    assert canvas is not None
+    page.mouse.click(canvas["x"] + at["x"], canvas["y"] + at["y"])
+    expect(item(page, MOU)).to_be_visible()
+    expect(page.locator("#detail h3")).to_contain_text("Declaration of the United")
+    assert "expand=instrument%2Fus-uk-ai-research-declaration-2020" in page.url
+    shot("clicked")
