@@ -16,6 +16,7 @@ import accordkg
 from accordkg.api.assets import ASSETS, assets, docs_router
 from accordkg.api.dataset import dataset_router
 from accordkg.api.errors import answer_errors, error_responses
+from accordkg.api.explore import explore_router
 from accordkg.api.graph import graph_router
 from accordkg.api.health import health_router
 from accordkg.api.light import LightQueries
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         (health_router(store, runner, traversal), None),
         (queries_router(settings, runner), None),
         (docs_router(app.openapi_url or "/openapi.json", app.title), None),
+        (explore_router(traversal.vocabulary), None),
     )
 
     answer_errors(app, [*app.router.routes, *included])

@@ -21,6 +21,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
@@ -36,6 +37,7 @@ from accordkg.namespaces import AK, OA, ONTOLOGY_IRI
 from accordkg.store import Store
 
 VOID_PATH = "/.well-known/void"
+EXPLORE = "/explore"  # the graph explorer, drawing an entity with its neighbours
 # Properties first in this order; the rest follow by label.
 PROPERTY_ORDER = (
     RDF.type,
@@ -195,8 +197,10 @@ class Pages:
         """The page of the described entity; `document_path` is its path without extension."""
         graph, iri = description.graph, description.iri
         is_instrument = (iri, RDF.type, AK.Instrument) in graph
+        drawn = is_instrument or (iri, RDF.type, AK.Party) in graph
         return self._entity.render(
             **self._page(description, document_path),
+            explore=self._explore(iri) if drawn else None,
             incoming=self._incoming(graph, iri),
             instrument=self._instrument(graph, iri) if is_instrument else None,
             excerpts=self._excerpts(graph, iri),
@@ -239,6 +243,10 @@ class Pages:
             "void": VOID_PATH,
             "truncated": description.truncated,
         }
+
+    def _explore(self, iri: URIRef) -> str:
+        """The graph explorer with this entity as its seed (its node id: the IRI less the base)."""
+        return f"{EXPLORE}?{urlencode({'seed': iri.removeprefix(self._base)})}"
 
     def not_found(self, iri: str) -> str:
         """The page for an identifier the graph knows nothing about."""
