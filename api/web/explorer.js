@@ -1,8 +1,7 @@
-// The graph explorer: draws what /graph answers with Cytoscape.js (loaded before this
-// module as window.cytoscape). The canvas is a function of the state in the address
-// (seeds, expansions, filters, timeline, path, layout), so a link redraws the same picture.
+// The graph explorer: draws what /graph answers with Cytoscape.js (window.cytoscape, which
+// loads beside this module). The canvas is a function of the state in the address (seeds,
+// expansions, filters, timeline, path, layout), so a link redraws the same picture.
 
-const cytoscape = window.cytoscape;
 const TERMS = JSON.parse(document.getElementById("terms").textContent);
 const COLLAPSE = "signature,evidence";
 const LAYOUTS = {
@@ -61,7 +60,12 @@ const STYLE = [
 
 const $ = (selector) => document.querySelector(selector);
 const state = readState(new URLSearchParams(location.search));
-const cy = cytoscape({ container: $("#canvas"), style: STYLE, minZoom: 0.1, maxZoom: 4 });
+// The seeds' neighbourhood is asked for while Cytoscape.js loads: the first drawing waits
+// for the slower of the two, not for one after the other.
+let firstAnswer = state.seeds.length ? ask(neighborhood(state.seeds)) : null;
+firstAnswer?.catch(() => {}); // a failure is reported when the drawing takes it
+await loaded($("#cytoscape-library"));
+const cy = window.cytoscape({ container: $("#canvas"), style: STYLE, minZoom: 0.1, maxZoom: 4 });
 let capped = ""; // what the server's caps left out of the last answers, said in the status
 let pathSteps = []; // the node ids of the path found, in order
 let exported = null; // the object URL of the last export, revoked by the next
@@ -99,6 +103,18 @@ function writeState() {
   all("path", state.path);
   if (state.selected) params.set("selected", state.selected);
   history.replaceState(null, "", `${location.pathname}?${params}`);
+}
+
+function loaded(script) {
+  if (typeof window.cytoscape === "function") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    script.addEventListener("load", resolve);
+    script.addEventListener("error", () => reject(new Error(`${script.src} did not load`)));
+  });
+}
+
+function neighborhood(seeds) {
+  return `/graph/neighborhood?${new URLSearchParams(seeds.map((seed) => ["node", seed]))}`;
 }
 
 function unique(values) {
@@ -178,8 +194,9 @@ async function rebuild() {
   capped = "";
   pathSteps = [];
   if (state.seeds.length) {
-    const seeds = new URLSearchParams(state.seeds.map((seed) => ["node", seed]));
-    draw(await ask(`/graph/neighborhood?${seeds}`));
+    const answer = firstAnswer ?? ask(neighborhood(state.seeds));
+    firstAnswer = null;
+    draw(await answer);
     for (const node of state.expanded) draw(await expansion(node));
     if (state.path.length === 2) await drawPath(...state.path);
   }
