@@ -40,6 +40,7 @@ from accordkg.errors import (
     UnavailableError,
     UnsupportedMediaTypeError,
 )
+from accordkg.linked_data.workbench import workbench_data
 from accordkg.linking.reconcile import Reconciler
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
@@ -132,7 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await runner.close()
         store.close()
 
-    queries = SparqlQueries(settings, store, runner)
+    queries = SparqlQueries(settings, store, runner, workbench_data(ontology))
     light = None
     if isinstance(runner, QueryPool):  # a remote store's queries all go to its server
         light = LightQueries(
@@ -178,7 +179,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             (NotFoundError, NotAcceptableError, StoreError),
         ),
         (ontology_router(ontology), (NotFoundError, NotAcceptableError)),
-        (dataset_router(settings, store), (NotFoundError, NotAcceptableError, StoreError)),
+        (
+            dataset_router(settings, store, ontology),
+            (NotFoundError, NotAcceptableError, StoreError),
+        ),
         (health_router(store, runner, traversal), None),
         (queries_router(settings, runner), None),
         (docs_router(app.openapi_url or "/openapi.json", app.title), None),

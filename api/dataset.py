@@ -1,15 +1,20 @@
-"""The dataset for download and its description: dumps at /dumps/{file} and VoID with
-DCAT 3 at /.well-known/void. Both are brought up to date after writes, on demand."""
+"""The dataset for download and its description: dumps at /dumps/{file}, VoID with DCAT 3
+at /.well-known/void, and the home page `/`, which is the dataset's page for people and
+its description for every other client. All are brought up to date after writes, on
+demand."""
 
 import base64
 from collections.abc import Iterator
 from typing import IO, Annotated
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from rdflib import Graph
 
 from accordkg.api.openapi import answers, format_parameter
 from accordkg.linked_data.documents import serialize_rdf
+from accordkg.linked_data.home import home_page
+from accordkg.linked_data.pages import VOID_PATH
 from accordkg.publishing.dumps import (
     CHECKSUMS,
     CHUNK,
@@ -23,6 +28,7 @@ from accordkg.publishing.dumps import (
 from accordkg.publishing.void import CurrentStatistics, Urls, describe_dataset
 from accordkg.settings import Settings
 from accordkg.sparql.formats import Answers, choices, chosen_format, offers
+from accordkg.sparql.negotiation import negotiate
 from accordkg.store import Store
 
 DESCRIPTION_OFFERS = {
@@ -38,10 +44,17 @@ DUMPS = answers(
 DESCRIPTION_ANSWERS = answers(
     (f.media_type for f in DESCRIPTION_OFFERS.values()), "VoID and DCAT 3, in RDF."
 )
+HOME_ANSWERS = answers(
+    ["text/html", *(f.media_type for f in DESCRIPTION_OFFERS.values())],
+    "The home page for a client that prefers HTML, else the dataset's description.",
+)
+# HTML last: a client stating no preference (`*/*`, or no Accept) gets the description.
+HOME_OFFERS = [*DESCRIPTION_OFFERS, "text/html"]
 
 
-def dataset_router(settings: Settings, store: Store) -> APIRouter:
-    """/dumps/{file} and /.well-known/void over the store's current content."""
+def dataset_router(settings: Settings, store: Store, ontology: Graph) -> APIRouter:
+    """/dumps/{file}, /.well-known/void and / over the store's current content; the
+    ontology names the forms and legal forces of the home page's table."""
     router = APIRouter(tags=["dataset"])
     dumps = PublishedDumps(store, settings.dumps_dir)
     statistics = CurrentStatistics(store, settings.base_iri)
@@ -91,6 +104,42 @@ def dataset_router(settings: Settings, store: Store) -> APIRouter:
             [format_override] if format_override else [],
             request.headers.get("accept"),
         )
+        body = serialize_rdf(description(request), chosen)
+        return Response(body, media_type=chosen.content_type, headers={"Vary": "Accept"})
+
+    @router.api_route("/", methods=["GET", "HEAD"], response_class=Response, responses=HOME_ANSWERS)
+    def home(
+        request: Request,
+        format_override: Annotated[
+            str | None, format_parameter(choices(DESCRIPTION_OFFERS))
+        ] = None,
+    ) -> Response:
+        """The home page, for a client that prefers HTML: the instruments in a table, the
+        dataset's figures and the ways in (workbench, explorer, dumps, VoID, API docs).
+        Every other client gets the dataset's description, as /.well-known/void answers."""
+        accept = request.headers.get("accept")
+        if format_override or negotiate(accept, HOME_OFFERS) != "text/html":
+            return void_description(request, format_override)
+        void_url = str(request.url_for("void_description"))
+        page = home_page(
+            store=store,
+            ontology=ontology,
+            base_iri=settings.base_iri,
+            statistics=statistics.get(),
+            dataset={
+                "title": settings.dataset_title,
+                "description": settings.dataset_description,
+                "iri": f"{void_url}#dataset",
+            },
+            alternates=[
+                (f.media_type, f.title, f"{VOID_PATH}?format={f.name}")
+                for f in dict.fromkeys(DESCRIPTION_OFFERS.values())
+            ],
+        )
+        return HTMLResponse(page, headers={"Vary": "Accept"})
+
+    def description(request: Request) -> Graph:
+        """The dataset's VoID and DCAT description, its URLs those `request` came by."""
         dump_set = dumps.current()
         urls = Urls(
             description=str(request.url_for("void_description")),
@@ -102,9 +151,7 @@ def dataset_router(settings: Settings, store: Store) -> APIRouter:
             openapi=str(request.url_for("openapi")),
             graph_api=f"{request.base_url}{GRAPH_API}",
         )
-        graph = describe_dataset(settings, statistics.get(), dump_set, urls)
-        body = serialize_rdf(graph, chosen)
-        return Response(body, media_type=chosen.content_type, headers={"Vary": "Accept"})
+        return describe_dataset(settings, statistics.get(), dump_set, urls)
 
     return router
 

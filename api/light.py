@@ -63,6 +63,8 @@ class LightQueries:
         the application must read the request from (a POST's body replayed)."""
         if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] not in FAST:
             return receive
+        if _may_prefer_html(scope) and self._queries.wants_workbench(Request(scope)):
+            return receive  # a browser: the workbench page
         read: list[Message] = []  # of a POST's body, for the application to read again
         body = b""
         if scope["method"] == "POST":
@@ -161,6 +163,13 @@ class _Known:
     generation: int
     head: list[tuple[bytes, bytes]]
     body: bytes
+
+
+def _may_prefer_html(scope: Scope) -> bool:
+    """Whether a GET's Accept names HTML at all (the workbench's check is then needed)."""
+    return scope["method"] == "GET" and any(
+        name == b"accept" and b"html" in value for name, value in scope["headers"]
+    )
 
 
 async def _send(send: Send, head: list[tuple[bytes, bytes]], body: bytes) -> None:

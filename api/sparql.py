@@ -5,13 +5,14 @@ an HTML form (`application/x-www-form-urlencoded`, any charset, decoded once), o
 POST of the query itself (`application/sparql-query`); `default-graph-uri` and
 `named-graph-uri` replace the query's own dataset. Anything else is a 4xx that says
 what is wrong. Queries run in worker processes, or on the remote store (accordkg.sparql.pool).
+A browser's GET (one that prefers HTML to every format) gets the workbench page instead.
 """
 
 import asyncio
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
 from starlette.concurrency import run_in_threadpool
@@ -34,10 +35,12 @@ from accordkg.errors import (
 )
 from accordkg.iris import checked_iri
 from accordkg.linked_data.documents import serialize_rdf
+from accordkg.linked_data.workbench import workbench_page
 from accordkg.namespaces import MEDIA_TYPE
 from accordkg.settings import Settings
 from accordkg.sparql.federation import may_call_service
 from accordkg.sparql.formats import FORMATS, Answers, choices, chosen_format, offers
+from accordkg.sparql.negotiation import negotiate
 from accordkg.sparql.runner import AnswerStream, QueryJob, QueryRunner
 from accordkg.sparql.text import inspect_query
 from accordkg.store import Store
@@ -48,18 +51,43 @@ TRUNCATED_HEADER = "X-AccordKG-Truncated"
 FORMAT_PARAMETERS = ("format", "output")  # output: a synonym some clients send
 QUERY_CONTENT = "application/sparql-query"
 FAST = frozenset({"GET", "POST"})  # the methods SparqlFastPath answers
+# What /sparql answers in, HTML (the workbench) last: a client stating no preference
+# (`*/*`, or no Accept) keeps getting results or the service description.
+WORKBENCH_OFFERS = [
+    *dict.fromkeys([*offers(Answers.SOLUTIONS), *offers(Answers.GRAPH)]),
+    "text/html",
+]
 
 
 class SparqlQueries:
     """The query operation at /sparql, shared by its routes and by SparqlFastPath."""
 
-    def __init__(self, settings: Settings, store: Store, runner: QueryRunner) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        runner: QueryRunner,
+        workbench: dict[str, object],
+    ) -> None:
         self._settings = settings
         self._store = store
         self._runner = runner
+        self._workbench = workbench  # the workbench page's data (accordkg.linked_data.workbench)
+
+    def wants_workbench(self, request: Request) -> bool:
+        """Whether the request is a browser's GET (or HEAD) that prefers HTML to every
+        answer format and names none with `format`: it gets the workbench, with the
+        query of the URL, if any, in a tab."""
+        return (
+            request.method in ("GET", "HEAD")
+            and not any(name in request.query_params for name in FORMAT_PARAMETERS)
+            and negotiate(request.headers.get("accept"), WORKBENCH_OFFERS) == "text/html"
+        )
 
     async def respond(self, request: Request) -> Response:
         """The answer to a GET, HEAD or POST of /sparql."""
+        if self.wants_workbench(request):
+            return _workbench(request, self._workbench)
         if request.method == "POST":
             request = capped_body(request, self._settings.max_query_bytes)
         fields = await self.fields(request)
@@ -245,6 +273,17 @@ async def _post_fields(request: Request, body: bytes) -> dict[str, list[str]]:
             raise InputError("the query is the request body; do not also give ?query=")
         return {**in_url, "query": [decode_body(body, charset)]}
     raise _unsupported(media_type)
+
+
+def _workbench(request: Request, data: dict[str, object]) -> Response:
+    """The workbench page on this endpoint, its service description as alternates."""
+    endpoint = str(request.url.replace(query=""))
+    alternates = [
+        (f.media_type, f.title, f"{request.url.path}?format={f.name}")
+        for f in dict.fromkeys(offers(Answers.GRAPH).values())
+    ]
+    page = workbench_page(data, endpoint, alternates)
+    return HTMLResponse(page, headers={"Vary": "Accept"})
 
 
 def _unsupported(media_type: str) -> UnsupportedMediaTypeError:

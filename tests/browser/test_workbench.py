@@ -1,0 +1,152 @@
+"""The SPARQL workbench in Chromium: a named query opened in a tab and run, a syntax
+error answered with the parser's message, a shared address reopened with the same query
+and view, our own completions, the keyboard, and a phone's width."""
+
+import re
+from urllib.parse import quote
+
+from playwright.sync_api import Page, ViewportSize, expect
+
+from tests.browser.conftest import Shot, Visit
+
+SIGNATORIES = "Signatories with their offices and parties"
+ACTIVE = ".tabPanel.active"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+SELECTED = re.compile(r"\bselected\b")
+
+
+def _run(page: Page) -> None:
+    page.locator(f"{ACTIVE} .yasqe_queryButton").click()
+
+
+def _type_over(page: Page, text: str) -> None:
+    """Replace the editor's text with `text`, the cursor at its end, the editor focused."""
+    page.evaluate(
+        "([selector, text]) => { const editor = document.querySelector(selector).CodeMirror;"
+        " editor.setValue(text); editor.focus(); editor.setCursor(editor.lineCount(), 0); }",
+        [f"{ACTIVE} .CodeMirror", text],
+    )
+
+
+def _editor_text(page: Page) -> str:
+    return str(
+        page.evaluate(f"document.querySelector('{ACTIVE} .CodeMirror').CodeMirror.getValue()")
+    )
+
+
+def test_a_named_query_opens_in_a_tab_and_its_rows_show(
+    page: Page, server: str, shot: Shot
+) -> None:
+    page.goto(f"{server}/sparql")
+    expect(page.locator(f"{ACTIVE} .CodeMirror")).to_be_visible()
+    shot("workbench")
+    page.get_by_role("button", name=f"Open in a tab {SIGNATORIES}").click()
+    expect(page.locator(".tab.active")).to_contain_text(SIGNATORIES)
+    assert _editor_text(page).startswith(f"# title: {SIGNATORIES}")
+    _run(page)
+    rows = page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.filter(has_text="Michael J.K. Kratsios")).to_have_count(1)
+    expect(rows.filter(has_text="Secretary of State")).to_have_count(2)
+    shot("signatories")
+
+
+def test_a_syntax_error_shows_the_parsers_message(
+    visit: tuple[Page, Visit], server: str, shot: Shot
+) -> None:
+    page, recorded = visit
+    page.goto(f"{server}/sparql#query={quote('SELECT * WHERE { ?s ?p }')}")
+    alert = page.locator(f"{ACTIVE} .query-error")
+    expect(alert).to_contain_text("SPARQL syntax error at 1:25: expected one of")
+    shot("syntax-error")
+    # Chromium reports the refused request itself on the console: that one, and no other.
+    [refused] = recorded.errors
+    assert "status of 400" in refused
+    recorded.errors.clear()
+
+
+def test_a_shared_address_reopens_the_same_query_and_view(
+    page: Page, server: str, shot: Shot
+) -> None:
+    page.goto(f"{server}/sparql")
+    page.get_by_role("button", name="Open in a tab Instruments overview").click()
+    _run(page)
+    expect(page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr")).to_have_count(3)
+    page.locator(f"{ACTIVE} .yasr .select_response").click()
+    expect(page.locator(f"{ACTIVE} .yasr .select_response")).to_have_class(SELECTED)
+    expect(page).to_have_url(re.compile("outputFormat=response"))
+    shared, query = page.url, _editor_text(page)
+    page.evaluate("localStorage.clear()")  # what is left is the address alone
+    page.goto("about:blank")
+    page.goto(shared)
+    expect(page.locator(".tab.active")).to_contain_text("Instruments overview")
+    assert _editor_text(page) == query
+    selected = page.locator(f"{ACTIVE} .yasr .select_response")
+    expect(selected).to_have_class(SELECTED)
+    expect(page.locator(f"{ACTIVE} .yasr .CodeMirror")).to_contain_text(
+        "us-uk-ai-research-declaration-2020"
+    )
+    shot("shared")
+
+
+def test_a_query_in_the_address_opens_in_the_workbench(page: Page, server: str) -> None:
+    query = "ASK { ?s a <https://w3id.org/accordkg/ontology#Declaration> }"
+    page.goto(f"{server}/sparql?query={quote(query)}")
+    expect(page.locator(f"{ACTIVE} .CodeMirror")).to_contain_text("ASK")
+    assert _editor_text(page) == query
+    expect(page.locator(f"{ACTIVE} .yasr")).to_contain_text("True")
+
+
+def test_classes_and_properties_complete_from_our_ontology(
+    page: Page, server: str, shot: Shot
+) -> None:
+    page.goto(f"{server}/sparql")
+    _type_over(
+        page, "PREFIX ak: <https://w3id.org/accordkg/ontology#>\nSELECT * WHERE { ?x a ak:Sig"
+    )
+    page.keyboard.press("Control+Space")
+    hints = page.locator(".CodeMirror-hints li")
+    expect(hints).to_have_text(["ak:Signature", "ak:SigningClause"])
+    shot("class-completion")
+    page.keyboard.press("Enter")
+    page.keyboard.type(" ; ak:sign")
+    page.keyboard.press("Control+Space")
+    expect(hints).to_have_text(["ak:signatory", "ak:signature", "ak:signedBy", "ak:signingClause"])
+    page.keyboard.press("Enter")
+    assert _editor_text(page).endswith("?x a ak:Signature ; ak:signatory")
+
+
+def test_the_controls_work_from_the_keyboard(page: Page, server: str, shot: Shot) -> None:
+    page.goto(f"{server}/sparql")
+    expect(page.locator(f"{ACTIVE} .CodeMirror")).to_be_visible()
+    page.locator("h1").click()
+    reached = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate(
+                "document.activeElement.closest('.CodeMirror') ? 'editor'"
+                " : document.activeElement.id"
+            )
+        )
+        if reached[-1] == "open-co-parties":
+            break
+    assert "editor" in reached, reached
+    assert reached[-1] == "open-co-parties", reached
+    page.keyboard.press("Enter")
+    expect(page.locator(".tab.active")).to_contain_text("Co-party pairs")
+    page.locator(f"{ACTIVE} .CodeMirror textarea").focus()
+    page.keyboard.press("Control+Enter")
+    rows = page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr")
+    expect(rows).to_have_count(2)  # the two pairs of the seed
+    expect(rows.first).to_contain_text("United Kingdom of Great Britain and Northern Ireland")
+    shot("keyboard")
+
+
+def test_a_phone_width_does_not_overflow(page: Page, server: str, shot: Shot) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(f"{server}/sparql")
+    expect(page.locator(f"{ACTIVE} .CodeMirror")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    shot("phone")
