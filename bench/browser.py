@@ -53,9 +53,7 @@ PAGES = {
     ),
 }
 SEEDS = {"seed": "state/united-kingdom", "generated": "instrument/i42"}
-FIRST_PAINT = (
-    "() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null"
-)
+FIRST_PAINT = "() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null"
 
 
 @contextmanager
