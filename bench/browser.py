@@ -7,8 +7,9 @@ context (nothing cached), as a shared link would open it: the workbench with a q
 its address, the explorer with a seed. It reads the page's own clock (the Performance
 API, from the start of navigation): first contentful paint, and the first result drawn
 (the query's first table row; the explorer's first nodes, listed beside the canvas once
-drawn). Target: both under 1 s at 100k. Prints Markdown; `--write` appends it to
-bench/RESULTS.md.
+drawn). The workbench's peer is YASGUI alone, set up as its README shows, on the same
+endpoint: the least a YASGUI page takes here. Target: both under 1 s at 100k. Prints
+Markdown; `--write` appends it to bench/RESULTS.md.
 """
 
 import argparse
@@ -40,12 +41,21 @@ QUERY = (
     "  ?instrument a ak:Instrument ; rdfs:label ?label ; ak:dateSigned ?date\n"
     "} ORDER BY ?date LIMIT 100"
 )
+# The peer of the workbench: YASGUI alone, as its README sets it up, on the same endpoint
+# (served to the browser by the benchmark itself, at an address of the same server).
+BARE_YASGUI = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>YASGUI</title>
+<link rel="stylesheet" href="/assets/vendor/yasgui.min.css">
+<script src="/assets/vendor/yasgui.min.js"></script></head>
+<body><div id="yasgui"></div>
+<script>new Yasgui(document.getElementById("yasgui"), {requestConfig: {endpoint: "/sparql"}});
+</script></body></html>"""
+BARE = "/bench-yasgui-alone.html"
 # Each page as a shared link opens it, and what is true once its first result is drawn.
+RESULT_ROW = "() => document.querySelector('.tabPanel.active .yasr table tbody tr') !== null"
 PAGES = {
-    "workbench": (
-        f"/sparql#query={quote(QUERY)}",
-        "() => document.querySelector('.tabPanel.active .yasr table tbody tr') !== null",
-    ),
+    "workbench": (f"/sparql#query={quote(QUERY)}", RESULT_ROW),
+    "YASGUI alone (peer)": (f"{BARE}#query={quote(QUERY)}", RESULT_ROW),
     "explorer": (
         "/explore?seed={seed}",
         "() => document.querySelector('#drawing[aria-busy=\"false\"]') !== null"
@@ -89,6 +99,9 @@ def timings(browser: Browser, url: str, drawn: str) -> tuple[float, float]:
     """First contentful paint and first result drawn, ms from navigation start, of one
     visit in a new context."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route(
+        f"**{BARE}", lambda route: route.fulfill(body=BARE_YASGUI, content_type="text/html")
+    )
     try:
         page: Page = context.new_page()
         page.goto(url)
@@ -138,7 +151,8 @@ def run(triples: int, runs: int) -> str:
         f"--runs {runs}`)\n{machine_line()}\n\n"
         "Headless Chromium (Debian's), a new context per visit; medians of the page's own "
         "clock from the start of navigation. The workbench opens with a query in its "
-        "address and runs it; the explorer opens with a seed and draws its neighbourhood. "
+        "address and runs it, as does YASGUI alone (its peer: the library with its defaults, "
+        "on the same endpoint); the explorer opens with a seed and draws its neighbourhood. "
         "Target: under 1,000 ms at 100k triples for both.\n\n" + "\n".join(sections)
     )
 

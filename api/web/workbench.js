@@ -1,4 +1,4 @@
-// The SPARQL workbench: YASGUI (loaded before this module, as window.Yasgui) on this
+// The SPARQL workbench: YASGUI (deferred before this module, as window.Yasgui) on this
 // endpoint, with nothing fetched from elsewhere: prefixes, classes and properties come
 // from our ontology (the page's JSON), not from prefix.cc or Linked Open Vocabularies.
 // The address bar holds the current tab's query and result view, so a link reopens both.
