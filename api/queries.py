@@ -1,13 +1,15 @@
 """/queries: the named queries (accordkg.sparql.named_queries), listed and run."""
 
+from collections.abc import Collection
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
+from starlette.datastructures import QueryParams
 
 from accordkg.api.errors import error_responses
 from accordkg.api.openapi import answers, format_parameter
-from accordkg.api.sparql import FORMAT_PARAMETERS, run_job
+from accordkg.api.sparql import FORMAT_PARAMETERS, QUERY_CONTENT, run_job
 from accordkg.errors import InputError, NotAcceptableError, NotFoundError, StoreError
 from accordkg.settings import Settings
 from accordkg.sparql.formats import Answers, choices, chosen_format, formats_for, offers
@@ -33,6 +35,7 @@ def queries_router(settings: Settings, runner: QueryRunner) -> APIRouter:
                 "description": query.description,
                 "parameters": [vars(parameter) for parameter in query.parameters],
                 "url": str(request.url_for("run_query", name=query.name)),
+                "text": str(request.url_for("query_text", name=query.name)),
             }
             for query in named_queries().values()
         ]
@@ -53,10 +56,7 @@ def queries_router(settings: Settings, runner: QueryRunner) -> APIRouter:
         It runs as /sparql queries do: time limit, row limit and truncation header."""
         query = named_query(name)
         params = request.query_params
-        values = {k: v for k, v in params.items() if k not in FORMAT_PARAMETERS}
-        repeated = [k for k in values if len(params.getlist(k)) > 1]
-        if repeated:
-            raise InputError(f"parameter {repeated[0]} is given more than once")
+        values = _values(params, FORMAT_PARAMETERS)
         formats = [*([format_override] if format_override else []), *params.getlist("output")]
         offered = offers(Answers.SOLUTIONS)
         result_format = chosen_format(offered, formats, request.headers.get("accept"))
@@ -68,4 +68,30 @@ def queries_router(settings: Settings, runner: QueryRunner) -> APIRouter:
         )
         return await run_job(runner, job, request, settings.row_limit)
 
+    @router.get(
+        "/queries/{name}/text",
+        response_class=Response,
+        responses={200: {"content": {QUERY_CONTENT: {}}, "description": "The query's text."}},
+        openapi_extra={"responses": error_responses(NotFoundError)},
+    )
+    def query_text(
+        name: Annotated[str, Path(json_schema_extra={"enum": list(named_queries())})],
+        request: Request,
+    ) -> Response:
+        """The text of a named query with the parameters given in the URL bound, as
+        /queries/{name} would run it: to read, change and send to /sparql."""
+        values = _values(request.query_params, ())
+        text = bound_query(named_query(name), values, settings.base_iri)
+        return Response(text, media_type=QUERY_CONTENT)
+
     return router
+
+
+def _values(params: QueryParams, others: Collection[str]) -> dict[str, str]:
+    """The query parameters that bind a named query's parameters: all but `others`, each
+    given once."""
+    values = {k: v for k, v in params.items() if k not in others}
+    repeated = [k for k in values if len(params.getlist(k)) > 1]
+    if repeated:
+        raise InputError(f"parameter {repeated[0]} is given more than once")
+    return values

@@ -699,3 +699,7 @@ for (const button of document.querySelectorAll("[data-export]")) {
 cy.on("tap", "node", (event) => run(() => choose(event.target.id())));
 
 run(rebuild);
+
+// The drawing, for scripts that drive the page (a browser test, a user's console):
+// `(await import("/assets/explorer.js")).cy` is this page's Cytoscape.js instance.
+export { cy };

@@ -34,6 +34,43 @@ def test_list_names_every_query_with_its_parameters(client: TestClient) -> None:
         "description": "first day",
     }
     assert dates["url"].endswith("/queries/instruments-by-date")
+    assert dates["text"].endswith("/queries/instruments-by-date/text")
+
+
+def test_the_text_binds_the_parameters_given_and_runs_as_the_named_query(
+    client: TestClient,
+) -> None:
+    unbound = client.get("/queries/parties-and-instruments/text")
+    assert unbound.status_code == 200
+    assert unbound.headers["content-type"].startswith("application/sparql-query")
+    assert unbound.text == named_queries()["parties-and-instruments"].text
+    bound = client.get("/queries/parties-and-instruments/text?party=state/united-states")
+    assert "VALUES (?party) { (<https://w3id.org/accordkg/id/state/united-states>) }" in bound.text
+    sent = client.post(
+        "/sparql",
+        content=bound.text,
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/json"},
+    )
+    named = client.get("/queries/parties-and-instruments?party=state/united-states")
+    assert sent.json()["results"] == named.json()["results"]
+    # A default is bound as /queries/{name} binds it: the text says what runs.
+    dated = client.get("/queries/instruments-by-date/text?to=2020-12-31")
+    assert (
+        'VALUES (?from ?to) { ("1945-01-01"^^<http://www.w3.org/2001/XMLSchema#date> '
+        '"2020-12-31"^^<http://www.w3.org/2001/XMLSchema#date>) }'
+    ) in dated.text
+
+
+def test_the_text_refuses_what_running_refuses(client: TestClient) -> None:
+    assert client.get("/queries/nope/text").status_code == 404
+    bad_value = client.get("/queries/instruments-by-date/text?from=yesterday")
+    assert bad_value.status_code == 400
+    assert "YYYY-MM-DD" in bad_value.json()["detail"]
+    assert client.get("/queries/signatories/text?who=me").status_code == 400
+    repeated = client.get("/queries/signatories/text?instrument=a/b&instrument=c/d")
+    assert "more than once" in repeated.json()["detail"]
+    # format is a parameter of running, not of the text.
+    assert client.get("/queries/signatories/text?format=csv").status_code == 400
 
 
 def test_default_format_is_sparql_json(client: TestClient) -> None:

@@ -227,9 +227,10 @@ def test_a_click_on_a_node_in_the_drawing_expands_it(page: Page, server: str, sh
     page.goto(f"{server}/explore?seed={PARTY}")
     expect(item(page, AGREEMENT)).to_be_visible()
     expect(item(page, MOU)).to_have_count(0)
-    # Where Cytoscape drew the node (the instance it keeps on its container).
+    # Where Cytoscape drew the node (the instance the page's module exports).
     at = page.evaluate(
-        "id => document.querySelector('#canvas')._cyreg.cy.getElementById(id).renderedPosition()",
+        "async id => (await import('/assets/explorer.js'))"
+        ".cy.getElementById(id).renderedPosition()",
         DECLARATION,
     )
     canvas = page.locator("#canvas").bounding_box()

@@ -5,8 +5,10 @@ and view, our own completions, the keyboard, and a phone's width."""
 import re
 from urllib.parse import quote
 
-from playwright.sync_api import Page, ViewportSize, expect
+import httpx2 as httpx
+from playwright.sync_api import Page, Request, Route, ViewportSize, expect
 
+from accordkg.sparql.named_queries import named_query
 from tests.browser.conftest import Shot, Visit
 
 SIGNATORIES = "Signatories with their offices and parties"
@@ -51,6 +53,39 @@ def test_a_named_query_opens_in_a_tab_and_its_rows_show(
     shot("signatories")
 
 
+def test_a_named_querys_form_binds_its_parameters_and_says_what_is_wrong(
+    visit: tuple[Page, Visit], server: str, shot: Shot
+) -> None:
+    page, recorded = visit
+    page.goto(f"{server}/sparql")
+    expect(page.locator(f"{ACTIVE} .CodeMirror")).to_be_visible()
+    card = page.locator("li[data-query='parties-and-instruments']")
+    party = card.get_by_label("?party (iri)")
+    party.fill("the united states")
+    card.get_by_role("button", name="Open in a tab").click()
+    expect(card.get_by_role("alert")).to_contain_text("parameter party must be an absolute IRI")
+    shot("refused-value")
+    [refused] = recorded.errors  # Chromium's report of the 400, and no other
+    assert "status of 400" in refused
+    recorded.errors.clear()
+    party.fill("state/united-states")
+    card.get_by_role("button", name="Open in a tab").click()
+    expect(card.get_by_role("alert")).to_be_hidden()
+    expect(page.locator(".tab.active")).to_contain_text("Parties and their instruments")
+    assert "VALUES (?party) { (<https://w3id.org/accordkg/id/state/united-states>) }" in (
+        _editor_text(page)
+    )
+    _run(page)
+    named = f"{server}/queries/parties-and-instruments"
+    everyone = httpx.get(named).json()["results"]["bindings"]
+    bound = httpx.get(named, params={"party": "state/united-states"}).json()["results"]["bindings"]
+    assert 0 < len(bound) < len(everyone)
+    rows = page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr")
+    expect(rows).to_have_count(len(bound))
+    expect(rows.filter(has_text="United States of America")).to_have_count(len(bound))
+    shot("bound")
+
+
 def test_a_syntax_error_shows_the_parsers_message(
     visit: tuple[Page, Visit], server: str, shot: Shot
 ) -> None:
@@ -70,6 +105,7 @@ def test_a_shared_address_reopens_the_same_query_and_view(
 ) -> None:
     page.goto(f"{server}/sparql")
     page.get_by_role("button", name="Open in a tab Instruments overview").click()
+    expect(page.locator(".tab.active")).to_contain_text("Instruments overview")
     _run(page)
     expect(page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr")).to_have_count(3)
     page.locator(f"{ACTIVE} .yasr .select_response").click()
@@ -95,6 +131,45 @@ def test_a_query_in_the_address_opens_in_the_workbench(page: Page, server: str) 
     expect(page.locator(f"{ACTIVE} .CodeMirror")).to_contain_text("ASK")
     assert _editor_text(page) == query
     expect(page.locator(f"{ACTIVE} .yasr")).to_contain_text("True")
+
+
+def test_a_links_first_rows_show_before_yasgui_which_is_handed_the_same_answer(
+    page: Page, server: str, shot: Shot
+) -> None:
+    """YASGUI's script is held back until the link's first rows are on the screen; once it
+    runs, its table shows the answer that was drawn, which the browser asked for once."""
+    held: list[Route] = []
+    queries: list[Request] = []
+
+    def hold(route: Route) -> None:  # Playwright takes no bound builtin as a handler
+        held.append(route)
+
+    def record(request: Request) -> None:
+        if request.method == "POST":
+            queries.append(request)
+
+    page.route("**/assets/vendor/yasgui.min.js", hold)
+    page.on("request", record)
+    link = f"{server}/sparql#query={quote(named_query('signatories').text)}"
+    page.goto(link, wait_until="commit")
+    first_rows = page.locator("#first-rows tbody tr")
+    expect(first_rows).to_have_count(3)
+    expect(first_rows.filter(has_text="Michael J.K. Kratsios")).to_have_count(1)
+    expect(page.locator("#first-rows caption")).to_have_text("3 rows; the editor is loading.")
+    assert page.evaluate("typeof window.Yasgui") == "undefined"
+    shot("first-rows")
+    for route in held:
+        route.continue_()
+    page.unroute("**/assets/vendor/yasgui.min.js")
+    rows = page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.filter(has_text="Michael J.K. Kratsios")).to_have_count(1)
+    expect(page.locator("#first-rows")).to_have_count(0)
+    expect(page.locator(f"{ACTIVE} .yasqe_queryButton")).not_to_have_class(
+        re.compile(r"\bquery_disabled\b")
+    )
+    assert [request.url for request in queries] == [f"{server}/sparql"]
+    shot("handed-over")
 
 
 def test_classes_and_properties_complete_from_our_ontology(

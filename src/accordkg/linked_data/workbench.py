@@ -1,7 +1,8 @@
 """The SPARQL workbench page: YASGUI on this endpoint (api/web/workbench.js), given what
 it would otherwise fetch from other hosts: our prefixes (instead of prefix.cc), the
 classes and properties of our ontology (instead of Linked Open Vocabularies' search), and
-the named queries as examples to open in a tab. All of it is in the page, as JSON."""
+the named queries as examples to open in a tab (their text, with parameters bound, comes
+from /queries/{name}/text). All of it is in the page, as JSON."""
 
 from dataclasses import asdict
 
@@ -28,8 +29,8 @@ LIMIT 100"""
 
 
 def workbench_data(ontology: Graph) -> dict[str, object]:
-    """What the page's script needs, beside the endpoint: prefixes, the ontology's terms,
-    the query a new tab starts with, and the named queries with their parameters."""
+    """What the page needs, beside the endpoint: prefixes, the ontology's terms, the query
+    a new tab starts with, and the named queries with their parameters (for their forms)."""
     prefixes = {prefix: str(namespace) for prefix, namespace in sorted(PREFIXES.items())}
     declared = "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in STARTING_PREFIXES)
     return {
@@ -43,7 +44,6 @@ def workbench_data(ontology: Graph) -> dict[str, object]:
                 "title": query.title,
                 "description": query.description,
                 "parameters": [asdict(parameter) for parameter in query.parameters],
-                "text": query.text,
             }
             for query in named_queries().values()
         ],
