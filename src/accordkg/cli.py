@@ -30,6 +30,7 @@ from accordkg.pipeline.adding import add_source
 from accordkg.pipeline.build import build as build_graph
 from accordkg.pipeline.build import extract_checked, source_files
 from accordkg.pipeline.imports import import_file
+from accordkg.processes import fork_server
 from accordkg.publishing.dumps import CHECKSUMS, DUMP_FORMATS, write_dumps
 from accordkg.settings import Settings
 from accordkg.sparql.formats import (
@@ -350,10 +351,14 @@ def serve_command(
     data_dir: DataDir = None,
 ) -> None:
     """Serve the graph over HTTP (SPARQL, graph views, Linked Data, docs at /docs)."""
+    settings = _settings(host=host, port=port, data_dir=data_dir)
+    # The query workers' fork server imports what they run while this process imports
+    # the HTTP layer: the first query is answered a second sooner.
+    fork_server()
     # Imported here so the rest of the core never loads FastAPI: api depends on core.
     from accordkg.api.server import serve as serve_http  # noqa: PLC0415
 
-    serve_http(_settings(host=host, port=port, data_dir=data_dir))
+    serve_http(settings)
 
 
 def _table(solutions: Solutions) -> str:

@@ -45,7 +45,6 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -114,8 +113,6 @@ class QueryPool:
         self._timeout_s = timeout_s
         self._wait_s = wait_s
         self._context = fork_server()  # a worker starts in milliseconds
-        # Its imports take a second or two: start it now, beside the server's own start-up.
-        forkserver.ensure_running()
         self._idle: list[_Worker] = []
         self._waiting: deque[_Waiter] = deque()
         self._running: dict[_Worker, _Running] = {}
