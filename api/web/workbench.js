@@ -23,7 +23,11 @@ const YASGUI = "/assets/vendor/yasgui.min.js";
 const PREVIEW_WAIT_MS = 400;
 
 const first = askFirst(linkParameters());
-const preview = first?.then(drawFirstRows).then(painted);
+// A failure to draw them is reported, and YASGUI loads all the same.
+const preview = first
+  ?.then(drawFirstRows)
+  .then(painted)
+  .catch((error) => console.error("the first rows were not drawn:", error));
 await Promise.race([preview, new Promise((resolve) => setTimeout(resolve, PREVIEW_WAIT_MS))]);
 await load(YASGUI);
 const { Yasgui } = window;
@@ -95,7 +99,7 @@ for (const event of ["tabChange", "tabSelect", "queryResponse"]) {
   yasgui.on(event, () => share());
 }
 share();
-if (first) await handOver(yasgui.getTab(), first);
+if (first) handOver(yasgui.getTab(), first); // the forms below need not wait for it
 
 // A named query opens in a tab with the values its form gives bound by the server, which
 // checks them as /queries/{name} does and says what is wrong.

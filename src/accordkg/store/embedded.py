@@ -1,5 +1,6 @@
 """The embedded store: Oxigraph on disk in this process, no server needed."""
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
 from pathlib import Path
@@ -34,6 +35,8 @@ class EmbeddedStore:
             hint = " (only one process may open it: is `accordkg serve` running?)" if in_use else ""
             raise StoreError(f"cannot open the store at {path}: {message}{hint}") from exc
         self._generation = 0
+        self._counted: tuple[int, int] | None = None  # (generation, triples) last counted
+        self._counting = threading.Lock()
 
     @property
     def generation(self) -> int:
@@ -119,9 +122,15 @@ class EmbeddedStore:
         return sorted(graph.value for graph in self.oxigraph.named_graphs())
 
     def triple_count(self) -> int:
-        store = self.oxigraph
-        default = store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
-        return len(store) - sum(1 for _ in default)
+        """Counted once per generation: counting reads every key (about 10 s at 10M
+        triples), and /health, which load balancers ask every few seconds, reports it."""
+        with self._counting:
+            generation = self._generation
+            if self._counted is None or self._counted[0] != generation:
+                store = self.oxigraph
+                default = store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+                self._counted = (generation, len(store) - sum(1 for _ in default))
+            return self._counted[1]
 
     def dump_nquads(self, output: IO[bytes]) -> None:
         """The named graphs' quads. Oxigraph dumps a whole store twice as fast as quads
