@@ -4,6 +4,7 @@ import io
 from contextlib import closing
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -148,6 +149,30 @@ def test_embedded_store_persists_across_reopen(tmp_path: Path, example: Graph) -
         store.replace_graphs({GRAPH: example})
     with closing(EmbeddedStore(tmp_path)) as store:
         assert store.triple_count() == len(example)
+
+
+def test_a_store_loaded_in_bulk_is_compacted_once_and_reads_the_same(tmp_path: Path) -> None:
+    """Four bulk loads leave four overlapping table files, as a large load by Oxigraph's
+    loader does; compacting rewrites them (so workers must reopen), and then has no work."""
+    loader = pyoxigraph.Store(str(tmp_path))
+    for part in range(4):
+        loader.bulk_extend(
+            pyoxigraph.Quad(
+                pyoxigraph.NamedNode(f"urn:s:{part}:{n}"),
+                pyoxigraph.NamedNode("urn:p"),
+                pyoxigraph.Literal(str(n)),
+                pyoxigraph.NamedNode(str(GRAPH)),
+            )
+            for n in range(500)
+        )
+    loader.flush()
+    del loader
+    with closing(EmbeddedStore(tmp_path)) as store:
+        assert store.compact() is True
+        assert store.compact() is False
+        assert store.triple_count() == 2000
+        [(count,)] = store.rows("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <urn:p> ?o } }")
+        assert int(count or 0) == 2000
 
 
 def test_a_second_owner_of_the_embedded_store_gets_a_clear_error(tmp_path: Path) -> None:

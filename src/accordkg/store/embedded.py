@@ -118,6 +118,17 @@ class EmbeddedStore:
             self._generation += 1  # after the write, so nothing derived before it looks current
         self._flush()  # so query workers that reload read what was written
 
+    def compact(self) -> bool:
+        """Compact the store's files (RocksDB's compaction of every level); no work for a
+        store already compacted. Whether its table files changed (handles opened before
+        still read the old ones). A failure leaves the store readable as it was."""
+        before = set(self.path.glob("*.sst"))
+        try:
+            self.oxigraph.optimize()
+        except OSError as exc:
+            raise StoreError(f"cannot compact the store at {self.path}: {exc}") from exc
+        return set(self.path.glob("*.sst")) != before
+
     def graph_names(self) -> list[str]:
         return sorted(graph.value for graph in self.oxigraph.named_graphs())
 
