@@ -30,6 +30,14 @@ def _type_over(page: Page, text: str) -> None:
     )
 
 
+def _refused_once(recorded: Visit) -> None:
+    """Chromium reports a refused request on the console: that one (a 400), and no other
+    error; it is taken off the record the test ends with."""
+    [refused] = recorded.errors
+    assert "status of 400" in refused
+    recorded.errors.clear()
+
+
 def _editor_text(page: Page) -> str:
     return str(
         page.evaluate(f"document.querySelector('{ACTIVE} .CodeMirror').CodeMirror.getValue()")
@@ -65,9 +73,7 @@ def test_a_named_querys_form_binds_its_parameters_and_says_what_is_wrong(
     card.get_by_role("button", name="Open in a tab").click()
     expect(card.get_by_role("alert")).to_contain_text("parameter party must be an absolute IRI")
     shot("refused-value")
-    [refused] = recorded.errors  # Chromium's report of the 400, and no other
-    assert "status of 400" in refused
-    recorded.errors.clear()
+    _refused_once(recorded)
     party.fill("state/united-states")
     card.get_by_role("button", name="Open in a tab").click()
     expect(card.get_by_role("alert")).to_be_hidden()
@@ -94,10 +100,7 @@ def test_a_syntax_error_shows_the_parsers_message(
     alert = page.locator(f"{ACTIVE} .query-error")
     expect(alert).to_contain_text("SPARQL syntax error at 1:25: expected one of")
     shot("syntax-error")
-    # Chromium reports the refused request itself on the console: that one, and no other.
-    [refused] = recorded.errors
-    assert "status of 400" in refused
-    recorded.errors.clear()
+    _refused_once(recorded)
 
 
 def test_a_shared_address_reopens_the_same_query_and_view(
