@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+from tests import live
+
 BIN = Path(sys.executable).parent
 
 
@@ -43,7 +45,7 @@ def started(
                 stderr = process.stderr.read() if process.stderr else b""
                 raise RuntimeError(f"{command[0]} exited: {stderr.decode(errors='replace')}")
             try:
-                if httpx.get(url, timeout=1).status_code != 503:  # 503: still starting
+                if live.get(url, timeout=1).status_code != 503:  # 503: still starting
                     break
             except httpx.TransportError:
                 pass

@@ -10,8 +10,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx2 as httpx
-
+from tests import live
 from tests.servers import BIN, free_port, oxigraph_server, running
 
 DELAY_S = 2.0
@@ -47,7 +46,7 @@ def _delaying(upstream: str) -> Iterator[str]:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             time.sleep(DELAY_S)
             headers = {name: value for name in FORWARDED if (value := self.headers.get(name))}
-            answer = httpx.post(f"{upstream}{self.path}", content=body, headers=headers)
+            answer = live.post(f"{upstream}{self.path}", content=body, headers=headers)
             self.send_response(answer.status_code)
             if "content-type" in answer.headers:
                 self.send_header("Content-Type", answer.headers["content-type"])

@@ -4,9 +4,10 @@ import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
-from rdflib.compare import isomorphic
 
 from accordkg.resources import ontology_graph
+from tests import live
+from tests.graphs import isomorphic
 
 
 def test_ontology_page_is_html(client: TestClient) -> None:
@@ -28,7 +29,7 @@ def _preflight(server: str, path: str, method: str, headers: str | None = None) 
     asked = {"Access-Control-Request-Method": method}
     if headers is not None:
         asked["Access-Control-Request-Headers"] = headers
-    return httpx.options(f"{server}{path}", headers=ORIGIN | asked)
+    return live.options(f"{server}{path}", headers=ORIGIN | asked)
 
 
 @pytest.mark.parametrize(
@@ -73,7 +74,7 @@ def test_cors_preflights_refuse_writes(
 
 def test_browser_code_may_read_the_answer_headers(server: str) -> None:
     """ETag and Repr-Digest (dumps) and the truncation header are exposed to other origins."""
-    dump = httpx.get(f"{server}/dumps/accordkg.ttl", headers=ORIGIN)
+    dump = live.get(f"{server}/dumps/accordkg.ttl", headers=ORIGIN)
     assert dump.status_code == 200
     exposed = {h.strip().lower() for h in dump.headers["access-control-expose-headers"].split(",")}
     assert {"etag", "repr-digest", "x-accordkg-truncated", "link"} <= exposed
@@ -84,15 +85,15 @@ def test_a_method_a_path_does_not_take_is_a_405_naming_every_method_it_takes(
     server: str,
 ) -> None:
     """Starlette names only the methods of the first route that matched the path."""
-    response = httpx.request("PATCH", f"{server}/store")
+    response = live.request("PATCH", f"{server}/store")
     assert response.status_code == 405
     assert response.headers["allow"] == "DELETE, GET, HEAD, POST, PUT"
     assert response.json() == {"error": "MethodNotAllowed", "detail": "Method Not Allowed"}
-    assert httpx.options(f"{server}/reconcile").headers["allow"] == "GET, POST"
+    assert live.options(f"{server}/reconcile").headers["allow"] == "GET, POST"
 
 
 def test_errors_are_documented_as_the_app_answers_them(server: str) -> None:
-    openapi = httpx.get(f"{server}/openapi.json").json()
+    openapi = live.get(f"{server}/openapi.json").json()
     mappings = openapi["paths"]["/mappings.sssom.tsv"]["get"]["responses"]
     assert set(mappings) == {"200", "400", "404", "503"}
     assert "InputError" in mappings["400"]["description"]

@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from rdflib import Dataset, Graph, Literal, Node, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, VOID
 
 from accordkg.api import create_app
@@ -20,7 +19,7 @@ from accordkg.namespaces import CC_BY_4, SPDX
 from accordkg.publishing.dumps import CHECKSUMS, dump_file_names
 from accordkg.settings import Settings
 from tests.conftest import copy_built
-from tests.graphs import one, plain_strings
+from tests.graphs import isomorphic, one, plain_strings
 
 BASE = "https://w3id.org/accordkg/id/"
 DECLARATION = URIRef(f"{BASE}instrument/us-uk-ai-research-declaration-2020")

@@ -3,9 +3,9 @@
 import json
 from urllib.parse import parse_qs, urlsplit
 
-import httpx2 as httpx
 from fastapi.testclient import TestClient
 
+from tests import live
 from tests.html_tree import Element, parse_html
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
@@ -68,6 +68,6 @@ def test_other_pages_do_not(client: TestClient) -> None:
 
 
 def test_the_live_server_serves_the_page(server: str) -> None:
-    response = httpx.get(f"{server}/explore", headers={"Accept": BROWSER})
+    response = live.get(f"{server}/explore", headers={"Accept": BROWSER})
     assert response.status_code == 200
     assert 'id="canvas"' in response.text

@@ -14,6 +14,7 @@ from accordkg.api import create_app
 from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from accordkg.traversal.formats import GRAPH_FORMATS
+from tests import live
 from tests.conftest import copy_built
 
 DECLARATION = "instrument/us-uk-ai-research-declaration-2020"
@@ -186,7 +187,7 @@ def test_reads_are_open_to_any_origin(graph_client: TestClient) -> None:
 
 
 def test_graph_endpoints_over_real_http(server: str) -> None:
-    neighborhood = httpx.get(
+    neighborhood = live.get(
         f"{server}/graph/neighborhood",
         params={"node": DECLARATION, "collapse": "signature,evidence"},
     )
@@ -197,7 +198,7 @@ def test_graph_endpoints_over_real_http(server: str) -> None:
     assert not any(node.startswith(("signature/", "evidence/")) for node in drawn)
     signed = [e["data"] for e in elements["edges"] if e["data"]["predicate"] == "signed"]
     assert len(signed) == 3
-    expanded = httpx.post(
+    expanded = live.post(
         f"{server}/graph/expand",
         params={"format": "graphml"},
         json={"visible": sorted(drawn), "expand": ["person/michael-jk-kratsios"]},

@@ -14,6 +14,7 @@ from accordkg.api import create_app
 from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
+from tests import live
 from tests.servers import BIN, free_port
 
 GRAPHS = [
@@ -51,7 +52,7 @@ def test_health_says_starting_until_a_query_worker_is_ready(
         assert first is not None
         assert (first.status_code, first.json()["status"]) == (503, "starting")
         assert first.json()["query_workers"]["ready"] == 0
-        while (response := httpx.get(url)).status_code == 503 and time.monotonic() < deadline:
+        while (response := live.get(url)).status_code == 503 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert (response.status_code, response.json()["status"]) == (200, "ok")
         assert response.json()["query_workers"]["ready"] >= 1
@@ -63,7 +64,7 @@ def test_health_says_starting_until_a_query_worker_is_ready(
 def _answer(url: str) -> httpx.Response | None:
     """The server's answer, or None while it does not take connections yet."""
     try:
-        return httpx.get(url, timeout=5)
+        return live.get(url, timeout=5)
     except httpx.TransportError:
         return None
 
@@ -86,13 +87,13 @@ def test_health_reports_the_store(pool_client: TestClient) -> None:
 
 
 def test_live_server_answers_health_and_docs(server: str) -> None:
-    health = httpx.get(f"{server}/health")
+    health = live.get(f"{server}/health")
     assert health.status_code == 200
     assert health.json()["graphs"] == GRAPHS
-    docs = httpx.get(f"{server}/docs")
+    docs = live.get(f"{server}/docs")
     assert docs.status_code == 200
     assert "swagger" in docs.text.lower()
-    openapi = httpx.get(f"{server}/openapi.json").json()
+    openapi = live.get(f"{server}/openapi.json").json()
     assert {"/health", "/ontology", "/ontology.{extension}", "/id/{kind}/{slug}"} <= set(
         openapi["paths"]
     )

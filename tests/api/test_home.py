@@ -1,13 +1,13 @@
 """The home page `/`: the instruments and figures for browsers, from the store; the
 dataset's description, as /.well-known/void gives it, for every other client."""
 
-import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import VOID
 
+from tests import live
+from tests.graphs import isomorphic
 from tests.html_tree import Element, parse_html
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
@@ -139,8 +139,8 @@ def test_format_wins_and_what_cannot_be_served_is_refused(client: TestClient) ->
 
 def test_the_live_server_answers_browsers_and_machines(server: str) -> None:
     assert (
-        httpx.get(server, headers={"Accept": BROWSER})
+        live.get(server, headers={"Accept": BROWSER})
         .headers["content-type"]
         .startswith("text/html")
     )
-    assert httpx.get(server).headers["content-type"].startswith("text/turtle")
+    assert live.get(server).headers["content-type"].startswith("text/turtle")

@@ -6,11 +6,9 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
 from accordkg.api import create_app
@@ -21,8 +19,9 @@ from accordkg.namespaces import AK, DEFAULT_BASE_IRI
 from accordkg.pipeline.build import build
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
+from tests import live
 from tests.conftest import INPUTS, SEED, copy_built
-from tests.graphs import spans
+from tests.graphs import isomorphic, spans
 from tests.html_tree import Element, parse_html
 
 ID = DEFAULT_BASE_IRI
@@ -343,26 +342,26 @@ def test_any_base_iri_resolves_under_id(tmp_path: Path) -> None:
 
 
 def test_a_live_server_resolves_iris(server: str) -> None:
-    resolved = httpx.get(f"{server}/id/{DECLARATION_PATH}", headers={"Accept": "text/turtle"})
+    resolved = live.get(f"{server}/id/{DECLARATION_PATH}", headers={"Accept": "text/turtle"})
     assert resolved.status_code == 303
     assert resolved.headers["vary"].startswith("Accept")
-    document = httpx.get(server + resolved.headers["location"])
+    document = live.get(server + resolved.headers["location"])
     graph = Graph().parse(data=document.text, format="turtle")
     assert (
         DECLARATION,
         AK.buildsOn,
         URIRef(ID + "instrument/us-uk-science-and-technology-agreement-2017"),
     ) in graph
-    html = httpx.get(
+    html = live.get(
         f"{server}/id/{DECLARATION_PATH}", headers={"Accept": BROWSER}, follow_redirects=True
     )
     assert html.status_code == 200
     assert len(parse_html(html.text).by_id("recitals").all("li")) == 7
-    head = httpx.head(f"{server}/doc/{DECLARATION_PATH}.jsonld")
+    head = live.head(f"{server}/doc/{DECLARATION_PATH}.jsonld")
     assert head.status_code == 200
     assert head.headers["content-type"] == "application/ld+json"
     assert head.content == b""
-    missing = httpx.get(f"{server}/id/state/atlantis", headers={"Accept": BROWSER})
+    missing = live.get(f"{server}/id/state/atlantis", headers={"Accept": BROWSER})
     assert missing.status_code == 404
     assert "Not found" in missing.text
 

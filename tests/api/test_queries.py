@@ -5,11 +5,11 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from accordkg.sparql.named_queries import named_queries
+from tests import live
 from tests.api.sparql_server import sparql_server
 
 EXPECTED = Path(__file__).parents[1] / "sparql" / "named_queries"
@@ -118,7 +118,7 @@ def test_errors(client: TestClient) -> None:
 
 
 def test_live_server_runs_a_named_query(server: str) -> None:
-    response = httpx.get(f"{server}/queries/themes", headers={"Accept": "text/csv"})
+    response = live.get(f"{server}/queries/themes", headers={"Accept": "text/csv"})
     assert response.status_code == 200
     assert "public-data-sets" in response.text
 
@@ -136,20 +136,20 @@ def _rows(text: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("name", sorted(named_queries()))
 def test_every_named_query_answers_its_expected_rows_over_http(server: str, name: str) -> None:
-    response = httpx.get(f"{server}/queries/{name}", params={"format": "csv"})
+    response = live.get(f"{server}/queries/{name}", params={"format": "csv"})
     assert response.status_code == 200, response.text
     assert _rows(response.text) == _rows((EXPECTED / f"{name}.csv").read_text("utf-8"))
 
 
 def test_a_named_query_is_held_to_the_row_limit_and_says_so(capped: str) -> None:
     """Named queries run as /sparql queries do: the row limit cuts them, visibly."""
-    cut = httpx.get(f"{capped}/queries/evidence")
+    cut = live.get(f"{capped}/queries/evidence")
     assert len(cut.json()["results"]["bindings"]) == 10  # of 19
     assert cut.headers["x-accordkg-truncated"] == "true; limit=10"
-    whole = httpx.get(f"{capped}/queries/signatories")
+    whole = live.get(f"{capped}/queries/signatories")
     assert len(whole.json()["results"]["bindings"]) == 3
     assert "x-accordkg-truncated" not in whole.headers
-    narrowed = httpx.get(
+    narrowed = live.get(
         f"{capped}/queries/evidence",
         params={"resource": "commitment/us-uk-ai-research-declaration-2020-5"},
     )
@@ -158,9 +158,9 @@ def test_a_named_query_is_held_to_the_row_limit_and_says_so(capped: str) -> None
 
 
 def test_output_is_a_synonym_of_format(server: str) -> None:
-    as_csv = httpx.get(f"{server}/queries/signatories", params={"output": "csv"})
+    as_csv = live.get(f"{server}/queries/signatories", params={"output": "csv"})
     assert as_csv.headers["content-type"].startswith("text/csv")
-    as_xml = httpx.get(
+    as_xml = live.get(
         f"{server}/queries/signatories", params={"format": "application/sparql-results+xml"}
     )
     assert as_xml.headers["content-type"].startswith("application/sparql-results+xml")

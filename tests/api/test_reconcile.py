@@ -4,13 +4,13 @@ import json
 from html.parser import HTMLParser
 from typing import Any
 
-import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from accordkg.api import create_app
 from accordkg.settings import Settings
+from tests import live
 from tests.conftest import INPUTS
 
 DECLARATION = "instrument/us-uk-ai-research-declaration-2020"
@@ -18,13 +18,13 @@ DECLARATION = "instrument/us-uk-ai-research-declaration-2020"
 
 def _reconcile(server: str, queries: dict[str, object]) -> dict[str, list[dict[str, Any]]]:
     """A batch as OpenRefine posts it: a form with one `queries` field of JSON."""
-    response = httpx.post(f"{server}/reconcile", data={"queries": json.dumps(queries)})
+    response = live.post(f"{server}/reconcile", data={"queries": json.dumps(queries)})
     assert response.status_code == 200, response.text
     return {name: answer["result"] for name, answer in response.json().items()}
 
 
 def test_the_manifest_describes_the_service(server: str) -> None:
-    manifest = httpx.get(f"{server}/reconcile").json()
+    manifest = live.get(f"{server}/reconcile").json()
     assert manifest["versions"] == ["0.2"]
     assert manifest["identifierSpace"] == "https://w3id.org/accordkg/id/"
     assert manifest["schemaSpace"] == "https://w3id.org/accordkg/ontology#"
@@ -43,7 +43,7 @@ def test_the_manifest_describes_the_service(server: str) -> None:
 
 
 def test_the_manifest_as_jsonp(server: str) -> None:
-    response = httpx.get(f"{server}/reconcile", params={"callback": "jsonp123"})
+    response = live.get(f"{server}/reconcile", params={"callback": "jsonp123"})
     assert response.headers["content-type"].startswith("application/javascript")
     body = response.text
     assert body.startswith("jsonp123(")
@@ -96,8 +96,8 @@ def test_properties_and_limit(server: str) -> None:
 
 def test_queries_by_get_and_as_a_json_body(server: str) -> None:
     batch = {"q0": {"query": "NSF", "type": "Organization"}}
-    by_get = httpx.get(f"{server}/reconcile", params={"queries": json.dumps(batch)}).json()
-    by_json = httpx.post(f"{server}/reconcile", json={"queries": batch}).json()
+    by_get = live.get(f"{server}/reconcile", params={"queries": json.dumps(batch)}).json()
+    by_json = live.post(f"{server}/reconcile", json={"queries": batch}).json()
     assert by_get == by_json
     assert by_get["q0"]["result"][0]["id"] == "organization/us-national-science-foundation"
 
@@ -112,7 +112,7 @@ def test_queries_by_get_and_as_a_json_body(server: str) -> None:
     ],
 )
 def test_malformed_queries_are_400_with_a_message(server: str, queries: str, message: str) -> None:
-    response = httpx.post(f"{server}/reconcile", data={"queries": queries})
+    response = live.post(f"{server}/reconcile", data={"queries": queries})
     assert response.status_code == 400
     assert message in response.json()["detail"]
 
@@ -121,23 +121,23 @@ def test_malformed_queries_are_400_with_a_message(server: str, queries: str, mes
     "callback", ["alert(1)//", "x\n", "x\nalert(1)", "a..b", "a.", ".a", "1a", "a-b", "x" * 101]
 )
 def test_a_hostile_callback_is_refused(server: str, callback: str) -> None:
-    response = httpx.get(f"{server}/reconcile", params={"callback": callback})
+    response = live.get(f"{server}/reconcile", params={"callback": callback})
     assert response.status_code == 400
     assert "JavaScript function name" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("callback", ["cb", "jQuery3210_1712", "$.x_1", "window.handlers.ok"])
 def test_callbacks_that_name_a_function_are_answered(server: str, callback: str) -> None:
-    response = httpx.get(f"{server}/reconcile", params={"callback": callback})
+    response = live.get(f"{server}/reconcile", params={"callback": callback})
     assert response.text.startswith(f"{callback}(")
 
 
 def test_an_empty_batch_is_answered_empty(server: str) -> None:
     """An empty batch is valid (v0.2): it has no answers, by each way queries come."""
     assert _reconcile(server, {}) == {}
-    assert httpx.get(f"{server}/reconcile", params={"queries": "{}"}).json() == {}
-    assert httpx.post(f"{server}/reconcile", json={}).json() == {}
-    assert httpx.post(f"{server}/reconcile", json={"queries": {}}).json() == {}
+    assert live.get(f"{server}/reconcile", params={"queries": "{}"}).json() == {}
+    assert live.post(f"{server}/reconcile", json={}).json() == {}
+    assert live.post(f"{server}/reconcile", json={"queries": {}}).json() == {}
 
 
 def test_a_query_of_properties_alone(server: str) -> None:
@@ -161,7 +161,7 @@ def test_data_extension_gives_the_properties_of_entities(server: str) -> None:
     """What `extend` in the manifest announces: the proposed properties' values."""
     request = {"ids": [DECLARATION, "state/ruritania"],
                "properties": [{"id": "party"}, {"id": "year"}]}  # fmt: skip
-    posted = httpx.post(f"{server}/reconcile", data={"extend": json.dumps(request)})
+    posted = live.post(f"{server}/reconcile", data={"extend": json.dumps(request)})
     assert posted.status_code == 200, posted.text
     answer = posted.json()
     assert answer["meta"] == [
@@ -178,26 +178,26 @@ def test_data_extension_gives_the_properties_of_entities(server: str) -> None:
         },
         "state/ruritania": {"party": [], "year": []},
     }  # fmt: skip
-    by_get = httpx.get(f"{server}/reconcile", params={"extend": json.dumps(request)})
+    by_get = live.get(f"{server}/reconcile", params={"extend": json.dumps(request)})
     assert by_get.json() == answer
-    unknown = httpx.post(
+    unknown = live.post(
         f"{server}/reconcile",
         data={"extend": json.dumps({"ids": [DECLARATION], "properties": [{"id": "colour"}]})},
     )
     assert unknown.status_code == 400
     assert "unknown property 'colour'" in unknown.json()["detail"]
-    both = httpx.get(f"{server}/reconcile", params={"extend": "{}", "queries": "{}"})
+    both = live.get(f"{server}/reconcile", params={"extend": "{}", "queries": "{}"})
     assert both.status_code == 400
 
 
 def test_suggest_entity_type_and_property(server: str) -> None:
-    entities = httpx.get(f"{server}/reconcile/suggest/entity", params={"prefix": "krat"}).json()
+    entities = live.get(f"{server}/reconcile/suggest/entity", params={"prefix": "krat"}).json()
     assert [e["id"] for e in entities["result"]] == ["person/michael-jk-kratsios"]
-    types = httpx.get(f"{server}/reconcile/suggest/type", params={"prefix": "sta"}).json()
+    types = live.get(f"{server}/reconcile/suggest/type", params={"prefix": "sta"}).json()
     assert types["result"] == [{"id": "State", "name": "State"}]
-    properties = httpx.get(f"{server}/reconcile/suggest/property", params={"prefix": "ye"}).json()
+    properties = live.get(f"{server}/reconcile/suggest/property", params={"prefix": "ye"}).json()
     assert [p["id"] for p in properties["result"]] == ["year"]
-    proposed = httpx.get(f"{server}/reconcile/properties", params={"type": "Instrument"}).json()
+    proposed = live.get(f"{server}/reconcile/properties", params={"type": "Instrument"}).json()
     assert proposed["type"] == "Instrument"
     assert {p["id"] for p in proposed["properties"]} == {"party", "year"}
 
@@ -216,7 +216,7 @@ class _Text(HTMLParser):
 
 
 def test_preview_is_a_small_html_card(server: str) -> None:
-    response = httpx.get(f"{server}/reconcile/preview", params={"id": "state/united-kingdom"})
+    response = live.get(f"{server}/reconcile/preview", params={"id": "state/united-kingdom"})
     assert response.headers["content-type"].startswith("text/html")
     page = _Text()
     page.feed(response.text)
@@ -224,7 +224,7 @@ def test_preview_is_a_small_html_card(server: str) -> None:
     assert "United Kingdom of Great Britain and Northern Ireland" in text
     assert "U.K." in text
     assert page.links == ["/id/state/united-kingdom"]
-    missing = httpx.get(f"{server}/reconcile/preview", params={"id": "state/ruritania"})
+    missing = live.get(f"{server}/reconcile/preview", params={"id": "state/ruritania"})
     assert missing.status_code == 404
 
 

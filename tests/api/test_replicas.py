@@ -13,12 +13,12 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import DCAT, RDF, VOID
 
 from accordkg.store.remote import COUNTS_APART, QUADS_QUERY
+from tests import live
 from tests.conftest import INPUTS
 from tests.servers import BIN, free_port, oxigraph_server, running
 
@@ -51,7 +51,7 @@ def _inserted(state: str, label: str) -> str:
 
 def _write_around(engine: str, state: str, label: str) -> None:
     """Another program's write, straight to the engine."""
-    response = httpx.post(
+    response = live.post(
         f"{engine}/update",
         content=_inserted(state, label),
         headers={"Content-Type": "application/sparql-update"},
@@ -102,17 +102,17 @@ class View:
     def reconciled(self, name: str) -> dict[str, str]:
         """Entity id -> name of the candidates for `name`."""
         queries = json.dumps({"q": {"query": name, "type": "State"}})
-        response = httpx.post(f"{self.url}/reconcile", data={"queries": queries})
+        response = live.post(f"{self.url}/reconcile", data={"queries": queries})
         assert response.status_code == 200, response.text
         return {c["id"]: c["name"] for c in response.json()["q"]["result"]}
 
     def dump(self) -> str:
-        response = httpx.get(f"{self.url}/dumps/accordkg.nq", timeout=30)
+        response = live.get(f"{self.url}/dumps/accordkg.nq", timeout=30)
         assert response.status_code == 200, response.text
         return response.text
 
     def void_triples(self) -> int:
-        response = httpx.get(f"{self.url}/.well-known/void", headers={"Accept": "text/turtle"})
+        response = live.get(f"{self.url}/.well-known/void", headers={"Accept": "text/turtle"})
         assert response.status_code == 200, response.text
         void = Graph().parse(data=response.text, format="turtle")
         [dataset] = list(void.subjects(RDF.type, DCAT.Dataset))
@@ -122,7 +122,7 @@ class View:
 
     def graph_node(self, node: str) -> str | None:
         """The node's /graph answer, or None if /graph has no such node."""
-        response = httpx.get(f"{self.url}/graph/nodes/{node}")
+        response = live.get(f"{self.url}/graph/nodes/{node}")
         if response.status_code == 404:
             return None
         assert response.status_code == 200, response.text
@@ -152,7 +152,7 @@ def _sees_state(view: View, iri: str, label: str, triples: int | None = None) ->
 
 
 def _update(url: str, update: str) -> None:
-    response = httpx.post(
+    response = live.post(
         f"{url}/sparql/update",
         content=update,
         headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
@@ -165,7 +165,7 @@ def _count_s(engine: str) -> float:
     taken = []
     for _ in range(3):
         started = time.perf_counter()
-        httpx.post(
+        live.post(
             f"{engine}/query",
             content=QUADS_QUERY,
             headers={"Content-Type": "application/sparql-query"},
@@ -219,17 +219,17 @@ def test_the_change_marker_is_in_no_answer(engine: str, replicas: list[str]) -> 
     _update(
         a.url, f'INSERT DATA {{ GRAPH <urn:test:replica-note> {{ <urn:test:a> {LABEL} "note" }} }}'
     )
-    listed = httpx.post(
+    listed = live.post(
         f"{engine}/query",
         content="SELECT ?g WHERE { GRAPH ?g { } }",
         headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
     ).text.split()[1:]
     markers = [name for name in listed if name.startswith("urn:x-accordkg:change:")]
     assert len(markers) == 1
-    health = httpx.get(f"{a.url}/health").json()
+    health = live.get(f"{a.url}/health").json()
     assert markers[0] not in health["graphs"]
     assert markers[0] not in a.dump()
-    everything = httpx.get(
+    everything = live.get(
         f"{a.url}/sparql",
         params={"query": "SELECT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } }"},
         headers={"Accept": "text/csv"},

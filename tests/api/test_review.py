@@ -9,7 +9,6 @@ from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
 
-import httpx2 as httpx
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
@@ -21,6 +20,7 @@ from accordkg.namespaces import AK, DEFAULT_BASE_IRI
 from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from accordkg.store import open_store
+from tests import live
 from tests.conftest import INPUTS, SEED, VIRTUOSO, copy_built
 from tests.extraction import pdfs
 from tests.extraction.test_genre import GENRE
@@ -326,7 +326,7 @@ def test_the_warnings_and_the_correction_of_a_pdf_source_appear(mou: Served) -> 
 
 
 def test_a_live_server_serves_the_review_page(server: str) -> None:
-    response = httpx.get(
+    response = live.get(
         f"{server}/id/{SEED_SOURCE}", headers={"Accept": BROWSER}, follow_redirects=True
     )
     assert response.status_code == 200

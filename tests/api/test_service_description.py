@@ -9,6 +9,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from accordkg.sparql.formats import FORMATS, Answers, offers
+from tests import live
 from tests.api.slow_store import DELAY_S
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -32,7 +33,7 @@ def _description_as(response: httpx.Response, name: str) -> Graph:
 
 @pytest.fixture(scope="module")
 def description(sparql: str) -> Graph:
-    response = httpx.get(sparql)
+    response = live.get(sparql)
     assert response.status_code == 200
     return Graph().parse(data=response.text, format="turtle")
 
@@ -44,7 +45,7 @@ def description(sparql: str) -> Graph:
 )  # fmt: skip
 def test_returns_rdf(sparql: str, accept: str, parser: str) -> None:
     """returns-rdf: GET on the endpoint returns RDF."""
-    response = httpx.get(sparql, headers={"Accept": accept})
+    response = live.get(sparql, headers={"Accept": accept})
     assert response.headers["content-type"].startswith(accept)
     assert len(Graph().parse(data=response.text, format=parser)) > 10
 
@@ -52,20 +53,20 @@ def test_returns_rdf(sparql: str, accept: str, parser: str) -> None:
 @pytest.mark.parametrize("media_type", sorted(OFFERED))
 def test_every_offered_media_type_serialises(sparql: str, media_type: str) -> None:
     """Every type the description is negotiated over is written, and parses as itself."""
-    response = httpx.get(sparql, headers={"Accept": media_type})
+    response = live.get(sparql, headers={"Accept": media_type})
     description = _description_as(response, OFFERED[media_type])
     assert (None, SD.endpoint, URIRef(sparql)) in description
 
 
 @pytest.mark.parametrize("name", sorted(set(OFFERED.values())))
 def test_every_format_name_serialises(sparql: str, name: str) -> None:
-    description = _description_as(httpx.get(sparql, params={"format": name}), name)
+    description = _description_as(live.get(sparql, params={"format": name}), name)
     assert (None, SD.endpoint, URIRef(sparql)) in description
 
 
 def test_comunica_gets_n_quads(sparql: str) -> None:
     """Comunica lists N-Quads first: the description comes as N-Quads of the default graph."""
-    response = httpx.get(sparql, headers={"Accept": COMUNICA})
+    response = live.get(sparql, headers={"Accept": COMUNICA})
     description = _description_as(response, "nquads")
     assert (None, SD.endpoint, URIRef(sparql)) in description
     assert len(description) > 10
@@ -100,8 +101,8 @@ def test_the_description_waits_for_a_slow_store_off_the_event_loop(slow_store: s
     """It counts triples and lists graphs in the store: with a remote store that takes
     seconds to answer, other requests are answered meanwhile."""
     with ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(httpx.get, f"{slow_store}/sparql", timeout=60)
+        pending = pool.submit(live.get, f"{slow_store}/sparql", timeout=60)
         time.sleep(0.5)
-        assert httpx.get(f"{slow_store}/queries", timeout=DELAY_S / 2).status_code == 200
+        assert live.get(f"{slow_store}/queries", timeout=DELAY_S / 2).status_code == 200
         assert not pending.done()
         assert pending.result().status_code == 200

@@ -10,6 +10,8 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, SPARQLWrapper
 
+from tests import live
+
 NAME = "<http://xmlns.com/foaf/0.1/name>"
 SELECT = f"SELECT ?name WHERE {{ ?s {NAME} ?name }} ORDER BY ?name"
 ASK = f"ASK {{ ?s {NAME} ?name }}"
@@ -25,7 +27,7 @@ def _media_type(response: httpx.Response) -> str:
 
 def test_sparqlwrapper_default_construct_request(sparql: str) -> None:
     """SPARQLWrapper's CONSTRUCT without a chosen format, byte for byte as it asks."""
-    response = httpx.get(
+    response = live.get(
         f"{sparql}?query={CONSTRUCT}&format=xml&output=xml&results=xml",
         headers={"Accept": "application/rdf+xml"},
     )
@@ -62,7 +64,7 @@ def test_format_names_aliases_and_media_types_by_kind(
 ) -> None:
     """`xml` is SPARQL XML for SELECT and ASK, RDF/XML for CONSTRUCT and DESCRIBE;
     `output=` is a synonym of `format=`."""
-    response = httpx.get(sparql, params={"query": query, parameter: value})
+    response = live.get(sparql, params={"query": query, parameter: value})
     assert _media_type(response) == media_type
 
 
@@ -78,7 +80,7 @@ def test_format_names_aliases_and_media_types_by_kind(
 def test_a_format_that_cannot_be_served_gives_way_to_accept(
     sparql: str, query: str, value: str, accept: str, media_type: str
 ) -> None:
-    response = httpx.get(
+    response = live.get(
         sparql, params={"query": query, "format": value}, headers={"Accept": accept}
     )
     assert _media_type(response) == media_type
@@ -89,7 +91,7 @@ def test_a_format_that_cannot_be_served_and_no_stated_type_is_400(
     sparql: str, accept: str | None
 ) -> None:
     headers = {"Accept": accept} if accept else {}
-    response = httpx.get(sparql, params={"query": SELECT, "format": "turtle"}, headers=headers)
+    response = live.get(sparql, params={"query": SELECT, "format": "turtle"}, headers=headers)
     assert response.status_code == 400
     assert (
         "format must be one of csv, json, tsv, xml for this answer, not 'turtle'"
@@ -98,7 +100,7 @@ def test_a_format_that_cannot_be_served_and_no_stated_type_is_400(
 
 
 def test_a_servable_format_wins_over_accept(sparql: str) -> None:
-    response = httpx.get(
+    response = live.get(
         sparql, params={"query": SELECT, "format": "csv"}, headers={"Accept": "text/html"}
     )
     assert _media_type(response) == "text/csv"

@@ -5,9 +5,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
-import httpx2 as httpx
 import pytest
 
+from tests import live
 from tests.api.conftest import TOKEN
 from tests.api.sparql_server import sparql_server
 
@@ -39,11 +39,11 @@ def base(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Iterator
 
 def _update(base: str, update: str, params: list[tuple[str, str]]) -> int:
     url = f"{base}/sparql/update?{urlencode(params)}"
-    return httpx.post(url, content=update.encode(), headers=HEADERS).status_code
+    return live.post(url, content=update.encode(), headers=HEADERS).status_code
 
 
 def _ask(base: str, query: str) -> bool:
-    response = httpx.get(f"{base}/sparql", params={"query": PREFIXES + query})
+    response = live.get(f"{base}/sparql", params={"query": PREFIXES + query})
     return bool(response.json()["boolean"])
 
 
@@ -128,7 +128,7 @@ def test_a_dataset_iri_cannot_become_part_of_the_update(base: str, parameter: st
     update = "INSERT { <urn:s> <urn:p> ?o } WHERE { ?s ?p ?o FILTER(false) }"
     operation = f"INSERT DATA {{ GRAPH <{injected}> {{ <urn:a> <urn:b> <urn:c> }} }}"
     iri = f"urn:a> WHERE {{}} ; {operation} #"
-    response = httpx.post(
+    response = live.post(
         f"{base}/sparql/update?{urlencode([(parameter, iri)])}",
         content=update.encode(),
         headers=HEADERS,

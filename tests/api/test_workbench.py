@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from accordkg.namespaces import AK, PREFIXES
 from accordkg.sparql.named_queries import named_queries
+from tests import live
 from tests.html_tree import Element, parse_html
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
@@ -96,10 +97,10 @@ def test_a_browsers_post_is_a_protocol_query(client: TestClient) -> None:
 def test_the_light_path_leaves_browsers_to_the_page(sparql: str) -> None:
     """A query answered often enough to be light, then asked for by a browser."""
     for _ in range(4):
-        answer = httpx.get(sparql, params={"query": ASK})
+        answer = live.get(sparql, params={"query": ASK})
         assert answer.json()["boolean"] is True
-    page = httpx.get(sparql, params={"query": ASK}, headers={"Accept": BROWSER})
+    page = live.get(sparql, params={"query": ASK}, headers={"Accept": BROWSER})
     _workbench(page)
-    again = httpx.get(sparql, params={"query": ASK})
+    again = live.get(sparql, params={"query": ASK})
     assert again.content == answer.content
     assert again.headers == answer.headers | {"date": again.headers["date"]}

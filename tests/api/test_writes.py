@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -23,6 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from accordkg.api import create_app
 from accordkg.pipeline.rdf_input import MAX_DEPTH
 from accordkg.settings import Settings
+from tests import live
 from tests.api.conftest import TOKEN
 from tests.api.slow_store import DELAY_S
 from tests.api.sparql_server import sparql_server
@@ -36,21 +36,21 @@ PERSON = "urn:test:person1"
 
 
 def _ask(base: str, query: str) -> bool:
-    return bool(httpx.get(f"{base}/sparql", params={"query": query}).json()["boolean"])
+    return bool(live.get(f"{base}/sparql", params={"query": query}).json()["boolean"])
 
 
 @pytest.fixture
 def base(writable: str) -> Iterator[str]:
     yield writable
-    httpx.post(
+    live.post(
         f"{writable}/sparql/update", content=b"DROP SILENT GRAPH <urn:test:g>", headers=UPDATE
     )
-    httpx.post(f"{writable}/sparql/update", content=b"DROP SILENT DEFAULT", headers=UPDATE)
+    live.post(f"{writable}/sparql/update", content=b"DROP SILENT DEFAULT", headers=UPDATE)
 
 
 def test_update_post_form(base: str) -> None:
     """update_post_form: update via URL-encoded POST."""
-    response = httpx.post(
+    response = live.post(
         f"{base}/sparql/update",
         data={"update": "INSERT DATA { GRAPH <urn:test:g> { <urn:a> <urn:b> <urn:c> } }"},
         headers=AUTH,
@@ -62,14 +62,14 @@ def test_update_post_form(base: str) -> None:
 def test_update_post_direct(base: str) -> None:
     """update_post_direct: update via POST directly; query workers see it at once."""
     update = b"INSERT DATA { GRAPH <urn:test:g> { <urn:a> <urn:b> 'direct' } }"
-    assert httpx.post(f"{base}/sparql/update", content=update, headers=UPDATE).status_code == 204
+    assert live.post(f"{base}/sparql/update", content=update, headers=UPDATE).status_code == 204
     assert _ask(base, "ASK { <urn:a> <urn:b> 'direct' }")
 
 
 def test_update_base_uri(base: str) -> None:
     """update_base_uri: relative IRIs resolve against the service's own URL."""
     update = b"INSERT DATA { GRAPH <urn:test:g> { <relative> <urn:b> <urn:c> } }"
-    assert httpx.post(f"{base}/sparql/update", content=update, headers=UPDATE).status_code == 204
+    assert live.post(f"{base}/sparql/update", content=update, headers=UPDATE).status_code == 204
     assert _ask(base, f"ASK {{ <{base}/sparql/relative> <urn:b> <urn:c> }}")
 
 
@@ -79,17 +79,17 @@ def test_multi_operation_updates_keep_their_prefixes(base: str) -> None:
         b'INSERT DATA { GRAPH <urn:test:g> { <urn:a> dc:title "one" } } ; '
         b'INSERT DATA { GRAPH <urn:test:g> { <urn:b> dc:title "two" } }'
     )
-    assert httpx.post(f"{base}/sparql/update", content=update, headers=UPDATE).status_code == 204
+    assert live.post(f"{base}/sparql/update", content=update, headers=UPDATE).status_code == 204
     assert _ask(base, 'ASK { <urn:b> <http://purl.org/dc/elements/1.1/title> "two" }')
 
 
 def test_a_failing_update_changes_nothing(base: str) -> None:
-    httpx.post(f"{base}/sparql/update", content=b"CREATE GRAPH <urn:test:g>", headers=UPDATE)
+    live.post(f"{base}/sparql/update", content=b"CREATE GRAPH <urn:test:g>", headers=UPDATE)
     update = (
         b"INSERT DATA { GRAPH <urn:test:h> { <urn:x> <urn:y> <urn:z> } } ; "
         b"CREATE GRAPH <urn:test:g>"
     )
-    response = httpx.post(f"{base}/sparql/update", content=update, headers=UPDATE)
+    response = live.post(f"{base}/sparql/update", content=update, headers=UPDATE)
     assert response.status_code == 400
     assert "changed nothing" in response.json()["detail"]
     assert not _ask(base, "ASK { <urn:x> <urn:y> <urn:z> }")
@@ -106,7 +106,7 @@ def test_a_failing_update_changes_nothing(base: str) -> None:
 def test_updates_need_the_token(
     base: str, headers: dict[str, str], body: bytes, status: int
 ) -> None:
-    response = httpx.post(
+    response = live.post(
         f"{base}/sparql/update",
         content=body,
         headers={"Content-Type": "application/sparql-update", **headers},
@@ -118,14 +118,14 @@ def test_updates_need_the_token(
 
 
 def test_a_read_only_server_refuses_updates(sparql: str) -> None:
-    response = httpx.post(f"{sparql}/update", content=b"CLEAR ALL", headers=UPDATE)
+    response = live.post(f"{sparql}/update", content=b"CLEAR ALL", headers=UPDATE)
     assert response.status_code == 403
     assert "read-only" in response.json()["detail"]
 
 
 def test_bad_update_get(base: str) -> None:
     """bad_update_get: an update by GET is a 4xx."""
-    response = httpx.get(f"{base}/sparql/update", params={"update": "CLEAR ALL"}, headers=AUTH)
+    response = live.get(f"{base}/sparql/update", params={"update": "CLEAR ALL"}, headers=AUTH)
     assert response.status_code == 405
 
 
@@ -133,7 +133,7 @@ def test_bad_multiple_updates(base: str) -> None:
     """bad_multiple_updates: more than one update string is a 4xx."""
     body = "update=CLEAR%20NAMED&update=CLEAR%20DEFAULT"
     headers = {"Content-Type": "application/x-www-form-urlencoded", **AUTH}
-    response = httpx.post(f"{base}/sparql/update", content=body.encode(), headers=headers)
+    response = live.post(f"{base}/sparql/update", content=body.encode(), headers=headers)
     assert response.status_code == 400
 
 
@@ -145,13 +145,13 @@ def test_bad_multiple_updates(base: str) -> None:
 def test_bad_update_media_types(base: str, content_type: str | None, body: bytes) -> None:
     """bad_update_wrong_media_type / bad_update_missing_form_type: 4xx."""
     headers = {**AUTH, **({"Content-Type": content_type} if content_type else {})}
-    assert httpx.post(f"{base}/sparql/update", content=body, headers=headers).status_code == 415
+    assert live.post(f"{base}/sparql/update", content=body, headers=headers).status_code == 415
 
 
 def test_bad_update_non_utf8(base: str) -> None:
     """bad_update_non_utf8: a direct POST in another encoding is a 4xx."""
     headers = {**AUTH, "Content-Type": "application/sparql-update; charset=UTF-16"}
-    response = httpx.post(
+    response = live.post(
         f"{base}/sparql/update", content="CLEAR NAMED".encode("utf-16"), headers=headers
     )
     assert response.status_code == 415
@@ -159,7 +159,7 @@ def test_bad_update_non_utf8(base: str) -> None:
 
 def test_bad_update_syntax(base: str) -> None:
     """bad_update_syntax: invalid syntax is a 4xx that says where."""
-    response = httpx.post(f"{base}/sparql/update", content=b"INSERT DATA {", headers=UPDATE)
+    response = live.post(f"{base}/sparql/update", content=b"INSERT DATA {", headers=UPDATE)
     assert response.status_code == 400
     assert "SPARQL syntax error at 1:" in response.json()["detail"]
 
@@ -173,7 +173,7 @@ def test_bad_update_syntax(base: str) -> None:
     ],
 )
 def test_updates_that_would_reach_out_are_refused(base: str, update: str, message: str) -> None:
-    response = httpx.post(f"{base}/sparql/update", content=update.encode(), headers=UPDATE)
+    response = live.post(f"{base}/sparql/update", content=update.encode(), headers=UPDATE)
     assert response.status_code == 400
     assert message in response.json()["detail"]
 
@@ -183,9 +183,7 @@ MORE_TTL = f'<{PERSON}> <http://xmlns.com/foaf/0.1/nick> "JD" .'
 
 
 def _graph(base: str, graph: str = "urn:test:g") -> Graph:
-    response = httpx.get(
-        f"{base}/store", params={"graph": graph}, headers={"Accept": "text/turtle"}
-    )
+    response = live.get(f"{base}/store", params={"graph": graph}, headers={"Accept": "text/turtle"})
     assert response.status_code == 200, response.text
     return Graph().parse(data=response.text, format="turtle")
 
@@ -194,30 +192,30 @@ def test_graph_store_put_get_post_delete(base: str) -> None:
     """PUT - Initial state, GET of PUT, PUT - graph already in store, POST - existing
     graph, GET of POST, DELETE - existing graph, GET of DELETE."""
     store = f"{base}/store?graph=urn:test:g"
-    assert httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE).status_code == 201
+    assert live.put(store, content=PERSON_TTL.encode(), headers=TURTLE).status_code == 201
     assert set(_graph(base).objects(URIRef(PERSON), None)) == {Literal("Jane Doe")}
-    assert httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE).status_code == 204
+    assert live.put(store, content=PERSON_TTL.encode(), headers=TURTLE).status_code == 204
     assert len(_graph(base)) == 1
-    assert httpx.post(store, content=MORE_TTL.encode(), headers=TURTLE).status_code == 204
+    assert live.post(store, content=MORE_TTL.encode(), headers=TURTLE).status_code == 204
     assert set(_graph(base).objects(URIRef(PERSON), None)) == {Literal("Jane Doe"), Literal("JD")}
-    assert httpx.delete(store, headers=AUTH).status_code == 204
-    assert httpx.get(store).status_code == 404
+    assert live.delete(store, headers=AUTH).status_code == 204
+    assert live.get(store).status_code == 404
 
 
 def test_graph_store_default_graph_is_the_union_and_read_only(base: str) -> None:
     """GET of the default graph: the union of the named graphs, as at /sparql. PUT, POST
     and DELETE of it are refused (400) and change nothing: a write there would be left out
     of the dumps and of the counts."""
-    httpx.put(f"{base}/store?graph=urn:test:g", content=PERSON_TTL.encode(), headers=TURTLE)
-    triples = httpx.get(f"{base}/health").json()["triples"]
+    live.put(f"{base}/store?graph=urn:test:g", content=PERSON_TTL.encode(), headers=TURTLE)
+    triples = live.get(f"{base}/health").json()["triples"]
     store = f"{base}/store?default"
     for method in ("PUT", "POST", "DELETE"):
-        refused = httpx.request(method, store, content=MORE_TTL.encode(), headers=TURTLE)
+        refused = live.request(method, store, content=MORE_TTL.encode(), headers=TURTLE)
         assert refused.status_code == 400, method
         assert "union of the named graphs" in refused.json()["detail"]
-    assert httpx.get(f"{base}/health").json()["triples"] == triples
+    assert live.get(f"{base}/health").json()["triples"] == triples
     assert not _ask(base, f"ASK {{ <{PERSON}> <http://xmlns.com/foaf/0.1/nick> ?nick }}")
-    response = httpx.get(store, headers={"Accept": "application/n-triples"})
+    response = live.get(store, headers={"Accept": "application/n-triples"})
     assert response.headers["content-type"].startswith("application/n-triples")
     union = Graph().parse(data=response.text, format="nt")
     assert (URIRef(PERSON), URIRef("http://xmlns.com/foaf/0.1/name"), Literal("Jane Doe")) in union
@@ -227,29 +225,29 @@ def test_an_update_that_would_write_the_stored_default_graph_is_refused(base: st
     """The default graph is the union of the named graphs: an update without GRAPH would
     write one that queries see and the dumps and counts leave out. Refused, and nothing is
     written; with GRAPH, the same triple goes in."""
-    triples = httpx.get(f"{base}/health").json()["triples"]
+    triples = live.get(f"{base}/health").json()["triples"]
     update = b"INSERT DATA { <urn:test:a> <urn:test:b> <urn:test:c> }"
-    refused = httpx.post(f"{base}/sparql/update", content=update, headers=UPDATE)
+    refused = live.post(f"{base}/sparql/update", content=update, headers=UPDATE)
     assert refused.status_code == 400
     assert "name the graph to write" in refused.json()["detail"]
-    assert httpx.get(f"{base}/health").json()["triples"] == triples
+    assert live.get(f"{base}/health").json()["triples"] == triples
     assert not _ask(base, "ASK { <urn:test:a> <urn:test:b> <urn:test:c> }")
     named = b"INSERT DATA { GRAPH <urn:test:g> { <urn:test:a> <urn:test:b> <urn:test:c> } }"
-    assert httpx.post(f"{base}/sparql/update", content=named, headers=UPDATE).status_code == 204
-    assert httpx.get(f"{base}/health").json()["triples"] == triples + 1
+    assert live.post(f"{base}/sparql/update", content=named, headers=UPDATE).status_code == 204
+    assert live.get(f"{base}/health").json()["triples"] == triples + 1
 
 
 def test_graph_store_missing_graphs(base: str) -> None:
     """DELETE - non-existent graph, HEAD on a non-existing graph: 404."""
     store = f"{base}/store?graph=urn:test:nowhere"
-    assert httpx.delete(store, headers=AUTH).status_code == 404
-    assert httpx.head(store).status_code == 404
+    assert live.delete(store, headers=AUTH).status_code == 404
+    assert live.head(store).status_code == 404
 
 
 def test_graph_store_head_on_an_existing_graph(base: str) -> None:
     """HEAD on an existing graph: 200, a content type, no body."""
-    httpx.put(f"{base}/store?graph=urn:test:g", content=PERSON_TTL.encode(), headers=TURTLE)
-    response = httpx.head(f"{base}/store?graph=urn:test:g")
+    live.put(f"{base}/store?graph=urn:test:g", content=PERSON_TTL.encode(), headers=TURTLE)
+    response = live.head(f"{base}/store?graph=urn:test:g")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     assert response.content == b""
@@ -257,16 +255,16 @@ def test_graph_store_head_on_an_existing_graph(base: str) -> None:
 
 def test_graph_store_rejects_bad_rdf_whole(base: str) -> None:
     store = f"{base}/store?graph=urn:test:g"
-    httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE)
-    bad = httpx.put(store, content=b"<urn:a> <urn:b> .", headers=TURTLE)
+    live.put(store, content=PERSON_TTL.encode(), headers=TURTLE)
+    bad = live.put(store, content=b"<urn:a> <urn:b> .", headers=TURTLE)
     assert bad.status_code == 400
     assert "not valid text/turtle" in bad.json()["detail"]
     assert len(_graph(base)) == 1
-    wrong_type = httpx.put(
+    wrong_type = live.put(
         store, content=PERSON_TTL.encode(), headers={**AUTH, "Content-Type": "image/png"}
     )
     assert wrong_type.status_code == 415
-    unauthorized = httpx.put(
+    unauthorized = live.put(
         store, content=PERSON_TTL.encode(), headers={"Content-Type": "text/turtle"}
     )
     assert unauthorized.status_code == 401
@@ -274,7 +272,7 @@ def test_graph_store_rejects_bad_rdf_whole(base: str) -> None:
 
 @pytest.mark.parametrize("query", ["", "?graph=a&graph=b", "?graph=not an iri", "?graph=x&default"])
 def test_graph_store_needs_exactly_one_graph(base: str, query: str) -> None:
-    assert httpx.get(f"{base}/store{query}").status_code == 400
+    assert live.get(f"{base}/store{query}").status_code == 400
 
 
 def test_graph_store_post_multipart_form_data(base: str) -> None:
@@ -283,25 +281,25 @@ def test_graph_store_post_multipart_form_data(base: str) -> None:
         ("person", ("person.ttl", PERSON_TTL.encode(), "text/turtle")),
         ("nick", ("nick.nt", MORE_TTL.encode(), "application/n-triples")),
     ]
-    response = httpx.post(f"{base}/store?graph=urn:test:g", files=files, headers=AUTH)
+    response = live.post(f"{base}/store?graph=urn:test:g", files=files, headers=AUTH)
     assert response.status_code == 201
     assert set(_graph(base).objects(URIRef(PERSON), None)) == {Literal("Jane Doe"), Literal("JD")}
 
 
 def test_graph_store_post_creates_a_new_graph(base: str) -> None:
     """POST - create new graph, GET of POST - create new graph, GET of POST - after noop."""
-    response = httpx.post(f"{base}/store", content=PERSON_TTL.encode(), headers=TURTLE)
+    response = live.post(f"{base}/store", content=PERSON_TTL.encode(), headers=TURTLE)
     assert response.status_code == 201
     location = response.headers["location"]
     assert "graph=" in location
-    created = httpx.get(location, headers={"Accept": "text/turtle"})
+    created = live.get(location, headers={"Accept": "text/turtle"})
     assert created.status_code == 200, created.text
     assert len(Graph().parse(data=created.text, format="turtle")) == 1
-    noop = httpx.post(location, content=b"", headers=TURTLE)
+    noop = live.post(location, content=b"", headers=TURTLE)
     assert noop.status_code == 204
-    again = httpx.get(location, headers={"Accept": "text/turtle"})
+    again = live.get(location, headers={"Accept": "text/turtle"})
     assert len(Graph().parse(data=again.text, format="turtle")) == 1
-    assert httpx.delete(location, headers=AUTH).status_code == 204
+    assert live.delete(location, headers=AUTH).status_code == 204
 
 
 JSONLD = {"Content-Type": "application/ld+json", **AUTH}
@@ -334,14 +332,14 @@ REMOTE_CONTEXTS: dict[str, Callable[[str], dict[str, object]]] = {
 def test_graph_store_uploads_fetch_no_json_ld_context(base: str, form: str) -> None:
     """A context to fetch is refused whole (PUT, POST, multipart): nothing is fetched."""
     store = f"{base}/store?graph=urn:test:g"
-    httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE)
+    live.put(store, content=PERSON_TTL.encode(), headers=TURTLE)
     with recording_listener(CONTEXT, "application/ld+json") as (url, hits):
         document = json.dumps(REMOTE_CONTEXTS[form](url)).encode()
         files = [("data", ("data.jsonld", document, "application/ld+json"))]
         for response in (
-            httpx.put(store, content=document, headers=JSONLD),
-            httpx.post(store, content=document, headers=JSONLD),
-            httpx.post(store, files=files, headers=AUTH),
+            live.put(store, content=document, headers=JSONLD),
+            live.post(store, content=document, headers=JSONLD),
+            live.post(store, files=files, headers=AUTH),
         ):
             assert response.status_code == 400, response.text
             detail = response.json()["detail"]
@@ -368,16 +366,16 @@ def test_graph_store_refuses_xml_entities_at_once(base: str) -> None:
     """A 'billion laughs' body (nested entities: 4 GB of text from 700 bytes) is refused
     at once, and so is an external entity, which is not fetched either."""
     store = f"{base}/store?graph=urn:test:g"
-    httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE)
+    live.put(store, content=PERSON_TTL.encode(), headers=TURTLE)
     assert len(LAUGHS) < 800
     started = time.monotonic()
-    response = httpx.put(store, content=LAUGHS.encode(), headers=RDF_XML, timeout=20)
+    response = live.put(store, content=LAUGHS.encode(), headers=RDF_XML, timeout=20)
     assert response.status_code == 400
     assert "DOCTYPE" in response.json()["detail"]
     assert time.monotonic() - started < 5
     with recording_listener(b"fetched", "text/plain") as (url, hits):
         external = LAUGHS.replace('"' + "a" * 40 + '"', f'SYSTEM "{url}/entity"')
-        response = httpx.put(store, content=external.replace("&i;", "&a;").encode(),
+        response = live.put(store, content=external.replace("&i;", "&a;").encode(),
                              headers=RDF_XML)  # fmt: skip
         assert response.status_code == 400
         assert hits == []
@@ -417,13 +415,13 @@ NESTED = {
 def test_graph_store_refuses_deep_nesting(base: str, kind: str) -> None:
     """4,000 levels of nesting: a 400 that says so, and the graph as it was."""
     store = f"{base}/store?graph=urn:test:g"
-    httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE)
+    live.put(store, content=PERSON_TTL.encode(), headers=TURTLE)
     media_type, body = NESTED[kind]
-    response = httpx.put(store, content=body.encode(), headers={**AUTH, "Content-Type": media_type})
+    response = live.put(store, content=body.encode(), headers={**AUTH, "Content-Type": media_type})
     assert response.status_code == 400, response.text
     assert f"nested more than {MAX_DEPTH} levels deep" in response.json()["detail"]
     assert len(_graph(base)) == 1
-    assert httpx.get(f"{base}/health").status_code == 200
+    assert live.get(f"{base}/health").status_code == 200
 
 
 def _many_objects(count: int) -> bytes:
@@ -436,13 +434,13 @@ def test_health_answers_while_an_upload_is_parsed(base: str) -> None:
     """A large upload (seconds of parsing) holds no other request."""
     with ThreadPoolExecutor(1) as pool:
         upload = pool.submit(
-            httpx.put, f"{base}/store?graph=urn:test:g", content=_many_objects(60_000),
+            live.put, f"{base}/store?graph=urn:test:g", content=_many_objects(60_000),
             headers=TURTLE, timeout=120,
         )  # fmt: skip
         time.sleep(0.5)
         for _ in range(3):
             started = time.monotonic()
-            assert httpx.get(f"{base}/health", timeout=5).status_code == 200
+            assert live.get(f"{base}/health", timeout=5).status_code == 200
             assert time.monotonic() - started < 2
             time.sleep(0.2)
         assert not upload.done()  # the answers came while the upload was being parsed
@@ -521,24 +519,24 @@ def test_a_chunked_body_is_refused_as_it_passes_the_limit(
     status, body = _partial_request(tight, head, chunks)
     assert status == 413
     assert "larger than this server takes" in json.loads(body)["detail"]
-    assert httpx.get(f"{tight}/store?graph=urn:test:big").status_code == 404
+    assert live.get(f"{tight}/store?graph=urn:test:big").status_code == 404
 
 
 def test_a_parse_past_the_time_limit_is_stopped(tight: str) -> None:
     """A body under the size limit that takes seconds to parse: stopped after 1 s (413),
     and the graph keeps what it had."""
     store = f"{tight}/store?graph=urn:test:slow"
-    assert httpx.put(store, content=PERSON_TTL.encode(), headers=TURTLE).status_code == 201
+    assert live.put(store, content=PERSON_TTL.encode(), headers=TURTLE).status_code == 201
     body = _many_objects(130_000)
     assert len(body) < LIMIT
     started = time.monotonic()
-    response = httpx.put(store, content=body, headers=TURTLE, timeout=60)
+    response = live.put(store, content=body, headers=TURTLE, timeout=60)
     assert response.status_code == 413
     assert "took longer than 1 s and was stopped" in response.json()["detail"]
     assert time.monotonic() - started < 4
-    kept = httpx.get(store, headers={"Accept": "text/turtle"})
+    kept = live.get(store, headers={"Accept": "text/turtle"})
     assert len(Graph().parse(data=kept.text, format="turtle")) == 1
-    assert httpx.delete(store, headers=AUTH).status_code == 204
+    assert live.delete(store, headers=AUTH).status_code == 204
 
 
 SLOW_UPDATE = b"INSERT DATA { GRAPH <urn:test:g> { <urn:a> <urn:b> <urn:c> } }"
@@ -560,11 +558,11 @@ def test_a_write_waiting_for_a_slow_store_holds_no_other_request(
     method, path, headers, body = SLOW_REQUESTS[kind]
     with ThreadPoolExecutor(1) as pool:
         pending = pool.submit(
-            httpx.request, method, f"{slow_store}{path}", content=body, headers=headers,
+            live.request, method, f"{slow_store}{path}", content=body, headers=headers,
             timeout=60,
         )  # fmt: skip
         time.sleep(0.5)
-        assert httpx.get(f"{slow_store}/queries", timeout=DELAY_S / 2).status_code == 200
+        assert live.get(f"{slow_store}/queries", timeout=DELAY_S / 2).status_code == 200
         assert not pending.done()
         assert pending.result().status_code < 500
 
@@ -598,10 +596,10 @@ def test_an_emptied_graph_answers_alike_wherever_the_query_runs(writable: str) -
         f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:a> <urn:b> <urn:c> }} }}",
         f"DELETE DATA {{ GRAPH <{graph}> {{ <urn:a> <urn:b> <urn:c> }} }}",
     ):
-        response = httpx.post(f"{writable}/sparql/update", content=update, headers=headers)
+        response = live.post(f"{writable}/sparql/update", content=update, headers=headers)
         assert response.status_code == 204
     ask = {"query": f"ASK {{ GRAPH <{graph}> {{}} }}"}
-    answers = [httpx.get(f"{writable}/sparql", params=ask).json()["boolean"] for _ in range(6)]
+    answers = [live.get(f"{writable}/sparql", params=ask).json()["boolean"] for _ in range(6)]
     assert answers == [True] * 6
 
 
@@ -621,7 +619,7 @@ def test_uploaded_terms_cannot_end_the_data_and_start_other_operations(
     """JSON-LD takes any text as a blank node's name or a datatype; written as they came
     into an update's text, they could close the data block and LOAD from anywhere."""
     with recording_listener(b"<urn:a> <urn:b> <urn:c> .", "application/n-triples") as (url, hits):
-        response = httpx.put(
+        response = live.put(
             f"{writable}/store?graph=urn:test:injected",
             content=document.format(U=f"{url}/load").encode(),
             headers={"Content-Type": "application/ld+json", "Authorization": f"Bearer {TOKEN}"},

@@ -5,10 +5,10 @@ and view, our own completions, the keyboard, and a phone's width."""
 import re
 from urllib.parse import quote
 
-import httpx2 as httpx
 from playwright.sync_api import Page, Request, Route, ViewportSize, expect
 
 from accordkg.sparql.named_queries import named_query
+from tests import live
 from tests.browser.conftest import Shot, Visit
 
 SIGNATORIES = "Signatories with their offices and parties"
@@ -83,8 +83,8 @@ def test_a_named_querys_form_binds_its_parameters_and_says_what_is_wrong(
     )
     _run(page)
     named = f"{server}/queries/parties-and-instruments"
-    everyone = httpx.get(named).json()["results"]["bindings"]
-    bound = httpx.get(named, params={"party": "state/united-states"}).json()["results"]["bindings"]
+    everyone = live.get(named).json()["results"]["bindings"]
+    bound = live.get(named, params={"party": "state/united-states"}).json()["results"]["bindings"]
     assert 0 < len(bound) < len(everyone)
     rows = page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr")
     expect(rows).to_have_count(len(bound))

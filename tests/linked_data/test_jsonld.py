@@ -5,7 +5,6 @@ import json
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, XSD
 
 from accordkg.extraction import extract_file
@@ -14,6 +13,7 @@ from accordkg.linked_data.jsonld import context, context_document, to_jsonld
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI, OA
 from accordkg.resources import ontology_graph
 from tests.conftest import INPUTS, SEED
+from tests.graphs import isomorphic
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,9 @@ from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
 
-import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 from accordkg.api import create_app
@@ -33,7 +31,9 @@ from accordkg.settings import Settings
 from accordkg.sparql.formats import serialize_solutions
 from accordkg.sparql.named_queries import named_query, run_named_query
 from accordkg.store import Store, open_store
+from tests import live
 from tests.conftest import INPUTS, TESTS
+from tests.graphs import isomorphic
 from tests.pipeline.test_validation import _reference
 from tests.servers import BIN, free_port, running
 
@@ -240,7 +240,7 @@ def test_a_correction_resolves_over_http(corpus: Corpus, copied: Settings) -> No
     url = f"http://127.0.0.1:{port}"
     command = [str(BIN / "accordkg"), "serve", "--port", str(port)]
     with running(command, f"{url}/health", environment):
-        response = httpx.get(
+        response = live.get(
             f"{url}/id/correction/baltic-statement-3",
             headers={"accept": "text/turtle"},
             follow_redirects=True,

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
 from accordkg.errors import InputError, NotFoundError
@@ -25,7 +24,7 @@ from accordkg.publishing.dumps import (
 from accordkg.settings import Settings
 from accordkg.store import Store, open_store
 from tests.conftest import INPUTS, emptied_remote
-from tests.graphs import held_graphs, plain_strings, union
+from tests.graphs import held_graphs, isomorphic, plain_strings, union
 
 PARSERS = {"nquads": "nquads", "ntriples": "nt", "turtle": "turtle", "jsonld": "json-ld"}
 NOTE = URIRef("urn:test:notes")

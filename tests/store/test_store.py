@@ -7,13 +7,12 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, XSD
 
 from accordkg.errors import InputError, StoreError
 from accordkg.settings import Settings
 from accordkg.store import EmbeddedStore, Store, open_store
-from tests.graphs import plain_strings
+from tests.graphs import isomorphic, plain_strings
 
 GRAPH = URIRef("https://w3id.org/accordkg/graph/example")
 OTHER = URIRef("https://w3id.org/accordkg/graph/other")

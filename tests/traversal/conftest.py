@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
-import httpx2 as httpx
 import pyoxigraph
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -19,6 +18,7 @@ from accordkg.pipeline.build import build
 from accordkg.settings import Settings
 from accordkg.store import EmbeddedStore, RemoteStore, Store
 from accordkg.traversal.service import Traversal
+from tests import live
 from tests.conftest import INPUTS
 from tests.servers import oxigraph_server
 
@@ -129,7 +129,7 @@ def _remote(store_dir: Path, server_dir: Path) -> Iterator[Traversal]:
     `server_dir`, read per request."""
     quads = _quads_of(store_dir).read_bytes()
     with oxigraph_server(server_dir) as url:
-        response = httpx.post(
+        response = live.post(
             f"{url}/store",
             content=quads,
             headers={"Content-Type": "application/n-quads"},
