@@ -15,8 +15,10 @@ from accordkg.namespaces import ONTOLOGY_IRI
 from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
 from tests import live
+from tests.api.conftest import TOKEN
 from tests.servers import BIN, free_port
 
+QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 GRAPHS = [
     "https://w3id.org/accordkg/id/graph/mappings",
     "https://w3id.org/accordkg/id/graph/records",
@@ -97,3 +99,29 @@ def test_live_server_answers_health_and_docs(server: str) -> None:
     assert {"/health", "/ontology", "/ontology.{extension}", "/id/{kind}/{slug}"} <= set(
         openapi["paths"]
     )
+
+
+@pytest.mark.slow
+def test_health_does_not_wait_for_a_slow_count(slow_store: str) -> None:
+    """After a write, the store is counted anew in the background: /health says null
+    while a count takes longer than it waits, and the count once it is made."""
+    headers = {"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"}
+    written = live.put(
+        f"{slow_store}/store?graph=urn:test:counted", content=b"<urn:a> <urn:b> <urn:c> .",
+        headers=headers, timeout=60,
+    )  # fmt: skip
+    assert written.status_code in (201, 204)
+    try:
+        # each of the slow store's answers takes DELAY_S, longer than /health waits
+        assert live.get(f"{slow_store}/health", timeout=60).json()["triples"] is None
+        deadline = time.monotonic() + 60
+        while (triples := live.get(f"{slow_store}/health", timeout=60).json()["triples"]) is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        count = live.get(
+            f"{slow_store}/sparql", params={"query": QUADS}, timeout=60,
+            headers={"Accept": "application/sparql-results+json"},
+        ).json()["results"]["bindings"][0]["n"]["value"]  # fmt: skip
+        assert triples == int(count) >= 1
+    finally:
+        live.delete(f"{slow_store}/store?graph=urn:test:counted", headers=headers, timeout=60)
