@@ -1,5 +1,6 @@
 """/graph: traversal endpoints that visualization tools read directly (all read-only)."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, Request
@@ -18,7 +19,7 @@ from accordkg.errors import InputError, NotAcceptableError
 from accordkg.sparql.negotiation import negotiate
 from accordkg.traversal import operations
 from accordkg.traversal.formats import GRAPH_FORMATS, negotiated_graph_formats
-from accordkg.traversal.operations import MAX_COUNT, Subgraph, View
+from accordkg.traversal.operations import MAX_COUNT, GraphSource, Subgraph, View
 from accordkg.traversal.service import Traversal
 
 GraphFormatParameter = Annotated[
@@ -73,7 +74,14 @@ def graph_router(traversal: Traversal) -> APIRouter:
             neighbour_types=traversal.types(_names(params.getlist("type"))),
         )
 
-    def answer(request: Request, subgraph: Subgraph, override: str | None) -> Response:
+    def answer(
+        request: Request,
+        make: Callable[[GraphSource], Subgraph],
+        override: str | None,
+        body: BaseModel | None = None,
+    ) -> Response:
+        """The subgraph `make` finds, in the format asked for (kept by the traversal for a
+        walked store, by the request's path, parameters, body and format)."""
         if override is not None:
             if override not in GRAPH_FORMATS:
                 raise InputError(
@@ -85,8 +93,16 @@ def graph_router(traversal: Traversal) -> APIRouter:
             if media_type is None:
                 raise NotAcceptableError(f"offered: {', '.join(negotiated)}")
             chosen = negotiated[media_type]
-        body = traversal.renderer.render(subgraph, chosen.name)
-        return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
+        asked = (
+            request.url.path,
+            tuple(sorted(request.query_params.multi_items())),
+            None if body is None else body.model_dump_json(),
+            chosen.name,
+        )
+        rendered = traversal.answer(
+            asked, lambda graph: traversal.renderer.render(make(graph), chosen.name)
+        )
+        return Response(rendered, media_type=chosen.media_type, headers={"Vary": "Accept"})
 
     @router.get("/nodes/{node:path}/neighbors", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def node_neighbors(
@@ -98,10 +114,13 @@ def graph_router(traversal: Traversal) -> APIRouter:
     ) -> Response:
         """One page of a node's neighbours (filter by `predicate`, `direction`, `type`),
         with counts per predicate and neighbour type; `cursor` pages on."""
-        found = operations.neighbors(
-            traversal.source(), traversal.node(node), view(request), limit=limit, cursor=cursor
+        return answer(
+            request,
+            lambda graph: operations.neighbors(
+                graph, traversal.node(node), view(request), limit=limit, cursor=cursor
+            ),
+            format_override,
         )
-        return answer(request, found, format_override)
 
     @router.get("/nodes/{node:path}", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def node_detail(
@@ -110,8 +129,11 @@ def graph_router(traversal: Traversal) -> APIRouter:
         format_override: GraphFormatParameter = None,
     ) -> Response:
         """A node: label, types, literal properties, external links, degree per predicate."""
-        found = operations.node_detail(traversal.source(), traversal.node(node), view(request))
-        return answer(request, found, format_override)
+        return answer(
+            request,
+            lambda graph: operations.node_detail(graph, traversal.node(node), view(request)),
+            format_override,
+        )
 
     @router.get("/neighborhood", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def neighborhood(
@@ -132,16 +154,19 @@ def graph_router(traversal: Traversal) -> APIRouter:
         format_override: GraphFormatParameter = None,
     ) -> Response:
         """The ego graph around seed nodes (depth 1 to 3), capped per node and in all."""
-        found = operations.neighborhood(
-            traversal.source(),
-            [traversal.node(name) for name in node],
-            view(request),
-            depth=depth,
-            limit=limit,
-            max_nodes=max_nodes,
-            max_edges=max_edges,
+        return answer(
+            request,
+            lambda graph: operations.neighborhood(
+                graph,
+                [traversal.node(name) for name in node],
+                view(request),
+                depth=depth,
+                limit=limit,
+                max_nodes=max_nodes,
+                max_edges=max_edges,
+            ),
+            format_override,
         )
-        return answer(request, found, format_override)
 
     @router.post("/expand", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def expand(
@@ -154,16 +179,20 @@ def graph_router(traversal: Traversal) -> APIRouter:
         format_override: GraphFormatParameter = None,
     ) -> Response:
         """Only what expanding some nodes adds to a canvas: new nodes and their edges."""
-        found = operations.expand(
-            traversal.source(),
-            [traversal.node(name) for name in canvas.expand],
-            {traversal.node(name) for name in canvas.visible},
-            view(request),
-            limit=limit,
-            max_nodes=max_nodes,
-            max_edges=max_edges,
+        return answer(
+            request,
+            lambda graph: operations.expand(
+                graph,
+                [traversal.node(name) for name in canvas.expand],
+                {traversal.node(name) for name in canvas.visible},
+                view(request),
+                limit=limit,
+                max_nodes=max_nodes,
+                max_edges=max_edges,
+            ),
+            format_override,
+            body=canvas,
         )
-        return answer(request, found, format_override)
 
     @router.get("/paths", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def paths(
@@ -183,16 +212,19 @@ def graph_router(traversal: Traversal) -> APIRouter:
         format_override: GraphFormatParameter = None,
     ) -> Response:
         """The k shortest paths between two nodes, edges read in either direction."""
-        found = operations.paths(
-            traversal.source(),
-            traversal.node(source),
-            traversal.node(target),
-            view(request),
-            k=k,
-            max_length=max_length,
-            max_degree=max_degree,
+        return answer(
+            request,
+            lambda graph: operations.paths(
+                graph,
+                traversal.node(source),
+                traversal.node(target),
+                view(request),
+                k=k,
+                max_length=max_length,
+                max_degree=max_degree,
+            ),
+            format_override,
         )
-        return answer(request, found, format_override)
 
     @router.get("/subgraph", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def subgraph(
@@ -206,14 +238,17 @@ def graph_router(traversal: Traversal) -> APIRouter:
         format_override: GraphFormatParameter = None,
     ) -> Response:
         """Every node of the given types (e.g. `types=Instrument,State`) and their edges."""
-        found = operations.subgraph(
-            traversal.source(),
-            traversal.types(_names(types)),
-            view(request),
-            max_nodes=max_nodes,
-            max_edges=max_edges,
+        return answer(
+            request,
+            lambda graph: operations.subgraph(
+                graph,
+                traversal.types(_names(types)),
+                view(request),
+                max_nodes=max_nodes,
+                max_edges=max_edges,
+            ),
+            format_override,
         )
-        return answer(request, found, format_override)
 
     @router.post("/subgraph/induced", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def induced(
@@ -223,13 +258,17 @@ def graph_router(traversal: Traversal) -> APIRouter:
         format_override: GraphFormatParameter = None,
     ) -> Response:
         """The given nodes and every edge among them."""
-        found = operations.induced(
-            traversal.source(),
-            [traversal.node(name) for name in selection.nodes],
-            view(request),
-            max_edges=max_edges,
+        return answer(
+            request,
+            lambda graph: operations.induced(
+                graph,
+                [traversal.node(name) for name in selection.nodes],
+                view(request),
+                max_edges=max_edges,
+            ),
+            format_override,
+            body=selection,
         )
-        return answer(request, found, format_override)
 
     @router.get("/stats", response_class=Response, responses=SUBGRAPH_ANSWERS)
     def stats(
@@ -245,15 +284,18 @@ def graph_router(traversal: Traversal) -> APIRouter:
     ) -> Response:
         """Node types and predicates with counts, the top hubs; `centrality=degree,pagerank`
         adds those measures over the hubs or over the subgraph of `types`."""
-        found = operations.statistics(
-            traversal.source(),
-            view(request),
-            top=top,
-            centrality=_names(centrality),
-            types=traversal.types(_names(types)),
-            max_nodes=max_nodes,
+        return answer(
+            request,
+            lambda graph: operations.statistics(
+                graph,
+                view(request),
+                top=top,
+                centrality=_names(centrality),
+                types=traversal.types(_names(types)),
+                max_nodes=max_nodes,
+            ),
+            format_override,
         )
-        return answer(request, found, format_override)
 
     return router
 
