@@ -167,7 +167,7 @@ def run(size: int, runs: int, projected: bool) -> str:
                 made = timings(anew(traversal, walk), runs)
                 theirs = timings(partial(answer, oxigraph, SPARQL[name]), runs)
                 rows.append(
-                    f"| {name} | {ours[0]:.1f} | {ours[1]:.1f} | {made[0]:.1f} | "
+                    f"| {name} | {ours[0]:.3f} | {ours[1]:.3f} | {made[0]:.1f} | "
                     f"{theirs[0]:.1f} | {theirs[1]:.1f} | {theirs[0] / ours[0]:.1f} | "
                     f"{theirs[0] / made[0]:.1f} |"
                 )
