@@ -48,6 +48,7 @@ from accordkg.sparql.pool import QueryPool
 from accordkg.sparql.remote import RemoteQueries
 from accordkg.sparql.runner import QueryRunner
 from accordkg.store import EmbeddedStore, RemoteStore, open_store
+from accordkg.store.count import TripleCount
 from accordkg.traversal.service import Traversal
 
 RAISED_BY_QUERIES = (
@@ -148,7 +149,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await runner.close()
         store.close()
 
-    queries = SparqlQueries(settings, store, runner, workbench_data(ontology))
+    triples = TripleCount(store)
+    queries = SparqlQueries(settings, store, triples, runner, workbench_data(ontology))
     light = None
     if isinstance(runner, QueryPool):  # a remote store's queries all go to its server
         light = LightQueries(
@@ -198,7 +200,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             dataset_router(settings, store, ontology),
             (NotFoundError, NotAcceptableError, StoreError),
         ),
-        (health_router(store, runner, traversal), None),
+        (health_router(store, triples, runner, traversal), None),
         (queries_router(settings, runner), None),
         (docs_router(app.openapi_url or "/openapi.json", app.title), None),
         (explore_router(traversal.vocabulary), None),

@@ -44,6 +44,7 @@ from accordkg.sparql.negotiation import negotiate
 from accordkg.sparql.runner import AnswerStream, QueryJob, QueryRunner
 from accordkg.sparql.text import inspect_query
 from accordkg.store import Store
+from accordkg.store.count import TripleCount
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -66,11 +67,13 @@ class SparqlQueries:
         self,
         settings: Settings,
         store: Store,
+        triples: TripleCount,
         runner: QueryRunner,
         workbench: dict[str, object],
     ) -> None:
         self._settings = settings
         self._store = store
+        self._triples = triples
         self._runner = runner
         self._workbench = workbench  # the workbench page's data (accordkg.linked_data.workbench)
 
@@ -94,7 +97,7 @@ class SparqlQueries:
         job = await self.job(request, fields)
         if job is None:
             return await run_in_threadpool(
-                _service_description, request, self._store, _formats(fields)
+                _service_description, request, self._store, self._triples, _formats(fields)
             )  # it reads the store, which may be a remote server
         return await run_job(self._runner, job, request, self._settings.row_limit)
 
@@ -293,8 +296,11 @@ def _unsupported(media_type: str) -> UnsupportedMediaTypeError:
     )
 
 
-def _service_description(request: Request, store: Store, override: list[str]) -> Response:
-    """The SPARQL 1.1 Service Description of this endpoint, at its real URL."""
+def _service_description(
+    request: Request, store: Store, triples: TripleCount, override: list[str]
+) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, at its real URL (without the
+    default graph's size while the store is still being counted)."""
     chosen = chosen_format(offers(Answers.GRAPH), override, request.headers.get("accept"))
     endpoint = URIRef(str(request.url.replace(query="")))
     graph = Graph()
@@ -314,7 +320,8 @@ def _service_description(request: Request, store: Store, override: list[str]) ->
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, SD.defaultGraph, default_graph))
     graph.add((default_graph, RDF.type, SD.Graph))
-    graph.add((default_graph, VOID.triples, Literal(store.triple_count(), datatype=XSD.integer)))
+    if (count := triples.get()) is not None:
+        graph.add((default_graph, VOID.triples, Literal(count, datatype=XSD.integer)))
     for name in store.graph_names():
         named = BNode()
         graph.add((dataset, SD.namedGraph, named))

@@ -21,7 +21,7 @@ FORWARDED = ("content-type", "accept")
 def slow_remote_server(directory: Path, **extra_settings: str) -> Iterator[str]:
     """A live accordkg on the slow store; its base URL (ready once /queries answers,
     which reads nothing from the store)."""
-    with oxigraph_server(directory / "oxigraph") as upstream, _delaying(upstream) as proxy:
+    with oxigraph_server(directory / "oxigraph") as upstream, delaying(upstream) as proxy:
         port = free_port()
         environment = {
             **os.environ,
@@ -38,7 +38,7 @@ def slow_remote_server(directory: Path, **extra_settings: str) -> Iterator[str]:
 
 
 @contextmanager
-def _delaying(upstream: str) -> Iterator[str]:
+def delaying(upstream: str) -> Iterator[str]:
     """A proxy in front of `upstream` that waits DELAY_S before forwarding each POST."""
 
     class Handler(BaseHTTPRequestHandler):

@@ -6,13 +6,15 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx2 as httpx
 import pytest
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, VOID
 
 from accordkg.sparql.formats import FORMATS, Answers, offers
 from tests import live
 from tests.api.slow_store import DELAY_S
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+JSON_RESULTS = "application/sparql-results+json"
 LANGUAGES = {SD.SPARQL10Query, SD.SPARQL11Query, SD.SPARQL11Update}
 PARSERS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "jsonld": "json-ld",
            "rdfxml": "xml"}  # fmt: skip
@@ -77,7 +79,7 @@ def test_has_endpoint_triple(sparql: str, description: Graph) -> None:
     assert URIRef(sparql) in set(description.objects(None, SD.endpoint))
 
 
-def test_conforms_to_schema(description: Graph) -> None:
+def test_conforms_to_schema(sparql: str, description: Graph) -> None:
     """conforms-to-schema: services, datasets and graphs typed and described as SD says."""
     (service,) = description.subjects(RDF.type, SD.Service)
     assert all(isinstance(e, URIRef) for e in description.objects(service, SD.endpoint))
@@ -89,6 +91,10 @@ def test_conforms_to_schema(description: Graph) -> None:
     assert (dataset, RDF.type, SD.Dataset) in description
     (default_graph,) = description.objects(dataset, SD.defaultGraph)
     assert (default_graph, RDF.type, SD.Graph) in description
+    counted = live.get(sparql, params={"query": QUADS}, headers={"Accept": JSON_RESULTS})
+    count = counted.json()["results"]["bindings"][0]["n"]["value"]
+    assert str(description.value(default_graph, VOID.triples)) == count
+    assert int(count) > 1000
     named = list(description.objects(dataset, SD.namedGraph))
     assert named
     for graph in named:
