@@ -3,9 +3,9 @@
 A small embedded store is projected whole once per store generation: the first request
 after a write builds the new projection while later ones wait for it, and a projection is
 never changed once published, so no request sees a half-built graph. A larger one, or a
-remote store, is walked: each request reads what its walk reaches (see `walker`), and
-whole-graph counts are made once per generation, and its answers are kept for the
-generation (WALKED_ANSWER_BYTES of them), as a walk reads the store anew.
+remote store, is walked: each request reads what its walk reaches (see `walker`),
+whole-graph counts are made once per generation, and the answers are kept for the
+generation (WALKED_ANSWER_BYTES of them), since a walk reads the store anew.
 """
 
 import threading
