@@ -15,6 +15,9 @@ WEB    := api/web
 VENDORED := @zazuko/yasgui/build/yasgui.min.js @zazuko/yasgui/build/yasgui.min.css \
 	cytoscape/dist/cytoscape.min.js swagger-ui-dist/swagger-ui-bundle.js \
 	swagger-ui-dist/swagger-ui.css redoc/bundles/redoc.standalone.js
+# Compiled modules are kept, whatever the machine's environment says: each of the servers
+# and workers the tests start would otherwise compile the sources again.
+unexport PYTHONDONTWRITEBYTECODE
 PACKAGE_DIRS := $(shell find src/accordkg api ontology queries -name node_modules -prune -o -type d -not -name __pycache__ -print)
 
 .PHONY: run test typecheck pytest java virtuoso node chromium lock clean bench-extraction bench-sparql bench-graph bench-dumps bench-starvation bench-replicas bench-light bench-scale bench-browser
@@ -24,8 +27,8 @@ run: $(VENV)/.run
 	$(BIN)/accordkg serve --host $(HOST) --port $(PORT)
 
 # mypy runs beside the tests: alone it would keep one of the two cores idle. The test
-# files go to four worker processes, those with the most slow tests first: much of a
-# test's time is spent waiting for a server it started, so two per core keep both busy.
+# files go to four worker processes, the longest first (tests/conftest.py guesses): much
+# of a test's time is spent waiting for a server it started, so two per core keep both busy.
 test: $(VENV)/.test java virtuoso chromium $(JS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -25,14 +25,20 @@ INPUTS = TESTS.parent / "data"
 SEED = INPUTS / "sources" / "us-uk-ai-research-declaration-2020.txt"
 # The second remote engine: slower to start and to answer than Oxigraph.
 VIRTUOSO = pytest.param("virtuoso", marks=pytest.mark.slow)
+# What a slow test takes, about, unless its marker says (see pytest_collection_modifyitems).
+SLOW_TEST_S = 2
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Files with the most slow tests first: `make test` hands whole files to its worker
-    processes in this order (`--dist loadfile --no-loadscope-reorder`), and a long file
-    handed out last would keep one core busy after the other has finished."""
-    slow_tests = Counter(item.path for item in items if item.get_closest_marker("slow"))
-    items.sort(key=lambda item: -slow_tests[item.path])  # stable: a file's order is kept
+    """The longest files first: `make test` hands whole files to its worker processes in
+    this order (`--dist loadfile --no-loadscope-reorder`), and a long file handed out last
+    would keep one core busy after the other has finished. A file's length is guessed from
+    its slow tests: SLOW_TEST_S each, or the seconds their marker says (`slow(seconds=…)`)."""
+    guessed: Counter[Path] = Counter()
+    for item in items:
+        if marker := item.get_closest_marker("slow"):
+            guessed[item.path] += marker.kwargs.get("seconds", SLOW_TEST_S)
+    items.sort(key=lambda item: -guessed[item.path])  # stable: a file's order is kept
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ def test_live_server_answers_health_and_docs(server: str) -> None:
     )
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=20)
 def test_health_does_not_wait_for_a_slow_count(slow_store: str) -> None:
     """After a write, the store is counted anew in the background: /health says null
     while a count takes longer than it waits, and the count once it is made."""

@@ -8,7 +8,8 @@ import pytest
 
 from tests.api.schemathesis_run import run_schemathesis
 
-pytestmark = pytest.mark.slow  # schemathesis runs hundreds of requests
+# schemathesis runs thousands of requests: the longest test of the suite, handed out first.
+pytestmark = pytest.mark.slow(seconds=100)
 
 
 def test_every_operation_answers_as_documented(server: str, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from tests.api.conftest import TOKEN
 from tests.api.schemathesis_run import run_schemathesis
 from tests.api.sparql_server import sparql_server
 
-pytestmark = pytest.mark.slow  # schemathesis runs hundreds of requests
+pytestmark = pytest.mark.slow(seconds=15)  # schemathesis runs hundreds of requests
 
 
 @pytest.fixture

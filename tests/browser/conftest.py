@@ -36,13 +36,15 @@ LOCAL_SCHEMES = {"data", "blob", "about"}
 Shot = Callable[[str], Path]
 
 
-@pytest.fixture(scope="session")
+# Playwright's driver holds an event loop running in the test process's thread while it
+# lives: it is stopped whenever tests of another package come next, which may run their own.
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
     yield chromium

@@ -1,8 +1,11 @@
 """The API docs render from the server's own assets."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Shot
+
+pytestmark = pytest.mark.slow  # a browser loads the pages
 
 
 def test_swagger_ui_renders_the_api_offline(page: Page, server: str, shot: Shot) -> None:

@@ -5,9 +5,12 @@ import re
 from pathlib import Path
 
 import networkx as nx
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import Shot
+
+pytestmark = pytest.mark.slow  # a browser loads the pages
 
 PARTY = "state/united-kingdom"
 DECLARATION = "instrument/us-uk-ai-research-declaration-2020"

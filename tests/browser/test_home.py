@@ -1,9 +1,12 @@
 """The home page in Chromium: the instruments table searched, filtered, sorted and
 followed to an instrument's page, by mouse and by keyboard, at desktop and phone width."""
 
+import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.browser.conftest import Shot
+
+pytestmark = pytest.mark.slow  # a browser loads the pages
 
 DECLARATION = "Declaration of the United States of America"
 PHONE: ViewportSize = {"width": 390, "height": 844}

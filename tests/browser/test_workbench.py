@@ -5,11 +5,14 @@ and view, our own completions, the keyboard, and a phone's width."""
 import re
 from urllib.parse import quote
 
+import pytest
 from playwright.sync_api import Page, Request, Route, ViewportSize, expect
 
 from accordkg.sparql.named_queries import named_query
 from tests import live
 from tests.browser.conftest import Shot, Visit
+
+pytestmark = pytest.mark.slow  # a browser loads the pages
 
 SIGNATORIES = "Signatories with their offices and parties"
 ACTIVE = ".tabPanel.active"
