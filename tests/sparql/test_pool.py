@@ -602,3 +602,29 @@ def test_a_heavier_answer_is_kept_until_the_store_changes(store_path: Path) -> N
     assert (kept, after_a_change) == (True, False)
     assert isinstance(status, dict)
     assert (status["kept_answers"], status["light_queries"]) == (1, 0)
+
+
+@pytest.mark.slow
+def test_a_streamed_answer_read_to_its_end_is_kept_and_one_closed_early_is_not(
+    store_path: Path,
+) -> None:
+    """A stream is copied as it passes: read to its end, it is given again whole (while
+    the only worker is busy); closed after its first chunk, it runs again."""
+    streamed = job(f"SELECT ?n ?text WHERE {numbered(1000)}", "json", row_limit=1000)
+    closed_early = job(f"SELECT ?n ?text WHERE {numbered(999)}", "json", row_limit=1000)
+
+    async def use(pool: QueryPool) -> tuple[bytes, QueryAnswer, bool]:
+        first = await pool.run(streamed)
+        assert isinstance(first.body, WorkerStream)
+        body = await body_of(first)
+        again = await pool.run(streamed)
+        cut = await pool.run(closed_early)
+        assert isinstance(cut.body, WorkerStream)
+        await anext(aiter(cut.body))
+        cut.body.close()
+        return body, again, await answers_while_the_worker_is_busy(pool, closed_early)
+
+    body, again, closed_early_kept = with_pool(store_path, 64 * 1024, use, wait_s=0.5)
+    assert count_rows(body.decode("utf-8"), "json") == 1000
+    assert again == QueryAnswer(body=body, truncated=False)
+    assert not closed_early_kept

@@ -8,9 +8,11 @@ limit has its worker killed and replaced; other requests keep being served by th
 workers, and a request that finds every worker busy waits a bounded time, then gets a
 clear 503.
 
-A query a worker spent more than LIGHT_S of CPU time on, with an answer sent whole, is kept
-(up to ANSWER_CACHE_BYTES, the least recently used forgotten) and answered again from
-memory until the store changes, if every run of it does the same work.
+The answer to a heavier query is kept (up to ANSWER_CACHE_BYTES, the least recently used
+forgotten) and given again from memory until the store changes, if every run of the query
+does the same work: an answer sent whole that took a worker more than LIGHT_S of CPU time,
+and a streamed one of up to KEPT_STREAM_BYTES, copied to a temporary file as it passes to
+its client (the server holds no stream in memory) and kept once it has come to its end.
 
 A query that a worker has answered quickly on the current data is light: the next time
 it comes, it runs right here, in the server's own process, on the durable store, and
@@ -40,11 +42,13 @@ client too slow to take the answer in time gets an incomplete response.
 import asyncio
 import os
 import signal
+import tempfile
 import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -71,6 +75,7 @@ LIGHT_S = 0.002  # a query a worker spent at most this CPU time on may run in th
 LIGHT_HERE_S = 0.01  # a light query that took longer here goes back to the workers
 LIGHT_JOBS = 1024  # how many light queries are remembered, the least recently used forgotten
 ANSWER_CACHE_BYTES = 64 * 1024**2  # how much of the answers to heavier queries is kept
+KEPT_STREAM_BYTES = 16 * 1024**2  # the largest streamed answer kept
 # Fair shares when every worker is taken (see QueryPool): a client is heavy for HEAVY_S
 # after one of its queries ran to the time limit or was stopped to make room; a request
 # that has waited WAIT_BEFORE_MAKING_ROOM_S makes room by stopping a stream whose client
@@ -106,7 +111,8 @@ class QueryPool:
         self._copy_bytes = copy_bytes  # the memory each worker's in-memory copy may take
         self._network = network  # whether workers may reach the network (SERVICE allowed)
         self._light: OrderedDict[QueryJob, int] = OrderedDict()  # job: generation it was light in
-        self._answers: OrderedDict[QueryJob, tuple[int, Whole]] = OrderedDict()  # by generation
+        # The answers kept: by job, the generation, body and truncation of each.
+        self._answers: OrderedDict[QueryJob, tuple[int, bytes, bool]] = OrderedDict()
         self._answer_bytes = 0
         self._buffer_bytes = buffer_bytes
         self._size = size
@@ -156,7 +162,7 @@ class QueryPool:
         kept = self._answers.get(job)
         if kept is not None and kept[0] == self._generation:
             self._answers.move_to_end(job)
-            return QueryAnswer(body=kept[1].body, truncated=kept[1].truncated)
+            return QueryAnswer(body=kept[1], truncated=kept[2])
         worker = await self._take(client)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._timeout_s
@@ -174,7 +180,9 @@ class QueryPool:
             self.release(worker, deadline)
             raise
         if isinstance(message, Head):
-            stream = WorkerStream(self, worker, deadline)
+            truncated = message.truncated
+            keep = partial(self._keep, job, generation, truncated=truncated)
+            stream = WorkerStream(self, worker, deadline, keep if runs_alike(job.query) else None)
             self._running[worker].stream = stream
             return QueryAnswer(body=stream, truncated=message.truncated)
         self.give_back(worker)
@@ -182,7 +190,7 @@ class QueryPool:
             raise _failure(message)
         if runs_alike(job.query):
             if message.seconds > LIGHT_S:
-                self._keep(job, generation, message)
+                self._keep(job, generation, message.body, truncated=message.truncated)
             elif self._timeout_s > LIGHT_HERE_S:
                 self._light[job] = generation
                 if len(self._light) > LIGHT_JOBS:
@@ -196,17 +204,17 @@ class QueryPool:
             return None
         return self._run_here(job)
 
-    def _keep(self, job: QueryJob, generation: int, answer: Whole) -> None:
+    def _keep(self, job: QueryJob, generation: int, body: bytes, *, truncated: bool) -> None:
         """Keep a heavier query's answer for the store as it is, within ANSWER_CACHE_BYTES."""
-        if generation != self._generation or len(answer.body) > ANSWER_CACHE_BYTES:
+        if generation != self._generation or len(body) > ANSWER_CACHE_BYTES:
             return  # the store changed while it ran
         if (replaced := self._answers.pop(job, None)) is not None:
-            self._answer_bytes -= len(replaced[1].body)
-        self._answers[job] = (generation, answer)
-        self._answer_bytes += len(answer.body)
+            self._answer_bytes -= len(replaced[1])
+        self._answers[job] = (generation, body, truncated)
+        self._answer_bytes += len(body)
         while self._answer_bytes > ANSWER_CACHE_BYTES:
-            _, (_, forgotten) = self._answers.popitem(last=False)
-            self._answer_bytes -= len(forgotten.body)
+            _, (_, forgotten, _) = self._answers.popitem(last=False)
+            self._answer_bytes -= len(forgotten)
 
     def _run_here(self, job: QueryJob) -> QueryAnswer | None:
         """A light job's answer, run in this process on the store itself; None if it turned
@@ -497,9 +505,19 @@ class WorkerStream:
     the body is then incomplete, never a shorter document that looks whole.
     """
 
-    def __init__(self, pool: QueryPool, worker: "_Worker", deadline: float) -> None:
+    def __init__(
+        self,
+        pool: QueryPool,
+        worker: "_Worker",
+        deadline: float,
+        keep: Callable[[bytes], None] | None = None,
+    ) -> None:
+        """`keep` is given the whole answer if it comes to its end within KEPT_STREAM_BYTES."""
         self._pool = pool
         self._worker: _Worker | None = worker
+        self._keep = keep
+        # A copy of what has passed, while it may be kept.
+        self._passed = tempfile.TemporaryFile() if keep else None  # noqa: SIM115 (see _forget)
         self.deadline = deadline
         """When the answer must have been taken, in the event loop's time."""
         self.waiting_since: float | None = None
@@ -514,6 +532,7 @@ class WorkerStream:
                 self._worker = None  # retired and replaced by the pool
                 raise
             if isinstance(message, Chunk):
+                self._copy(message.data)
                 self.waiting_since = asyncio.get_running_loop().time()
                 yield message.data
                 self.waiting_since = None
@@ -523,10 +542,30 @@ class WorkerStream:
             if not isinstance(message, End):
                 reason = message.message if isinstance(message, Aborted) else "it was stopped"
                 raise StoreError(f"the answer was cut off: {reason}")
+            if self._keep is not None and self._passed is not None:
+                self._passed.seek(0)
+                self._keep(self._passed.read())
+            self._forget()
         if self.cut:
             raise UnavailableError("the answer was cut off: its client took too long")
 
+    def _copy(self, data: bytes) -> None:
+        """Copy a chunk for `keep`, until the answer turns out too large to keep."""
+        if self._passed is None:
+            return
+        if self._passed.tell() + len(data) > KEPT_STREAM_BYTES:
+            self._forget()
+        else:
+            self._passed.write(data)
+
+    def _forget(self) -> None:
+        """Keep nothing of this answer."""
+        if self._passed is not None:
+            self._passed.close()
+        self._keep = self._passed = None
+
     def close(self) -> None:
+        self._forget()
         if self._worker is not None:
             self._pool.release(self._worker, self.deadline)
             self._worker = None
