@@ -2,12 +2,13 @@
 
 from contextlib import closing
 
-from rdflib import URIRef
+from rdflib import RDF, URIRef
 
 from accordkg.namespaces import AK, DEFAULT_BASE_IRI
+from accordkg.resources import ontology_graph
 from accordkg.settings import Settings
 from accordkg.store import open_store
-from accordkg.traversal.projection import Projection, curie
+from accordkg.traversal.projection import Projection, Projector, Vocabulary, curie
 from accordkg.traversal.service import Traversal
 from tests.conftest import INPUTS
 
@@ -139,3 +140,39 @@ def test_a_write_to_the_store_is_seen_by_the_next_request(seed_copy: Settings) -
 def test_curie_names_terms_under_the_project_prefixes() -> None:
     assert curie(str(AK.party)) == "ak:party"
     assert curie("http://example.org/x") == "http://example.org/x"
+
+
+def test_an_update_draws_what_a_projection_made_anew_draws() -> None:
+    """A walk brings its projection up to date as it reads: new nodes and links are
+    added, and a collapsed link that no longer holds is taken away (a signature is drawn
+    from its instrument until its signatory is read, then from the signatory)."""
+    projector = Projector(Vocabulary(ontology_graph()), DEFAULT_BASE_IRI)
+    instrument, signature, party, person = (
+        f"{DEFAULT_BASE_IRI}{node}"
+        for node in ("instrument/i", "signature/i-1", "state/s", "person/p")
+    )
+    for subject, predicate, value in (
+        (instrument, AK.signature, signature),
+        (signature, RDF.type, AK.Signature),
+        (signature, AK.onBehalfOf, party),
+    ):
+        projector.add(subject, str(predicate), str(value), is_literal=False)
+    updated = Projection(*projector.finish(), version=1)
+    before = {link.source for link in updated.links_of(["state/s"])["state/s"]}
+    projector.add(signature, str(AK.signatory), person, is_literal=False)
+    updated.update(*projector.finish())
+    anew = Projection(*projector.finish(), version=1)
+
+    def drawn(projection: Projection) -> dict[frozenset[str], set[str]]:
+        return {
+            frozenset((a, b)): {link.id for link in links}
+            for a, b, links in projection.graph.edges(data="links")
+        }
+
+    assert "instrument/i" in before
+    assert drawn(updated) == drawn(anew)
+    assert set(updated.graph.nodes) == set(anew.graph.nodes)
+    assert {link.source for link in updated.links_of(["state/s"])["state/s"]} == {
+        "person/p",
+        "signature/i-1",
+    }

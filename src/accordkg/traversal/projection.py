@@ -331,27 +331,54 @@ def feed(projector: "Projector", triples: Iterable[Row], evidence: Iterable[Row]
     return projector
 
 
+def _pair(link: Link) -> tuple[str, str]:
+    """The two nodes a link joins, in one order whichever way it points."""
+    return (link.target, link.source) if link.target < link.source else (link.source, link.target)
+
+
 class Projection:
     """The whole store's traversal graph: an undirected networkx graph whose nodes carry
     their record and whose edges carry the links (either direction) between two nodes."""
 
     def __init__(self, records: dict[str, NodeRecord], links: Iterable[Link], version: int) -> None:
         self.version = version
+        self.records = records
+        self.graph = nx.Graph()
+        self._links: dict[Link, None] = {}  # those drawn, in the order they came
+        self.update(records, links)
+
+    def update(self, records: dict[str, NodeRecord], links: Iterable[Link]) -> None:
+        """Draw `records` and `links` as they now are: what a walk read since is added, and
+        a link no longer among them is taken away (a collapsed one can go: a signature
+        drawn from its instrument until its signatory is read)."""
         self._by_type: dict[str, list[str]] | None = None
         self._typed: dict[tuple[object, ...], list[str]] = {}
         self._statistics: dict[tuple[object, ...], Statistics] = {}
         self._sorted: dict[str, list[Link]] = {}
         self._path_graphs: dict[tuple[object, ...], nx.Graph] = {}
-        between: dict[tuple[str, str], list[Link]] = {}
-        for link in dict.fromkeys(links):  # the same triple may come from several graphs
-            pair = (link.source, link.target)
-            if link.target < link.source:
-                pair = (link.target, link.source)
-            between.setdefault(pair, []).append(link)
+        wanted = dict.fromkeys(links)  # the same triple may come from several graphs
+        for link in [link for link in self._links if link not in wanted]:
+            pair = _pair(link)
+            drawn = self.graph.edges[pair]["links"]
+            drawn.remove(link)
+            if not drawn:
+                self.graph.remove_edge(*pair)
         self.records = records
-        self.graph = nx.Graph()
-        self.graph.add_nodes_from((node, {"record": record}) for node, record in records.items())
-        self.graph.add_edges_from((a, b, {"links": found}) for (a, b), found in between.items())
+        self.graph.add_nodes_from(
+            (node, {"record": record}) for node, record in records.items() if node not in self.graph
+        )
+        between: dict[tuple[str, str], list[Link]] = {}
+        for link in wanted:
+            if link not in self._links:
+                between.setdefault(_pair(link), []).append(link)
+        fresh = []
+        for pair, found in between.items():
+            if self.graph.has_edge(*pair):
+                self.graph.edges[pair]["links"].extend(found)
+            else:
+                fresh.append((*pair, {"links": found}))
+        self.graph.add_edges_from(fresh)
+        self._links = wanted
 
     def record(self, node: str) -> NodeRecord | None:
         return self.records.get(node)

@@ -217,6 +217,7 @@ class StoreWalk:
         self._fetched: set[str] = set()
         self._described: set[str] = set()  # nodes whose own triples have been read
         self._projection: Projection | None = None
+        self._fed = False  # whether rows were read since the projection was brought up to date
 
     def notes(self) -> dict[str, Any]:
         return {"fetch_limit_reached": self.fetch_limit} if self.cut else {}
@@ -438,8 +439,8 @@ class StoreWalk:
     def _read_evidence(self, rows: list[Row]) -> None:
         """The flattened targets of the evidence annotations among the rows' subjects."""
         evidence = {s for s, p, o, _ in rows if s and p == RDF_TYPE and o == EVIDENCE}
-        feed(self._projector, (), self.reads.evidence(sorted(evidence)))
-        self._projection = None
+        if evidence:
+            self._feed((), self.reads.evidence(sorted(evidence)))
 
     def _read(self, query: TriplesQuery, iris: list[str]) -> list[Row]:
         """Read the nodes' rows, stopping at the fetch limit (and noting it)."""
@@ -452,13 +453,26 @@ class StoreWalk:
                 break
             rows += batch
         self._triples += len(rows)
-        feed(self._projector, rows, ())
+        if rows:
+            self._feed(rows, ())
         return rows
 
+    def _feed(self, triples: Iterable[Row], evidence: Iterable[Row]) -> None:
+        """Give the rows read to the projector: the projection takes them in when next
+        asked for (not when a read found nothing new)."""
+        feed(self._projector, triples, evidence)
+        self._fed = True
+
     def _projected(self) -> Projection:
-        if self._projection is None:
+        """The projection of what has been read, brought up to date with what was read
+        since it was last asked for."""
+        if self._projection is None or self._fed:
             records, links = self._projector.finish()
-            self._projection = Projection(records, links, self.version)
+            if self._projection is None:
+                self._projection = Projection(records, links, self.version)
+            else:
+                self._projection.update(records, links)
+            self._fed = False
         return self._projection
 
     def _iri(self, node: str) -> str:
