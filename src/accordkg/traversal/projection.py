@@ -342,7 +342,6 @@ class Projection:
 
     def __init__(self, records: dict[str, NodeRecord], links: Iterable[Link], version: int) -> None:
         self.version = version
-        self.records = records
         self.graph = nx.Graph()
         self._links: dict[Link, None] = {}  # those drawn, in the order they came
         self.update(records, links)
@@ -356,6 +355,7 @@ class Projection:
         self._statistics: dict[tuple[object, ...], Statistics] = {}
         self._sorted: dict[str, list[Link]] = {}
         self._path_graphs: dict[tuple[object, ...], nx.Graph] = {}
+        self.records = records
         wanted = dict.fromkeys(links)  # the same triple may come from several graphs
         for link in [link for link in self._links if link not in wanted]:
             pair = _pair(link)
@@ -363,7 +363,6 @@ class Projection:
             drawn.remove(link)
             if not drawn:
                 self.graph.remove_edge(*pair)
-        self.records = records
         self.graph.add_nodes_from(
             (node, {"record": record}) for node, record in records.items() if node not in self.graph
         )
