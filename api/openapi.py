@@ -66,7 +66,7 @@ def form(required: list[str], **fields: dict[str, Any]) -> dict[str, Any]:
     return {"schema": {"type": "object", "properties": fields, "required": required}}
 
 
-TEXT: dict[str, Any] = {"schema": {"type": "string"}}
+TEXT_BODY: dict[str, Any] = {"schema": {"type": "string"}}
 IRIS: dict[str, Any] = {"type": "array", "items": {"type": "string", "format": "iri"}}
 
 

@@ -27,7 +27,7 @@ from accordkg.api._http import (
     multi,
 )
 from accordkg.api.errors import error_response
-from accordkg.api.openapi import IRIS, TEXT, answers, body, form
+from accordkg.api.openapi import IRIS, TEXT_BODY, answers, body, form
 from accordkg.errors import (
     AccordError,
     InputError,
@@ -207,7 +207,7 @@ def sparql_router(queries: SparqlQueries) -> APIRouter:
         openapi_extra=body(
             {
                 FORM_CONTENT: form([], **protocol),  # without a query: the service description
-                QUERY_CONTENT: TEXT,
+                QUERY_CONTENT: TEXT_BODY,
             }
         ),
     )

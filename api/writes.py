@@ -28,7 +28,7 @@ from accordkg.api._http import (
     media_type_and_charset,
     multi,
 )
-from accordkg.api.openapi import IRIS, TEXT, answers, body, form
+from accordkg.api.openapi import IRIS, TEXT_BODY, answers, body, form
 from accordkg.api.sparql import run_job
 from accordkg.errors import (
     ForbiddenError,
@@ -81,7 +81,7 @@ GRAPH_PARAMETERS: dict[str, Any] = {
 }
 # The RDF documents a body may be: text, or for JSON-LD any JSON.
 RDF_BODIES = {
-    media_type: {"schema": {}} if parser == "json-ld" else TEXT
+    media_type: {"schema": {}} if parser == "json-ld" else TEXT_BODY
     for media_type, parser in RDF_PARSERS.items()
 }
 MULTIPART_RDF = {
@@ -167,7 +167,7 @@ def update_router(settings: Settings, store: Store, runner: QueryRunner) -> APIR
                     update={"type": "string"},
                     **{"using-graph-uri": IRIS, "using-named-graph-uri": IRIS},
                 ),
-                UPDATE_CONTENT: TEXT,
+                UPDATE_CONTENT: TEXT_BODY,
             }
         ),
     )

@@ -28,7 +28,7 @@ from accordkg.linked_data.documents import serialize_rdf
 from accordkg.linking.mappings import export_mappings
 from accordkg.pipeline.adding import add_source
 from accordkg.pipeline.build import build as build_graph
-from accordkg.pipeline.build import extract_checked, source_files
+from accordkg.pipeline.build import corpus_sources, extract_checked
 from accordkg.pipeline.imports import import_file
 from accordkg.processes import fork_server
 from accordkg.publishing.dumps import CHECKSUMS, DUMP_FORMATS, write_dumps
@@ -107,7 +107,7 @@ def build_command(
 
 def _build_and_report(settings: Settings, *, strict: bool = False, full: bool = False) -> None:
     """Build, print what was built, warned about and failed; exit 1 if anything failed."""
-    with _build_progress(len(source_files(settings))) as progress:
+    with _build_progress(len(corpus_sources(settings))) as progress:
         summary = build_graph(settings, progress=progress, strict=strict, full=full)
     for path, warnings in summary.warnings.items():
         for warning in warnings:

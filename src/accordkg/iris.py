@@ -17,7 +17,7 @@ from accordkg.errors import InputError
 # hold: the other control characters and spaces, and lone surrogates (not text at all).
 NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f\ud800-\udfff]|\s')
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:.")
-SHOWN = 200  # characters of a refused value quoted back in the error
+QUOTED_VALUE_CHARS = 200  # characters of a refused value quoted back in the error
 
 
 def is_absolute_iri(value: str) -> bool:
@@ -35,5 +35,5 @@ def checked_iri(value: str, name: str) -> URIRef:
     """`value` as an IRI term, or an InputError saying that `name` (the parameter or
     option it came in) must be an absolute IRI."""
     if not is_absolute_iri(value):
-        raise InputError(f"{name} must be an absolute IRI, not {value[:SHOWN]!r}")
+        raise InputError(f"{name} must be an absolute IRI, not {value[:QUOTED_VALUE_CHARS]!r}")
     return URIRef(value)

@@ -289,7 +289,7 @@ def test_violations_keep_their_graph_across_batches(
     example: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Documents are validated in batches, and each batch names its graphs anew."""
-    monkeypatch.setattr(validation, "BATCH", 2)
+    monkeypatch.setattr(validation, "DOCUMENTS_PER_QUERY", 2)
     broken = Graph() + example
     _remove(SIGNATURE, AK.signatory)(broken)
     graphs = {"first": example, "second": example, "third": example, "broken": broken}

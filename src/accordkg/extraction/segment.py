@@ -102,7 +102,7 @@ NAME_TOKEN = re.compile(r"^([^\W\d_][\w'\u2019\-]*\.?|[^\W\d_]\.([^\W\d_]\.)*)$"
 HEADER_GOES_ON = re.compile(r"^(of|and|for|on|in|the|de|la|du|des|der|für)\s")
 SIGNATURE_LINE = re.compile(r"^Signature\s*:?[\s_.]*$", re.I)
 SIGNATURE_FIELD = re.compile(r"^(?P<field>Name|Title|Position|Date)\s*:\s*(?P<value>\S.*)$", re.I)
-COLUMN_GAP = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|\t|$)")
+COLUMN_CELL = re.compile(r"\S(?:.*?\S)?(?=\s{3,}|\t|$)")
 LEADS_ON = HEADER_CONNECTORS | {  # a line ending in one of them goes on
     "to", "at", "by", "with", "from", "into", "between", "or", "a", "an", "its", "their",
     "der", "für", "et", "&",
@@ -1010,7 +1010,7 @@ def _columns(raw: str, line: Text) -> list[tuple[int, Text]]:
     if not re.search(r"\S(\s{3,}|\t)\S", raw_line):
         return [(start - line_start, line)]
     columns = []
-    for match in COLUMN_GAP.finditer(raw_line):
+    for match in COLUMN_CELL.finditer(raw_line):
         cell = Text.of_raw(raw, start + match.start(), start + match.end())
         columns.append((start + match.start() - line_start, cell.collapse_whitespace()))
     return columns

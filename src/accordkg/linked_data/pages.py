@@ -168,7 +168,7 @@ class CorrectionRow:
 
 
 @dataclass(frozen=True)
-class Review:
+class ReviewPage:
     """What a source's review page shows besides its description."""
 
     text: str | None  # the source text marked up, escaped; None when it cannot be shown
@@ -214,7 +214,7 @@ class Pages:
         highlights = self._highlights(source)
         unplaced = [] if text is None else _unplaced(text, highlights)
         placed = [h for h in highlights if h not in {u.highlight for u in unplaced}]
-        review = Review(
+        review = ReviewPage(
             text=None if text is None else marked_up(text, placed),
             problem=problem,
             kinds=_kinds(highlights),

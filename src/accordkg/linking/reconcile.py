@@ -71,7 +71,7 @@ SELECT ?entity ?type ?property ?name WHERE {{
          && isLiteral(?name))
 }}
 """
-FACTS = """
+FACTS_QUERY = """
 PREFIX ak: <https://w3id.org/accordkg/ontology#>
 SELECT ?entity ?party ?date WHERE {
   { ?entity a ak:Instrument ; ak:party ?party }
@@ -207,7 +207,7 @@ class Reconciler:
             entity.names.add(str(row["name"]))
             if str(row["property"]).endswith("#label"):
                 entity.label = str(row["name"])
-        for row in self._store.select(FACTS).rows:
+        for row in self._store.select(FACTS_QUERY).rows:
             known = entities.get(str(row["entity"]))
             if known is not None and "party" in row:
                 known.parties.add(str(row["party"]).removeprefix(self._base_iri))

@@ -36,7 +36,7 @@ from accordkg.pipeline.build import extract_checked
 from accordkg.settings import Settings
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-FORMS = (AK.MemorandumOfUnderstanding, AK.JointStatement, AK.Declaration, AK.Agreement)
+INSTRUMENT_FORMS = (AK.MemorandumOfUnderstanding, AK.JointStatement, AK.Declaration, AK.Agreement)
 SUFFIX_NAMES = {".htm": ".html"}  # one spelling per kind of file
 
 
@@ -134,7 +134,7 @@ def review(document: ExtractedDocument, registry: Registry) -> Review:
     the names and kinds of the parties they hold)."""
     graph = document.graph + registry.graph
     (instrument,) = {s for s in graph.subjects(AK.source, None) if isinstance(s, URIRef)}
-    form = next((f for f in FORMS if (instrument, RDF.type, f) in graph), AK.Instrument)
+    form = next((f for f in INSTRUMENT_FORMS if (instrument, RDF.type, f) in graph), AK.Instrument)
     parties = tuple(
         sorted(
             (

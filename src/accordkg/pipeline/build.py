@@ -28,8 +28,12 @@ from rdflib import Graph, URIRef
 from accordkg.errors import InputError, StoreError, ValidationError
 from accordkg.extraction import ExtractedDocument, extract_source, with_supertypes
 from accordkg.extraction.registry import Registry, slug
-from accordkg.extraction.sources import SourceText, read_source_text, store_source_text
-from accordkg.extraction.sources import source_files as sources_in
+from accordkg.extraction.sources import (
+    SourceText,
+    read_source_text,
+    source_files,
+    store_source_text,
+)
 from accordkg.graphs import (
     document_graph_iri,
     is_built_by_build,
@@ -91,9 +95,9 @@ class _Outcome:
     failed_graphs: set[URIRef] = field(default_factory=set)
 
 
-def source_files(settings: Settings) -> list[Path]:
+def corpus_sources(settings: Settings) -> list[Path]:
     """The sources under data/sources/ (texts, web pages, PDFs), in a stable order."""
-    return sources_in(settings.sources_dir)
+    return source_files(settings.sources_dir)
 
 
 def extract_checked(
@@ -130,7 +134,7 @@ def build(
     cached = {} if full else read_cache(settings.build_cache_file, settings)
     outcome = _Outcome()
     names: dict[str, Path] = {}
-    for path in freezing(source_files(settings)):
+    for path in freezing(corpus_sources(settings)):
         entry = cached.get(str(path))
         try:
             other = names.setdefault(slug(path.stem), path)
@@ -210,7 +214,7 @@ def _write(settings: Settings, store: Store, registry: Registry, outcome: _Outco
         )
     )
     warnings = {source: found for source, found in warnings.items() if found}
-    for path in unapplied_corrections(settings.sources_dir, source_files(settings)):
+    for path in unapplied_corrections(settings.sources_dir, corpus_sources(settings)):
         warnings[str(path)] = ("beside no source (NAME.txt, .html or .pdf): nothing applied",)
     if settings.mappings_file.is_file():
         mapping_set = read_mappings(settings.mappings_file, settings)

@@ -65,7 +65,7 @@ LEGAL_FORCES = {"binding": AK.binding, "non-binding": AK.nonBinding}
 # What a curator writes for a term, to show a term back in the curator's words.
 CURATORS_NAMES: dict[Node, str] = {term: name for name, term in {**FORMS, **LEGAL_FORCES}.items()}
 YEAR_MONTH = re.compile(r"^(18|19|20)[0-9]{2}-(0[1-9]|1[0-2])$")
-YEAR = re.compile(r"^(18|19|20)[0-9]{2}$")
+YEAR_VALUE = re.compile(r"^(18|19|20)[0-9]{2}$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 # The key that says what a correction changes, and the keys it may have besides.
@@ -79,7 +79,7 @@ KINDS = {
 }
 ATTRIBUTION = frozenset({"reason", "curator", "date"})
 FILE_KEYS = frozenset({"curator", "date", "correction"})
-SHOWN = 60  # characters of a text quoted back in a message
+QUOTED_TEXT_CHARS = 60  # characters of a text quoted back in a message
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ def _check_fact(fact: str, value: Value, fail: Callable[[str], InputError]) -> N
         raise fail(f"{fact} {value!r}: not one of {', '.join(allowed)}")
     if fact == "date-signed" and not (
         (isinstance(value, datetime.date) and not isinstance(value, datetime.datetime))
-        or (isinstance(value, str) and (YEAR_MONTH.match(value) or YEAR.match(value)))
+        or (isinstance(value, str) and (YEAR_MONTH.match(value) or YEAR_VALUE.match(value)))
     ):
         raise fail(f"date-signed {value!r}: a date (YYYY-MM-DD, unquoted), or a YYYY-MM or YYYY")
     if fact == "language" and not (isinstance(value, str) and LANGUAGE.match(value)):
@@ -556,4 +556,4 @@ class _Corrector:
 
 
 def _abridged(text: str) -> str:
-    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "\u2026"
+    return text if len(text) <= QUOTED_TEXT_CHARS else text[: QUOTED_TEXT_CHARS - 1] + "\u2026"

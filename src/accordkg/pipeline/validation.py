@@ -32,8 +32,8 @@ OxigraphTerm = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 # An ill-typed literal ("abc"^^xsd:integer) is checked under this datatype, so that no
 # sh:datatype accepts it and no comparison succeeds, as SHACL requires.
 ILL_TYPED = pyoxigraph.NamedNode("urn:accordkg:validation:ill-typed")
-BATCH = 200  # documents validated by one query
-SCHEMA_PREDICATES = frozenset({RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range})
+DOCUMENTS_PER_QUERY = 200  # documents validated by one query
+RDFS_AXIOM_PREDICATES = frozenset({RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range})
 
 
 def validate(data: Graph) -> None:
@@ -59,13 +59,13 @@ def violations(graphs: Mapping[K, Graph], context: Graph) -> dict[K, list[Violat
     store = pyoxigraph.Store()
     found: dict[K, list[Violation]] = {key: [] for key in graphs}
     items = list(graphs.items())
-    for start in range(0, len(items), BATCH):
+    for start in range(0, len(items), DOCUMENTS_PER_QUERY):
         store.clear()
         names = {}
-        for number, (key, graph) in enumerate(items[start : start + BATCH]):
+        for number, (key, graph) in enumerate(items[start : start + DOCUMENTS_PER_QUERY]):
             name = pyoxigraph.NamedNode(f"urn:accordkg:validation:graph:{number}")
             schema = Graph()
-            for predicate in SCHEMA_PREDICATES:
+            for predicate in RDFS_AXIOM_PREDICATES:
                 schema += graph.triples((None, predicate, None))
             if schema:  # the graph extends the ontology: its context is closed anew with it
                 entailment = _Entailment.of(with_context + schema)

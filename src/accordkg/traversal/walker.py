@@ -37,7 +37,7 @@ from accordkg.traversal.projection import (
     scope,
 )
 
-BATCH = 500  # nodes per SPARQL query
+NODES_PER_QUERY = 500  # nodes named in one SPARQL query's VALUES
 CACHED_ROWS = 250_000  # rows read by pattern kept for later walks (about 80 MiB)
 RDF_TYPE = str(RDF.type)
 NARY = frozenset(str(cls) for cls in COLLAPSIBLE.values())
@@ -66,13 +66,15 @@ class SparqlReads:
         self.store, self.base_iri = store, base_iri
 
     def triples(self, query: TriplesQuery, iris: list[str]) -> Iterator[list[Row]]:
-        for start in range(0, len(iris), BATCH):
-            found = self.store.rows(query(self.base_iri, iris[start : start + BATCH]))
+        for start in range(0, len(iris), NODES_PER_QUERY):
+            found = self.store.rows(query(self.base_iri, iris[start : start + NODES_PER_QUERY]))
             yield [_with_boolean_flag(row) for row in found]
 
     def evidence(self, iris: list[str]) -> Iterator[Row]:
-        for start in range(0, len(iris), BATCH):
-            yield from self.store.rows(evidence_query(self.base_iri, iris[start : start + BATCH]))
+        for start in range(0, len(iris), NODES_PER_QUERY):
+            yield from self.store.rows(
+                evidence_query(self.base_iri, iris[start : start + NODES_PER_QUERY])
+            )
 
     def pointing_at(self, iri: str) -> list[Row]:
         found = self.store.rows(f"{incoming_triples_query(self.base_iri, [iri])} LIMIT 1")
